@@ -1,0 +1,186 @@
+//! `planner`: the engine from the command line. Bad arguments exit with code 2 and a one-line
+//! message naming the argument; nothing panics.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use planner::calibration::{self, Metric};
+use planner::estimate::{estimate, Setup, Workload};
+use planner::{Catalog, PlannerError};
+
+#[derive(Parser)]
+#[command(name = "planner", about = "Which open model, in which format, on which hardware, at what cost")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Memory, fit and speed of one configuration, as one JSON object.
+    Estimate {
+        #[arg(long)]
+        model: String,
+        #[arg(long)]
+        quant: String,
+        #[arg(long)]
+        gpu: String,
+        #[arg(long, default_value_t = 1)]
+        gpus: i64,
+        #[arg(long)]
+        engine: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        concurrency: i64,
+        #[arg(long, default_value_t = 512)]
+        prompt: i64,
+        #[arg(long, default_value_t = 128)]
+        gen: i64,
+        /// Tokens already in the KV cache before the prompt.
+        #[arg(long, default_value_t = 0)]
+        context: i64,
+        #[arg(long, default_value = "bf16")]
+        kv: String,
+    },
+    /// Compare predictions with measurements in a calibration CSV.
+    Calibrate {
+        file: String,
+        /// Which rows to report: all, train (used to fit) or holdout (never used to fit).
+        #[arg(long, default_value = "all")]
+        split: String,
+    },
+    /// The full plan for a scenario JSON file.
+    Plan { file: String },
+    /// Every id in the catalog.
+    Catalog,
+}
+
+fn count(field: &str, v: i64, max: i64) -> Result<u32, PlannerError> {
+    if v < 1 || v > max {
+        return Err(PlannerError::invalid(
+            field,
+            format!("must be between 1 and {max} (got {v})"),
+        ));
+    }
+    Ok(v as u32)
+}
+
+fn tokens(field: &str, v: i64, min: i64) -> Result<u32, PlannerError> {
+    if v < min || v > 10_000_000 {
+        return Err(PlannerError::invalid(
+            field,
+            format!("must be between {min} and 10000000 (got {v})"),
+        ));
+    }
+    Ok(v as u32)
+}
+
+fn run(cli: Cli) -> Result<(), PlannerError> {
+    let catalog = Catalog::builtin();
+    match cli.command {
+        Command::Estimate {
+            model,
+            quant,
+            gpu,
+            gpus,
+            engine,
+            concurrency,
+            prompt,
+            gen,
+            context,
+            kv,
+        } => {
+            let model = catalog.model(&model)?;
+            let format = catalog.format(&quant)?;
+            let gpu = catalog.gpu(&gpu)?;
+            let engine = match engine {
+                Some(e) => catalog.engine(&e)?,
+                None => catalog.default_engine(format, gpu)?,
+            };
+            let setup = Setup {
+                model,
+                format,
+                gpu,
+                gpus: count("gpus", gpus, 64)?,
+                engine,
+                kv: catalog.kv_format(&kv)?,
+            };
+            let workload = Workload {
+                concurrency: count("concurrency", concurrency, 100_000)?,
+                prompt_tokens: tokens("prompt", prompt, 0)?,
+                gen_tokens: tokens("gen", gen, 1)?,
+                context_depth: tokens("context", context, 0)?,
+                serving: false,
+            };
+            let e = estimate(&setup, &workload, &catalog.fit)?;
+            println!("{}", serde_json::to_string_pretty(&e).unwrap_or_default());
+        }
+        Command::Calibrate { file, split } => {
+            if !matches!(split.as_str(), "all" | "train" | "holdout") {
+                return Err(PlannerError::invalid("--split", "must be all, train or holdout"));
+            }
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| PlannerError::invalid("FILE", format!("cannot read {file}: {e}")))?;
+            let rows = calibration::parse_rows(&text)?;
+            let results: Vec<_> = calibration::evaluate(catalog, &rows)
+                .into_iter()
+                .filter(|r| match split.as_str() {
+                    "train" => !r.held_out,
+                    "holdout" => r.held_out,
+                    _ => true,
+                })
+                .collect();
+            for r in &results {
+                match (&r.skipped, r.predicted) {
+                    (Some(why), _) => println!("{} {} skipped: {why}", r.id, r.metric.as_str()),
+                    (None, Some(p)) => println!(
+                        "{} {} {:.2} {:.2} {:.3}{}{}",
+                        r.id,
+                        r.metric.as_str(),
+                        r.measured,
+                        p,
+                        r.measured / p,
+                        if r.held_out { " holdout" } else { "" },
+                        if r.above_ceiling() { " ABOVE-CEILING" } else { "" }
+                    ),
+                    _ => {}
+                }
+            }
+            for s in calibration::summarize(&results) {
+                println!("{s}");
+            }
+            let _ = Metric::ALL;
+        }
+        Command::Plan { file } => {
+            let _ = file;
+            return Err(PlannerError::invalid("plan", "not yet available"));
+        }
+        Command::Catalog => {
+            let list = |name: &str, ids: Vec<&str>| println!("{name}: {}", ids.join(", "));
+            list("models", catalog.models.iter().map(|m| m.id.as_str()).collect());
+            list("quants", catalog.formats.iter().map(|f| f.id.as_str()).collect());
+            list("kv_formats", catalog.kv_formats.iter().map(|f| f.id.as_str()).collect());
+            list("gpus", catalog.gpus.iter().map(|g| g.id.as_str()).collect());
+            list("engines", catalog.engines.iter().map(|e| e.id.as_str()).collect());
+            println!("catalog_snapshot: {}", catalog.snapshot_id);
+        }
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,640 @@
+//! Calibration against published measurements (`data/calibration.csv`, the format of
+//! `shared/reference/calibration.csv`): parse the rows, fit each engine's efficiency factors on
+//! the rows kept for fitting, derive the bands from the residuals, and report errors per row
+//! and per metric.
+//!
+//! The model fitted is the one `estimate` uses: step time = bytes / (bandwidth x eta_bw) +
+//! FLOPs / (peak x eta_c) + all-reduce time + a fixed per-step overhead tau. Efficiencies are
+//! capped at 1 and tau >= 0, so no prediction can exceed the physical ceiling.
+//!
+//! Held-out rows: within each metric, in file order, every third row starting with the second
+//! (index % 3 == 1) is never used to fit. `planner calibrate --split holdout` reports them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Catalog;
+use crate::error::{PlannerError, Result};
+use crate::estimate::{Physics, Setup, Workload};
+
+/// Mean prompt and output lengths of the ShareGPT runs (`vllm bench serve`, 1000 prompts):
+/// 215,312 input and 196,656 generated tokens (gpustack performance lab, gpt-oss-120b/a100.md).
+pub const SHAREGPT_PROMPT: u32 = 215;
+pub const SHAREGPT_GEN: u32 = 197;
+/// llama-bench's default generation length (`-n 128`), for rows that give none.
+pub const DEFAULT_GEN: u32 = 128;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    DecodeTpsStream,
+    OutputTpsTotal,
+    PrefillTps,
+    TtftMs,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 4] = [
+        Metric::DecodeTpsStream,
+        Metric::OutputTpsTotal,
+        Metric::PrefillTps,
+        Metric::TtftMs,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::DecodeTpsStream => "decode_tps_stream",
+            Metric::OutputTpsTotal => "output_tps_total",
+            Metric::PrefillTps => "prefill_tps",
+            Metric::TtftMs => "ttft_ms",
+        }
+    }
+    fn parse(s: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationRow {
+    pub id: String,
+    pub engine: String,
+    pub model: String,
+    pub quant: String,
+    pub gpu: String,
+    pub gpu_count: u32,
+    pub concurrency: u32,
+    pub prompt_tokens: Option<u32>,
+    pub gen_tokens: Option<u32>,
+    pub context_depth: Option<u32>,
+    pub metric: Metric,
+    pub value: f64,
+    pub source: String,
+    pub source_date: String,
+    pub notes: String,
+}
+
+const COLUMNS: [&str; 15] = [
+    "id",
+    "engine",
+    "model",
+    "quant",
+    "gpu",
+    "gpu_count",
+    "concurrency",
+    "prompt_tokens",
+    "gen_tokens",
+    "context_depth",
+    "metric",
+    "value",
+    "source",
+    "source_date",
+    "notes",
+];
+
+/// Parses calibration rows. A malformed row is an error naming the row and the column.
+pub fn parse_rows(text: &str) -> Result<Vec<CalibrationRow>> {
+    let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
+    let bad = |msg: String| PlannerError::invalid("calibration file", msg);
+    let headers = rdr.headers().map_err(|e| bad(e.to_string()))?.clone();
+    let col = |name: &str| -> Result<usize> {
+        headers
+            .iter()
+            .position(|h| h.trim() == name)
+            .ok_or_else(|| bad(format!("missing column '{name}'")))
+    };
+    let idx: Vec<usize> = COLUMNS.iter().map(|c| col(c)).collect::<Result<_>>()?;
+    let mut rows = Vec::new();
+    for (n, rec) in rdr.records().enumerate() {
+        let r = rec.map_err(|e| bad(format!("line {}: {e}", n + 2)))?;
+        let get = |i: usize| r.get(idx[i]).unwrap_or("").trim();
+        let id = get(0).to_string();
+        let where_ = |c: &str| format!("row '{id}' column '{c}'");
+        let int = |i: usize, required: bool| -> Result<Option<u32>> {
+            let s = get(i);
+            if s.is_empty() {
+                return if required {
+                    Err(bad(format!("{}: required", where_(COLUMNS[i]))))
+                } else {
+                    Ok(None)
+                };
+            }
+            s.parse::<u32>()
+                .map(Some)
+                .map_err(|_| bad(format!("{}: not a whole number: '{s}'", where_(COLUMNS[i]))))
+        };
+        let metric = Metric::parse(get(10))
+            .ok_or_else(|| bad(format!("{}: unknown metric '{}'", where_("metric"), get(10))))?;
+        let value: f64 = get(11)
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v > 0.0)
+            .ok_or_else(|| bad(format!("{}: not a positive number: '{}'", where_("value"), get(11))))?;
+        let gpu_count = int(5, true)?.unwrap_or(1);
+        let concurrency = int(6, true)?.unwrap_or(1);
+        if gpu_count == 0 || concurrency == 0 {
+            return Err(bad(format!("row '{id}': gpu_count and concurrency must be >= 1")));
+        }
+        rows.push(CalibrationRow {
+            id: id.clone(),
+            engine: get(1).into(),
+            model: get(2).into(),
+            quant: get(3).into(),
+            gpu: get(4).into(),
+            gpu_count,
+            concurrency,
+            prompt_tokens: int(7, false)?,
+            gen_tokens: int(8, false)?,
+            context_depth: int(9, false)?,
+            metric,
+            value,
+            source: get(12).into(),
+            source_date: get(13).into(),
+            notes: get(14).into(),
+        });
+    }
+    Ok(rows)
+}
+
+/// Rows never used to fit: within each metric, in file order, index % 3 == 1.
+pub fn holdout_ids(rows: &[CalibrationRow]) -> Vec<String> {
+    let mut out = Vec::new();
+    for m in Metric::ALL {
+        for (i, r) in rows.iter().filter(|r| r.metric == m).enumerate() {
+            if i % 3 == 1 {
+                out.push(r.id.clone());
+            }
+        }
+    }
+    out
+}
+
+/// One engine's fitted efficiency factors.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EngineFit {
+    /// Share of peak memory bandwidth reached while decoding.
+    pub eta_bandwidth: f64,
+    /// Fixed time per step (kernel launches, sampling, scheduling), seconds.
+    pub step_overhead_s: f64,
+    /// Share of peak FLOP/s reached by dense models' prefill and batched work.
+    pub eta_compute_dense: f64,
+    /// The same for MoE models (grouped expert matmuls run further from peak).
+    pub eta_compute_moe: f64,
+}
+
+impl Default for EngineFit {
+    fn default() -> Self {
+        EngineFit {
+            eta_bandwidth: 1.0,
+            step_overhead_s: 0.0,
+            eta_compute_dense: 1.0,
+            eta_compute_moe: 1.0,
+        }
+    }
+}
+
+/// Where each of an engine's factors came from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EngineFitEntry {
+    pub engine: String,
+    pub fit: EngineFit,
+    pub decode_from: String,
+    pub compute_dense_from: String,
+    pub compute_moe_from: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Fit {
+    pub engines: Vec<EngineFitEntry>,
+    pub global: EngineFit,
+    /// (metric, low factor, high factor): measured/predicted extremes on the fitting rows.
+    pub bands: Vec<(Metric, f64, f64)>,
+    pub holdout: Vec<String>,
+}
+
+impl Fit {
+    /// The factors for an engine, and a one-line provenance for display.
+    pub fn for_engine(&self, engine: &str) -> (&EngineFit, String) {
+        match self.engines.iter().find(|e| e.engine == engine) {
+            Some(e) => (
+                &e.fit,
+                format!(
+                    "{engine}: decode factors from {}, compute from {} (dense) / {} (MoE)",
+                    e.decode_from, e.compute_dense_from, e.compute_moe_from
+                ),
+            ),
+            None => (&self.global, format!("{engine}: global factors (no calibration rows)")),
+        }
+    }
+
+    /// Multiplicative band factors for a metric; (1, 1) before fitting.
+    pub fn band(&self, m: Metric) -> (f64, f64) {
+        self.bands
+            .iter()
+            .find(|b| b.0 == m)
+            .map(|b| (b.1, b.2))
+            .unwrap_or((1.0, 1.0))
+    }
+}
+
+/// A row turned into a setup and workload, or the reason it cannot be.
+pub struct RowCase {
+    pub physics: Physics,
+    pub engine: String,
+}
+
+/// Builds the physics of a calibration row. Unified-memory devices are taken at their largest
+/// configuration (the rows' hardware labels name it, e.g. an M2 Ultra with 192 GB).
+pub fn row_case(catalog: &Catalog, row: &CalibrationRow) -> std::result::Result<RowCase, String> {
+    let model = catalog.model(&row.model).map_err(|e| e.to_string())?;
+    let format = catalog.format(&row.quant).map_err(|e| e.to_string())?;
+    let engine = catalog.engine(&row.engine).map_err(|e| e.to_string())?;
+    let mut gpu = catalog.gpu(&row.gpu).map_err(|e| e.to_string())?.clone();
+    if let Some(max) = gpu.memory_options_gb.iter().cloned().reduce(f64::max) {
+        gpu.memory_gb = max;
+    }
+    let kv = catalog.kv_format("bf16").map_err(|e| e.to_string())?;
+    let server = matches!(row.engine.as_str(), "vllm" | "sglang" | "trt-llm");
+    let serving = server && matches!(row.metric, Metric::OutputTpsTotal | Metric::TtftMs);
+    let sharegpt = serving && row.prompt_tokens.is_none() && row.gen_tokens.is_none();
+    if row.metric == Metric::TtftMs && row.prompt_tokens.is_none() && !sharegpt {
+        return Err("TTFT without a prompt length".into());
+    }
+    if row.metric == Metric::TtftMs && row.concurrency > 1 {
+        return Err(format!(
+            "TTFT with {} prompts submitted at once is queue-dominated; the engine estimates TTFT on an idle replica",
+            row.concurrency
+        ));
+    }
+    let workload = Workload {
+        concurrency: row.concurrency,
+        prompt_tokens: row
+            .prompt_tokens
+            .unwrap_or(if sharegpt { SHAREGPT_PROMPT } else { 0 }),
+        gen_tokens: row
+            .gen_tokens
+            .unwrap_or(if sharegpt { SHAREGPT_GEN } else { DEFAULT_GEN }),
+        context_depth: row.context_depth.unwrap_or(0),
+        serving,
+    };
+    let setup = Setup {
+        model,
+        format,
+        gpu: &gpu,
+        gpus: row.gpu_count,
+        engine,
+        kv,
+    };
+    let physics = Physics::new(&setup, &workload).map_err(|e| e.to_string())?;
+    if !physics.fits {
+        return Err(format!(
+            "does not fit in our memory model ({:.1} GB needed, {:.1} GB usable)",
+            physics.memory.total, physics.memory.available
+        ));
+    }
+    if row.metric == Metric::PrefillTps && physics.prefill_compute.is_none() {
+        return Err(format!("{} has no sourced TFLOPS figure", gpu.name));
+    }
+    Ok(RowCase {
+        physics,
+        engine: row.engine.clone(),
+    })
+}
+
+/// The predicted value of a row's metric and its physical ceiling.
+pub fn predict_row(case: &RowCase, metric: Metric, f: &EngineFit) -> Option<(f64, f64)> {
+    let p = case.physics.predict(f);
+    let ceiling = case.physics.ceiling_decode_tps_stream();
+    match metric {
+        Metric::DecodeTpsStream => Some((p.decode_tps_stream, ceiling)),
+        Metric::OutputTpsTotal => Some((p.output_tps_total, ceiling * case.physics.batch as f64)),
+        Metric::PrefillTps => {
+            let t = p.prefill_time?;
+            Some((case.physics.prompt / t, case.physics.prompt / case.physics.prefill_floor_time()?))
+        }
+        Metric::TtftMs => {
+            let t = p.prefill_time? + p.step_time;
+            let floor = case.physics.prefill_floor_time()? + case.physics.step.ceiling_time();
+            // For a time, the "ceiling" is the floor: a measured TTFT below it is impossible.
+            Some((t * 1000.0, floor * 1000.0))
+        }
+    }
+}
+
+fn sq_log_err(cases: &[(&RowCase, f64, Metric)], f: &EngineFit) -> f64 {
+    cases
+        .iter()
+        .filter_map(|(c, v, m)| predict_row(c, *m, f).map(|(p, _)| (p / v).ln().powi(2)))
+        .sum()
+}
+
+fn grid(from: f64, to: f64, step: f64) -> impl Iterator<Item = f64> {
+    let n = ((to - from) / step).round() as usize;
+    (0..=n).map(move |i| from + step * i as f64)
+}
+
+/// Fits eta_bandwidth and the step overhead on decode rows (both when there are two rows or
+/// more; eta alone, with `tau` given, for a single row).
+fn fit_decode(cases: &[(&RowCase, f64, Metric)], tau: f64) -> Option<(f64, f64)> {
+    if cases.is_empty() {
+        return None;
+    }
+    let taus: Vec<f64> = if cases.len() >= 2 {
+        grid(0.0, 0.015, 0.0001).collect()
+    } else {
+        vec![tau]
+    };
+    let mut best = (f64::MAX, 1.0, 0.0);
+    for t in taus {
+        for eta in grid(0.10, 1.0, 0.01) {
+            let f = EngineFit {
+                eta_bandwidth: eta,
+                step_overhead_s: t,
+                ..EngineFit::default()
+            };
+            let e = sq_log_err(cases, &f);
+            if e < best.0 {
+                best = (e, eta, t);
+            }
+        }
+    }
+    Some((best.1, best.2))
+}
+
+/// Fits a compute efficiency on prefill and batched rows, decode factors held fixed.
+fn fit_compute(cases: &[(&RowCase, f64, Metric)], base: EngineFit, moe: bool) -> Option<f64> {
+    if cases.is_empty() {
+        return None;
+    }
+    let mut best = (f64::MAX, 1.0);
+    for eta in grid(0.005, 1.0, 0.005) {
+        let mut f = base;
+        if moe {
+            f.eta_compute_moe = eta;
+        } else {
+            f.eta_compute_dense = eta;
+        }
+        let e = sq_log_err(cases, &f);
+        if e < best.0 {
+            best = (e, eta);
+        }
+    }
+    Some(best.1)
+}
+
+/// Fits every engine's factors and the bands on the non-held-out rows.
+pub fn fit(catalog: &Catalog, rows: &[CalibrationRow]) -> Fit {
+    let holdout = holdout_ids(rows);
+    let cases: Vec<(RowCase, f64, Metric)> = rows
+        .iter()
+        .filter(|r| !holdout.contains(&r.id))
+        .filter_map(|r| row_case(catalog, r).ok().map(|c| (c, r.value, r.metric)))
+        .collect();
+    let select = |engine: Option<&str>, pred: &dyn Fn(Metric, bool) -> bool| {
+        cases
+            .iter()
+            .filter(|(c, _, m)| engine.is_none_or(|e| c.engine == e) && pred(*m, c.physics.moe))
+            .map(|(c, v, m)| (c, *v, *m))
+            .collect::<Vec<_>>()
+    };
+    let is_decode = |m: Metric, _| m == Metric::DecodeTpsStream;
+    let is_compute =
+        |moe: bool| move |m: Metric, is_moe: bool| is_moe == moe && matches!(m, Metric::PrefillTps | Metric::OutputTpsTotal);
+
+    let (g_eta, g_tau) = fit_decode(&select(None, &is_decode), 0.0).unwrap_or((1.0, 0.0));
+    let mut global = EngineFit {
+        eta_bandwidth: g_eta,
+        step_overhead_s: g_tau,
+        ..EngineFit::default()
+    };
+    global.eta_compute_dense = fit_compute(&select(None, &is_compute(false)), global, false).unwrap_or(1.0);
+    global.eta_compute_moe = fit_compute(&select(None, &is_compute(true)), global, true).unwrap_or(1.0);
+
+    // First each engine on its own rows, then fallbacks resolved against those results.
+    struct Own {
+        decode: Option<(f64, f64)>,
+        dense: Option<f64>,
+        moe: Option<f64>,
+    }
+    let own: Vec<(String, Own)> = catalog
+        .engines
+        .iter()
+        .map(|e| {
+            let decode = fit_decode(&select(Some(&e.id), &is_decode), global.step_overhead_s);
+            let base = EngineFit {
+                eta_bandwidth: decode.map_or(global.eta_bandwidth, |d| d.0),
+                step_overhead_s: decode.map_or(global.step_overhead_s, |d| d.1),
+                ..global
+            };
+            let dense = fit_compute(&select(Some(&e.id), &is_compute(false)), base, false);
+            let moe = fit_compute(&select(Some(&e.id), &is_compute(true)), base, true);
+            (e.id.clone(), Own { decode, dense, moe })
+        })
+        .collect();
+    let lookup = |id: &str| own.iter().find(|(e, _)| e == id).map(|(_, o)| o);
+    let mut engines = Vec::new();
+    for e in &catalog.engines {
+        let chain: Vec<&str> = std::iter::once(e.id.as_str())
+            .chain(e.calibration_fallback.as_deref())
+            .collect();
+        let pick = |get: &dyn Fn(&Own) -> Option<f64>| -> (Option<f64>, String) {
+            for id in &chain {
+                if let Some(v) = lookup(id).and_then(get) {
+                    let from = if *id == e.id { "own rows".to_string() } else { format!("{id} rows") };
+                    return (Some(v), from);
+                }
+            }
+            (None, "all rows (global)".into())
+        };
+        let (eta_bw, decode_from) = pick(&|o| o.decode.map(|d| d.0));
+        let (tau, _) = pick(&|o| o.decode.map(|d| d.1));
+        let (dense, compute_dense_from) = pick(&|o| o.dense);
+        let (moe, compute_moe_from) = pick(&|o| o.moe);
+        engines.push(EngineFitEntry {
+            engine: e.id.clone(),
+            fit: EngineFit {
+                eta_bandwidth: eta_bw.unwrap_or(global.eta_bandwidth),
+                step_overhead_s: tau.unwrap_or(global.step_overhead_s),
+                eta_compute_dense: dense.unwrap_or(global.eta_compute_dense),
+                eta_compute_moe: moe.unwrap_or(global.eta_compute_moe),
+            },
+            decode_from,
+            compute_dense_from,
+            compute_moe_from,
+        });
+    }
+    let mut fit = Fit {
+        engines,
+        global,
+        bands: Vec::new(),
+        holdout,
+    };
+
+    // Bands: the extremes of measured/predicted on the fitting rows, per metric; a metric with
+    // fewer than 5 fitting rows borrows the extremes of all rows.
+    let ratios = |m: Option<Metric>| -> Vec<f64> {
+        cases
+            .iter()
+            .filter(|(_, _, cm)| m.is_none_or(|m| *cm == m))
+            .filter_map(|(c, v, cm)| {
+                let (f, _) = fit.for_engine(&c.engine);
+                predict_row(c, *cm, f).map(|(p, _)| v / p)
+            })
+            .collect()
+    };
+    let extremes = |r: &[f64]| {
+        let lo = r.iter().cloned().fold(1.0, f64::min);
+        let hi = r.iter().cloned().fold(1.0, f64::max);
+        (lo, hi)
+    };
+    let all = extremes(&ratios(None));
+    fit.bands = Metric::ALL
+        .into_iter()
+        .map(|m| {
+            let r = ratios(Some(m));
+            let (lo, hi) = if r.len() >= 5 { extremes(&r) } else { all };
+            (m, lo, hi)
+        })
+        .collect();
+    fit
+}
+
+/// One evaluated row.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RowResult {
+    pub id: String,
+    pub metric: Metric,
+    pub measured: f64,
+    pub predicted: Option<f64>,
+    pub ceiling: Option<f64>,
+    pub low: Option<f64>,
+    pub high: Option<f64>,
+    pub held_out: bool,
+    pub skipped: Option<String>,
+}
+
+impl RowResult {
+    pub fn ape(&self) -> Option<f64> {
+        self.predicted
+            .map(|p| (p - self.measured).abs() / self.measured * 100.0)
+    }
+    pub fn in_band(&self) -> bool {
+        matches!((self.low, self.high), (Some(l), Some(h)) if self.measured >= l && self.measured <= h)
+    }
+    /// A measurement faster than physics allows for the bytes we think it read (or, for a
+    /// time, shorter than the floor): a finding about the row or about our byte model.
+    pub fn above_ceiling(&self) -> bool {
+        match (self.ceiling, self.metric) {
+            (Some(c), Metric::TtftMs) => self.measured < c,
+            (Some(c), _) => self.measured > c * 1.000001,
+            _ => false,
+        }
+    }
+}
+
+/// Evaluates rows against a catalog's fit.
+pub fn evaluate(catalog: &Catalog, rows: &[CalibrationRow]) -> Vec<RowResult> {
+    rows.iter()
+        .map(|r| {
+            let held_out = catalog.fit.holdout.contains(&r.id);
+            let base = RowResult {
+                id: r.id.clone(),
+                metric: r.metric,
+                measured: r.value,
+                predicted: None,
+                ceiling: None,
+                low: None,
+                high: None,
+                held_out,
+                skipped: None,
+            };
+            match row_case(catalog, r) {
+                Err(reason) => RowResult {
+                    skipped: Some(reason),
+                    ..base
+                },
+                Ok(case) => {
+                    let (f, _) = catalog.fit.for_engine(&case.engine);
+                    match predict_row(&case, r.metric, f) {
+                        None => RowResult {
+                            skipped: Some("no prediction for this metric".into()),
+                            ..base
+                        },
+                        Some((p, ceiling)) => {
+                            let (lo, hi) = catalog.fit.band(r.metric);
+                            let (low, high) = if r.metric == Metric::TtftMs {
+                                (p / hi, p / lo)
+                            } else {
+                                (p * lo, (p * hi).min(ceiling))
+                            };
+                            RowResult {
+                                predicted: Some(p),
+                                ceiling: Some(ceiling),
+                                low: Some(low),
+                                high: Some(high),
+                                ..base
+                            }
+                        }
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+/// Per-metric summary, in the format the CLI prints.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub metric: Metric,
+    pub n: usize,
+    pub median_ape: Option<f64>,
+    pub p90_ape: Option<f64>,
+    pub above_ceiling: usize,
+    pub in_band: usize,
+    pub skipped: usize,
+}
+
+/// Nearest-rank percentile of a sorted slice.
+fn percentile(sorted: &[f64], p: f64) -> Option<f64> {
+    if sorted.is_empty() {
+        return None;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil().max(1.0) as usize;
+    Some(sorted[rank.min(sorted.len()) - 1])
+}
+
+pub fn summarize(results: &[RowResult]) -> Vec<Summary> {
+    Metric::ALL
+        .into_iter()
+        .filter(|m| results.iter().any(|r| r.metric == *m))
+        .map(|m| {
+            let rows: Vec<&RowResult> = results.iter().filter(|r| r.metric == m).collect();
+            let mut apes: Vec<f64> = rows.iter().filter_map(|r| r.ape()).collect();
+            apes.sort_by(f64::total_cmp);
+            Summary {
+                metric: m,
+                n: apes.len(),
+                median_ape: percentile(&apes, 50.0),
+                p90_ape: percentile(&apes, 90.0),
+                above_ceiling: rows.iter().filter(|r| r.above_ceiling()).count(),
+                in_band: rows.iter().filter(|r| r.in_band()).count(),
+                skipped: rows.iter().filter(|r| r.skipped.is_some()).count(),
+            }
+        })
+        .collect()
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let pct = |v: Option<f64>| v.map_or("n/a".to_string(), |v| format!("{v:.1}%"));
+        write!(
+            f,
+            "summary metric={} n={} median_ape={} p90_ape={} above_ceiling={} in_band={}/{} skipped={}",
+            self.metric.as_str(),
+            self.n,
+            pct(self.median_ape),
+            pct(self.p90_ape),
+            self.above_ceiling,
+            self.in_band,
+            self.n,
+            self.skipped
+        )
+    }
+}

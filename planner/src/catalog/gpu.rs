@@ -1,0 +1,116 @@
+//! Accelerators: memory, bandwidth, dense TFLOPS per format, power and purchase price.
+
+use serde::{Deserialize, Serialize};
+
+/// Architecture family: decides native format support.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Arch {
+    Ampere,
+    Ada,
+    Hopper,
+    Blackwell,
+    Cdna3,
+    Apple,
+    /// A user-described GPU: native support is whatever TFLOPS the user gave.
+    Custom,
+}
+
+impl Arch {
+    pub fn native_fp8(self) -> bool {
+        matches!(self, Arch::Ada | Arch::Hopper | Arch::Blackwell | Arch::Cdna3)
+    }
+    pub fn native_fp4(self) -> bool {
+        matches!(self, Arch::Blackwell)
+    }
+}
+
+/// A sourced price: what it is, where it came from and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Price {
+    pub usd: f64,
+    pub basis: String,
+    pub source: String,
+    pub date: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Gpu {
+    pub id: String,
+    pub name: String,
+    pub vendor: String,
+    pub arch: Arch,
+    #[serde(default)]
+    pub unified: bool,
+    /// Memory of the configuration this entry describes (for unified devices: the priced one),
+    /// in the vendor's binary GB (GiB); see `usable_bytes`.
+    pub memory_gb: f64,
+    #[serde(default)]
+    pub memory_options_gb: Vec<f64>,
+    /// Share of memory the GPU may use (unified memory); 1.0 for discrete cards.
+    #[serde(default = "one")]
+    pub usable_fraction: f64,
+    pub bandwidth_gbps: f64,
+    #[serde(default)]
+    pub bf16_tflops: Option<f64>,
+    #[serde(default)]
+    pub fp8_tflops: Option<f64>,
+    #[serde(default)]
+    pub fp4_tflops: Option<f64>,
+    #[serde(default)]
+    pub tdp_w: Option<f64>,
+    #[serde(default)]
+    pub interconnect: String,
+    #[serde(default)]
+    pub interconnect_gbps: Option<f64>,
+    #[serde(default)]
+    pub price: Option<Price>,
+    pub source: String,
+    pub source_date: String,
+    #[serde(default)]
+    pub notes: String,
+    /// True for a user-described GPU: every figure shown is marked as the user's.
+    #[serde(default)]
+    pub user_supplied: bool,
+}
+
+fn one() -> f64 {
+    1.0
+}
+
+/// Which tensor-core path a format computes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ComputePath {
+    Bf16,
+    Fp8,
+    Fp4,
+}
+
+impl Gpu {
+    /// Peak dense FLOP/s for a compute path: the native path when the GPU has it, else BF16
+    /// (weight-only formats dequantize and compute in 16 bits). None when no figure is sourced.
+    pub fn peak_flops(&self, path: ComputePath) -> Option<f64> {
+        let native = |ok: bool, t: Option<f64>| if ok { t } else { None };
+        let tflops = match path {
+            ComputePath::Fp4 => native(self.arch.native_fp4(), self.fp4_tflops)
+                .filter(|_| self.bf16_tflops.is_some()),
+            ComputePath::Fp8 => native(self.arch.native_fp8(), self.fp8_tflops),
+            ComputePath::Bf16 => None,
+        }
+        .or(self.bf16_tflops);
+        tflops.map(|t| t * 1e12)
+    }
+
+    /// Bytes per second of memory bandwidth.
+    pub fn bandwidth_bps(&self) -> f64 {
+        self.bandwidth_gbps * 1e9
+    }
+
+    /// Memory the GPU itself can use, in bytes, before any engine reservation. Vendors' "GB"
+    /// of DRAM/HBM capacity are binary: an "80 GB" A100 reports 81,920 MiB, a "48 GB"
+    /// RTX 6000 Ada 48,632 MiB after reservations (deviceQuery output in a public repo).
+    pub fn usable_bytes(&self) -> f64 {
+        self.memory_gb * crate::physics::GIB * self.usable_fraction
+    }
+}

@@ -1,0 +1,449 @@
+//! One configuration — model × format × GPU × count × engine — at one operating point:
+//! memory and fit, decode and prefill speed with bands, the physical ceiling and what binds.
+//!
+//! Two stages: `Physics::new` does the exact arithmetic of `physics` (no fitted factor), then
+//! `Physics::predict` applies an engine's fitted efficiencies. Calibration fits those factors
+//! by calling `predict` on precomputed `Physics`, so the fit and the product share one model.
+
+use serde::{Deserialize, Serialize};
+
+use crate::band::Band;
+use crate::calibration::{EngineFit, Fit, Metric};
+use crate::catalog::engine::{Engine, MultiGpu};
+use crate::catalog::format::{not_applicable_reason, Format, KvFormat, WeightBytes};
+use crate::catalog::gpu::{ComputePath, Gpu};
+use crate::catalog::model::Model;
+use crate::error::{PlannerError, Result};
+use crate::physics::decode::{decode_step, DecodeStep, Hardware, PCIE_GEN4_BPS};
+use crate::physics::kv::kv_bytes_per_sequence;
+use crate::physics::prefill::{prefill_times, prefill_work};
+use crate::physics::weights::expert_fraction_touched;
+use crate::physics::GB;
+
+/// What the replica is asked to do.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Workload {
+    /// Sequences in flight at once.
+    pub concurrency: u32,
+    pub prompt_tokens: u32,
+    pub gen_tokens: u32,
+    /// Tokens already in the KV cache before the prompt (a long conversation, a benchmark's depth).
+    pub context_depth: u32,
+    /// Continuous-batching server: new prompts are prefilled between decode steps, so each
+    /// output token carries prompt/gen tokens of prefill work. False for pure-generation
+    /// benchmarks (llama-bench tg, llama-batched-bench S_TG).
+    pub serving: bool,
+}
+
+impl Default for Workload {
+    fn default() -> Self {
+        Workload {
+            concurrency: 1,
+            prompt_tokens: 512,
+            gen_tokens: 128,
+            context_depth: 0,
+            serving: false,
+        }
+    }
+}
+
+/// The configuration to estimate. Model and GPU are passed by reference so user-supplied ones
+/// (a pasted config.json, a custom GPU) work exactly like catalog entries.
+#[derive(Debug, Clone, Copy)]
+pub struct Setup<'a> {
+    pub model: &'a Model,
+    pub format: &'a Format,
+    pub gpu: &'a Gpu,
+    pub gpus: u32,
+    pub engine: &'a Engine,
+    pub kv: &'a KvFormat,
+}
+
+/// What limits the configuration (physics note §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bound {
+    /// Memory capacity: it does not fit, or fewer sequences fit than asked for.
+    Capacity,
+    /// Memory bandwidth: streaming weights and KV sets the step time.
+    Bandwidth,
+    /// Compute: FLOPs set the step time (large batches, prefill).
+    Compute,
+    /// The link between tensor-parallel GPUs.
+    Interconnect,
+}
+
+/// Memory of one replica (all its GPUs), in GB (10^9 bytes).
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct MemoryBreakdown {
+    pub weights: f64,
+    pub weights_experts: f64,
+    pub weights_dense: f64,
+    pub weights_embedding: f64,
+    pub weights_unembedding: f64,
+    pub kv_cache: f64,
+    pub overhead: f64,
+    pub total: f64,
+    pub available: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Estimate {
+    pub model: String,
+    pub quant: String,
+    pub gpu: String,
+    pub gpus: u32,
+    pub engine: String,
+    pub kv_format: String,
+    pub workload: Workload,
+    pub fits: bool,
+    pub memory_gb: MemoryBreakdown,
+    /// Sequences decoded together: the concurrency asked for, capped by the engine's batch
+    /// limit and by KV memory.
+    pub batch: u32,
+    pub decode_tps_stream: Option<Band>,
+    pub output_tps_total: Option<Band>,
+    pub prefill_tps: Option<Band>,
+    pub ttft_ms: Option<Band>,
+    /// Per-stream decode speed with every byte at full bandwidth and every FLOP at peak.
+    pub ceiling_decode_tps_stream: f64,
+    pub bound: Bound,
+    /// Weight + KV bytes one decode step reads, GB.
+    pub bytes_per_step_gb: f64,
+    /// Expected distinct experts touched per MoE layer at this batch (0 for dense models).
+    pub experts_touched_per_layer: f64,
+    /// The efficiency factors used and where they come from.
+    pub calibration: String,
+    /// Plain-language notes: assumptions, caps, unavailable figures.
+    pub notes: Vec<String>,
+}
+
+/// The exact physics of a setup at a workload, before any efficiency factor.
+#[derive(Debug, Clone)]
+pub struct Physics {
+    pub weights: WeightBytes,
+    pub kv_per_seq_final: f64,
+    pub memory: MemoryBreakdown,
+    pub fits: bool,
+    pub batch: u32,
+    pub step: DecodeStep,
+    /// Prefill: compute time at peak (None if no FLOP/s figure) and weight-read time.
+    pub prefill_compute: Option<f64>,
+    pub prefill_memory: f64,
+    pub prompt: f64,
+    pub moe: bool,
+    pub experts_touched: f64,
+    pub notes: Vec<String>,
+}
+
+/// Predicted values for one setup under one engine fit (expected values only).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Prediction {
+    pub step_time: f64,
+    pub decode_tps_stream: f64,
+    pub output_tps_total: f64,
+    pub prefill_time: Option<f64>,
+    pub bound: Bound,
+}
+
+fn check_setup(s: &Setup, w: &Workload) -> Result<()> {
+    if s.gpus == 0 {
+        return Err(PlannerError::invalid("gpus", "must be at least 1"));
+    }
+    if s.gpus > 64 {
+        return Err(PlannerError::invalid("gpus", "must be at most 64 per replica"));
+    }
+    if w.concurrency == 0 {
+        return Err(PlannerError::invalid("concurrency", "must be at least 1"));
+    }
+    if w.gen_tokens == 0 {
+        return Err(PlannerError::invalid("gen", "must be at least 1"));
+    }
+    let context = w.context_depth as u64 + w.prompt_tokens as u64 + w.gen_tokens as u64;
+    if context > s.model.max_context as u64 {
+        return Err(PlannerError::invalid(
+            "context",
+            format!(
+                "context + prompt + gen = {context} tokens exceeds {}'s maximum of {}",
+                s.model.id, s.model.max_context
+            ),
+        ));
+    }
+    if let Some(why) = not_applicable_reason(s.format, s.model) {
+        return Err(PlannerError::Unsupported(why));
+    }
+    if !s.format.containers.contains(&s.engine.container) {
+        return Err(PlannerError::Unsupported(format!(
+            "{} has no {} layout for {}",
+            s.format.id, s.engine.name, s.model.id
+        )));
+    }
+    if let Some(why) = s
+        .engine
+        .refuses(&s.format.id, &s.gpu.vendor, s.gpu.arch, s.gpus)
+    {
+        return Err(PlannerError::Unsupported(why));
+    }
+    if s.engine.multi_gpu == MultiGpu::TensorParallel
+        && s.gpus > 1
+        && s.model.heads % s.gpus != 0
+    {
+        return Err(PlannerError::Unsupported(format!(
+            "tensor parallel over {} GPUs needs the {} attention heads of {} to divide evenly",
+            s.gpus, s.model.heads, s.model.id
+        )));
+    }
+    Ok(())
+}
+
+/// The compute path a setup runs in: llama.cpp-family engines dequantize to 16-bit (or int8)
+/// kernels whatever the format; server engines use the format's native path where it exists.
+fn compute_path(s: &Setup) -> ComputePath {
+    match s.engine.container {
+        crate::catalog::format::Container::Hf => s.format.compute,
+        _ => ComputePath::Bf16,
+    }
+}
+
+impl Physics {
+    pub fn new(s: &Setup, w: &Workload) -> Result<Physics> {
+        check_setup(s, w)?;
+        let mut notes = Vec::new();
+        let groups = s.model.tensor_groups();
+        let layout = s.format.layout(s.engine.container, s.model);
+        let weights = WeightBytes::new(&groups, &layout);
+        let n = s.gpus as f64;
+
+        let final_context = (w.context_depth + w.prompt_tokens + w.gen_tokens) as f64;
+        let mean_context =
+            w.context_depth as f64 + w.prompt_tokens as f64 + w.gen_tokens as f64 / 2.0;
+        let kv_per_seq_final = kv_bytes_per_sequence(s.model, s.kv.bytes, final_context);
+        let kv_per_seq_mean = kv_bytes_per_sequence(s.model, s.kv.bytes, mean_context);
+
+        let available = n * s.gpu.usable_bytes() * s.engine.memory_fraction;
+        let overhead = n * s.engine.runtime_overhead_gb * GB;
+        let free_for_kv = available - weights.total() - overhead;
+        let fits = free_for_kv >= kv_per_seq_final;
+        let kv_capacity = if kv_per_seq_final > 0.0 {
+            (free_for_kv / kv_per_seq_final).floor().max(0.0)
+        } else {
+            f64::MAX
+        };
+        let mut batch = w.concurrency as f64;
+        if let Some(cap) = s.engine.max_batch {
+            if batch > cap as f64 {
+                batch = cap as f64;
+                notes.push(format!(
+                    "{} decodes at most {cap} sequences at once by default; the rest wait",
+                    s.engine.name
+                ));
+            }
+        }
+        if fits && batch > kv_capacity {
+            batch = kv_capacity.max(1.0);
+            notes.push(format!(
+                "KV memory holds {} sequences of {} tokens; the rest wait",
+                batch as u64, final_context as u64
+            ));
+        }
+        let batch = batch.max(1.0);
+        let kv_in_use = if fits { batch * kv_per_seq_final } else { kv_per_seq_final };
+        let memory = MemoryBreakdown {
+            weights: weights.total() / GB,
+            weights_experts: weights.experts / GB,
+            weights_dense: weights.dense / GB,
+            weights_embedding: weights.embedding / GB,
+            weights_unembedding: weights.unembedding / GB,
+            kv_cache: kv_in_use / GB,
+            overhead: overhead / GB,
+            total: (weights.total() + overhead + kv_in_use) / GB,
+            available: available / GB,
+        };
+        if !fits {
+            notes.push(format!(
+                "does not fit: needs {:.1} GB, {} x {} gives {:.1} GB usable",
+                memory.total, s.gpus, s.gpu.name, memory.available
+            ));
+        }
+
+        let peak = s.gpu.peak_flops(compute_path(s));
+        if peak.is_none() {
+            notes.push(format!(
+                "{} has no sourced TFLOPS figure: prefill and compute bounds are not estimated",
+                s.gpu.name
+            ));
+        }
+        let interconnect_bps = s
+            .gpu
+            .interconnect_gbps
+            .map(|g| g * 1e9)
+            .unwrap_or(PCIE_GEN4_BPS);
+        let hw = Hardware {
+            bandwidth_bps: s.gpu.bandwidth_bps(),
+            peak_flops: peak,
+            devices: s.gpus,
+            split: s.engine.multi_gpu,
+            interconnect_bps,
+        };
+        if s.engine.multi_gpu == MultiGpu::TensorParallel && s.gpus > 1 {
+            notes.push("tensor parallel: includes two all-reduces a layer with an assumed 8 µs link latency".into());
+        }
+        if s.engine.multi_gpu == MultiGpu::LayerSplit && s.gpus > 1 {
+            notes.push("layer split: memory adds up, but the GPUs work in turn, so one stream is no faster than on one GPU".into());
+        }
+        // Prefill interleaved per decode step: each output token carries prompt/gen prompt
+        // tokens of prefill under continuous batching.
+        let extra_flops = if w.serving {
+            let per_token = prefill_work(s.model, &weights, w.prompt_tokens as f64, 0.0).flops;
+            batch * per_token / w.gen_tokens as f64
+        } else {
+            0.0
+        };
+        let step = decode_step(
+            s.model,
+            &weights,
+            kv_per_seq_mean,
+            mean_context,
+            batch,
+            extra_flops,
+            &hw,
+        );
+        let work = prefill_work(
+            s.model,
+            &weights,
+            w.prompt_tokens.max(1) as f64,
+            w.context_depth as f64,
+        );
+        let (prefill_compute, prefill_memory) = prefill_times(&work, &hw);
+        let experts_touched = expert_fraction_touched(s.model, batch) * s.model.experts as f64;
+        if s.model.native_format != s.format.id && s.format.experts_bits >= 16.0 && s.model.native_format != "bf16" && s.model.native_format != "fp16" {
+            notes.push(format!(
+                "{} is an upcast of the {} release: more memory, no quality gain",
+                s.format.id, s.model.native_format
+            ));
+        }
+        Ok(Physics {
+            weights,
+            kv_per_seq_final,
+            memory,
+            fits,
+            batch: batch as u32,
+            step,
+            prefill_compute,
+            prefill_memory,
+            prompt: w.prompt_tokens.max(1) as f64,
+            moe: s.model.is_moe(),
+            experts_touched,
+            notes,
+        })
+    }
+
+    /// Per-stream decode tokens/s with every byte at full bandwidth and every FLOP at peak.
+    pub fn ceiling_decode_tps_stream(&self) -> f64 {
+        1.0 / self.step.ceiling_time()
+    }
+
+    /// Prefill time with no efficiency loss: the physical floor.
+    pub fn prefill_floor_time(&self) -> Option<f64> {
+        self.prefill_compute.map(|c| c.max(self.prefill_memory))
+    }
+
+    /// Expected values under an engine's fitted efficiencies. Efficiencies are <= 1 and the
+    /// overhead >= 0, so nothing here can exceed the physical ceiling.
+    pub fn predict(&self, f: &EngineFit) -> Prediction {
+        let eta_c = if self.moe { f.eta_compute_moe } else { f.eta_compute_dense };
+        let mem = self.step.memory_time / f.eta_bandwidth;
+        let comp = self.step.compute_time.map(|c| c / eta_c).unwrap_or(0.0);
+        let comm = self.step.comm_time;
+        // Streaming weights and computing do not overlap perfectly in real kernels (grouped expert
+        // matmuls load, then compute); the sum fits batched MoE measurements where the ideal
+        // max() does not (CALIBRATION.md). The physical ceiling still uses the max.
+        let step_time = mem + comp + comm + f.step_overhead_s;
+        let bound = if !self.fits || (self.batch as f64) < 1.0 {
+            Bound::Capacity
+        } else if comm > mem.max(comp) {
+            Bound::Interconnect
+        } else if comp > mem {
+            Bound::Compute
+        } else {
+            Bound::Bandwidth
+        };
+        let prefill_time = self.prefill_compute.map(|c| {
+            c / eta_c + self.prefill_memory / f.eta_bandwidth + f.step_overhead_s
+        });
+        Prediction {
+            step_time,
+            decode_tps_stream: 1.0 / step_time,
+            output_tps_total: self.batch as f64 / step_time,
+            prefill_time,
+            bound,
+        }
+    }
+}
+
+/// Estimates a setup at a workload with the catalog's fitted efficiencies and bands.
+pub fn estimate(s: &Setup, w: &Workload, fit: &Fit) -> Result<Estimate> {
+    let phys = Physics::new(s, w)?;
+    let (engine_fit, provenance) = fit.for_engine(&s.engine.id);
+    let p = phys.predict(engine_fit);
+    let ceiling = phys.ceiling_decode_tps_stream();
+    let mut notes = phys.notes.clone();
+    let mut bound = p.bound;
+    if phys.fits && (phys.batch as u64) < w.concurrency as u64 {
+        bound = Bound::Capacity;
+    }
+    let band = |m: Metric, v: f64, ceil: f64| {
+        let (lo, hi) = fit.band(m);
+        Band::around(v, lo, hi, ceil)
+    };
+    let (decode, total, prefill, ttft) = if phys.fits {
+        let decode = band(Metric::DecodeTpsStream, p.decode_tps_stream, ceiling);
+        let total = band(
+            Metric::OutputTpsTotal,
+            p.output_tps_total,
+            ceiling * phys.batch as f64,
+        );
+        let prefill = match (p.prefill_time, phys.prefill_floor_time()) {
+            (Some(t), Some(floor)) => Some(band(Metric::PrefillTps, phys.prompt / t, phys.prompt / floor)),
+            _ => None,
+        };
+        // TTFT on an idle replica: the prompt's prefill, then the step that emits the token.
+        let ttft = prefill.map(|pf| {
+            let prefill_ms = pf.inverse(phys.prompt * 1000.0);
+            let step_ms = decode.inverse(1000.0);
+            Band {
+                low: prefill_ms.low + step_ms.low,
+                expected: prefill_ms.expected + step_ms.expected,
+                high: prefill_ms.high + step_ms.high,
+            }
+        });
+        (Some(decode), Some(total), prefill, ttft)
+    } else {
+        (None, None, None, None)
+    };
+    if ttft.is_some() && w.concurrency > 1 {
+        notes.push("TTFT is for an idle replica; under load add queueing (the plan sizes replicas so requests do not queue)".into());
+    }
+    Ok(Estimate {
+        model: s.model.id.clone(),
+        quant: s.format.id.clone(),
+        gpu: s.gpu.id.clone(),
+        gpus: s.gpus,
+        engine: s.engine.id.clone(),
+        kv_format: s.kv.id.clone(),
+        workload: *w,
+        fits: phys.fits,
+        memory_gb: phys.memory,
+        batch: phys.batch,
+        decode_tps_stream: decode,
+        output_tps_total: total,
+        prefill_tps: prefill,
+        ttft_ms: ttft,
+        ceiling_decode_tps_stream: ceiling,
+        bound,
+        bytes_per_step_gb: (phys.step.weight_bytes + phys.step.kv_bytes) / GB,
+        experts_touched_per_layer: phys.experts_touched,
+        calibration: provenance,
+        notes,
+    })
+}

@@ -1,0 +1,12 @@
+//! The LLM deployment planner's engine: pure functions from a catalog of sourced facts and a
+//! user's scenario to memory, fit, speed and cost. No IO: data files are compiled in.
+
+pub mod band;
+pub mod calibration;
+pub mod catalog;
+pub mod error;
+pub mod estimate;
+pub mod physics;
+
+pub use catalog::Catalog;
+pub use error::{PlannerError, Result};

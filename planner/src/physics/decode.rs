@@ -1,0 +1,100 @@
+//! One decode step at a batch (physics note §3 and §5): what it reads, what it computes, what
+//! it sends between GPUs, and the physical time each takes. No efficiency factor here.
+
+use crate::catalog::engine::MultiGpu;
+use crate::catalog::format::WeightBytes;
+use crate::catalog::model::Model;
+
+use super::weights::weight_bytes_read_per_step;
+
+/// PCIe 4.0 x16 per direction, for GPUs without a faster link (64 GB/s both ways: DERIVED /2).
+pub const PCIE_GEN4_BPS: f64 = 32e9;
+/// ASSUMPTION: fixed latency of one all-reduce over the GPU link (NVLink/PCIe), of the order
+/// NCCL reports for small messages. Not a published figure; it only affects tensor-parallel
+/// configurations and is listed with every such estimate.
+pub const ALLREDUCE_LATENCY_S: f64 = 8e-6;
+
+/// The hardware a replica runs on.
+#[derive(Debug, Clone, Copy)]
+pub struct Hardware {
+    pub bandwidth_bps: f64,
+    /// Peak dense FLOP/s of one device for the compute path in use (None: not sourced).
+    pub peak_flops: Option<f64>,
+    pub devices: u32,
+    pub split: MultiGpu,
+    pub interconnect_bps: f64,
+}
+
+impl Hardware {
+    /// Devices that work at the same time on one step: all of them under tensor parallelism,
+    /// one at a time under a layer split.
+    pub fn parallel_devices(&self) -> f64 {
+        match self.split {
+            MultiGpu::TensorParallel => self.devices.max(1) as f64,
+            _ => 1.0,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct DecodeStep {
+    pub weight_bytes: f64,
+    pub kv_bytes: f64,
+    /// Time to stream those bytes at full bandwidth.
+    pub memory_time: f64,
+    /// Time for the step's FLOPs at peak; None when the GPU has no sourced compute figure.
+    pub compute_time: Option<f64>,
+    /// All-reduce time between tensor-parallel GPUs.
+    pub comm_time: f64,
+}
+
+impl DecodeStep {
+    /// The physical floor of one step: bytes at full bandwidth, FLOPs at full peak.
+    pub fn ceiling_time(&self) -> f64 {
+        self.memory_time.max(self.compute_time.unwrap_or(0.0))
+    }
+}
+
+/// Attention FLOPs for one new token attending to `context` cached tokens.
+pub fn attention_flops_per_token(model: &Model, context: f64) -> f64 {
+    let qk = model.heads as f64 * model.head_dim as f64;
+    let windowed = context.min(model.sliding_window as f64);
+    4.0 * qk
+        * (model.full_attention_layers() as f64 * context + model.sliding_layers as f64 * windowed)
+}
+
+/// One decode step of `batch` sequences whose caches hold `kv_bytes_per_seq` each, at an
+/// average context of `context` tokens. `extra_flops` is prefill work interleaved into the step
+/// by a serving engine (continuous batching); 0 for a pure-generation benchmark.
+pub fn decode_step(
+    model: &Model,
+    weights: &WeightBytes,
+    kv_bytes_per_seq: f64,
+    context: f64,
+    batch: f64,
+    extra_flops: f64,
+    hw: &Hardware,
+) -> DecodeStep {
+    let weight_bytes = weight_bytes_read_per_step(model, weights, batch);
+    let kv_bytes = batch * kv_bytes_per_seq;
+    let par = hw.parallel_devices();
+    let memory_time = (weight_bytes + kv_bytes) / (hw.bandwidth_bps * par);
+    let flops = batch
+        * (2.0 * model.active_params() + attention_flops_per_token(model, context))
+        + extra_flops;
+    let compute_time = hw.peak_flops.map(|p| flops / (p * par));
+    let comm_time = if hw.split == MultiGpu::TensorParallel && hw.devices > 1 {
+        let n = hw.devices as f64;
+        let message = batch * model.hidden as f64 * 2.0 * 2.0 * (n - 1.0) / n;
+        2.0 * model.layers as f64 * (ALLREDUCE_LATENCY_S + message / hw.interconnect_bps)
+    } else {
+        0.0
+    };
+    DecodeStep {
+        weight_bytes,
+        kv_bytes,
+        memory_time,
+        compute_time,
+        comm_time,
+    }
+}

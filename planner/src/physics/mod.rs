@@ -1,0 +1,15 @@
+//! First-principles relations of `shared/docs/planner-model.md`, one file a section:
+//! weights in memory (§1), KV cache (§2), the expert-touch law (§3), the decode step (§3, §5)
+//! and prefill (§4). Everything here is exact arithmetic on catalog figures; the fitted
+//! efficiency factors are applied later, in `estimate`.
+
+pub mod decode;
+pub mod kv;
+pub mod moe;
+pub mod prefill;
+pub mod weights;
+
+/// Bytes in a GB as shown to users (10^9, not GiB).
+pub const GB: f64 = 1e9;
+/// Bytes in a GiB, for comparing with file sizes that publishers quote in GiB.
+pub const GIB: f64 = 1024.0 * 1024.0 * 1024.0;

@@ -1,0 +1,14 @@
+//! The expert-touch law (physics note §3).
+
+/// Expected distinct experts touched in one MoE layer by a batch of `batch` tokens, each routed
+/// to `active` of `total` experts, under independent uniform routing (diverse traffic):
+/// E x (1 - (1 - k/E)^B). At B = 1 it is exactly k; it never exceeds E.
+pub fn expected_experts_touched(total: u32, active: u32, batch: f64) -> f64 {
+    if total == 0 || active == 0 {
+        return 0.0;
+    }
+    let e = total as f64;
+    let k = (active as f64).min(e);
+    let b = batch.max(1.0);
+    (e * (1.0 - (1.0 - k / e).powf(b))).clamp(k, e)
+}
