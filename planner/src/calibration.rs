@@ -4,7 +4,7 @@
 //! and per metric.
 //!
 //! The model fitted is the one `estimate` uses: step time = bytes / (bandwidth x eta_bw) +
-//! FLOPs / (peak x eta_c) + all-reduce time + a fixed per-step overhead tau. Efficiencies are
+//! FLOPs / (peak x eta_c) + all-reduce time + a per-step overhead tau x layers / 32. Efficiencies are
 //! capped at 1 and tau >= 0, so no prediction can exceed the physical ceiling.
 //!
 //! Held-out rows: within each metric, in file order, every third row starting with the second
@@ -171,12 +171,20 @@ pub fn holdout_ids(rows: &[CalibrationRow]) -> Vec<String> {
 pub struct EngineFit {
     /// Share of peak memory bandwidth reached while decoding.
     pub eta_bandwidth: f64,
-    /// Fixed time per step (kernel launches, sampling, scheduling), seconds.
+    /// Fixed time per step for a 32-layer model (kernel launches, sampling, scheduling),
+    /// seconds; it scales with the layer count, as launches do.
     pub step_overhead_s: f64,
     /// Share of peak FLOP/s reached by dense models' prefill and batched work.
     pub eta_compute_dense: f64,
     /// The same for MoE models (grouped expert matmuls run further from peak).
     pub eta_compute_moe: f64,
+}
+
+impl EngineFit {
+    /// The fixed per-step overhead of a model with `layers` layers, seconds.
+    pub fn overhead(&self, layers: f64) -> f64 {
+        self.step_overhead_s * layers / 32.0
+    }
 }
 
 impl Default for EngineFit {
@@ -382,10 +390,20 @@ fn fit_compute(cases: &[(&RowCase, f64, Metric)], base: EngineFit, moe: bool) ->
 /// Fits every engine's factors and the bands on the non-held-out rows.
 pub fn fit(catalog: &Catalog, rows: &[CalibrationRow]) -> Fit {
     let holdout = holdout_ids(rows);
+    // A measurement above the physical ceiling of the bytes we model contradicts the model
+    // itself (speculative decoding, a different layout...): it is reported, never fitted.
     let cases: Vec<(RowCase, f64, Metric)> = rows
         .iter()
         .filter(|r| !holdout.contains(&r.id))
         .filter_map(|r| row_case(catalog, r).ok().map(|c| (c, r.value, r.metric)))
+        .filter(|(c, v, m)| {
+            let ceiling = predict_row(c, *m, &EngineFit::default()).map(|(_, ceil)| ceil);
+            match (ceiling, m) {
+                (Some(ceil), Metric::TtftMs) => *v >= ceil,
+                (Some(ceil), _) => *v <= ceil,
+                (None, _) => true,
+            }
+        })
         .collect();
     let select = |engine: Option<&str>, pred: &dyn Fn(Metric, bool) -> bool| {
         cases
@@ -467,33 +485,65 @@ pub fn fit(catalog: &Catalog, rows: &[CalibrationRow]) -> Fit {
         holdout,
     };
 
-    // Bands: the extremes of measured/predicted on the fitting rows, per metric; a metric with
-    // fewer than 5 fitting rows borrows the extremes of all rows.
-    let ratios = |m: Option<Metric>| -> Vec<f64> {
+    // Bands: a 95% prediction interval of log(measured/predicted) on the fitting rows,
+    // per metric: mean ± t(0.975, n-1) x sd x sqrt(1 + 1/n). A metric with fewer than 5 fitting
+    // rows borrows the interval of all rows pooled.
+    let log_ratios = |m: Option<Metric>| -> Vec<f64> {
         cases
             .iter()
             .filter(|(_, _, cm)| m.is_none_or(|m| *cm == m))
             .filter_map(|(c, v, cm)| {
                 let (f, _) = fit.for_engine(&c.engine);
-                predict_row(c, *cm, f).map(|(p, _)| v / p)
+                predict_row(c, *cm, f).map(|(p, _)| (v / p).ln())
             })
             .collect()
     };
-    let extremes = |r: &[f64]| {
-        let lo = r.iter().cloned().fold(1.0, f64::min);
-        let hi = r.iter().cloned().fold(1.0, f64::max);
-        (lo, hi)
-    };
-    let all = extremes(&ratios(None));
+    let pooled = prediction_interval(&log_ratios(None));
     fit.bands = Metric::ALL
         .into_iter()
         .map(|m| {
-            let r = ratios(Some(m));
-            let (lo, hi) = if r.len() >= 5 { extremes(&r) } else { all };
+            let r = log_ratios(Some(m));
+            let (lo, hi) = if r.len() >= 5 { prediction_interval(&r) } else { pooled };
             (m, lo, hi)
         })
         .collect();
     fit
+}
+
+/// Student's t 0.975 quantile, for a two-sided 95% interval.
+fn t975(df: usize) -> f64 {
+    const TABLE: [(usize, f64); 14] = [
+        (1, 12.706),
+        (2, 4.303),
+        (3, 3.182),
+        (4, 2.776),
+        (5, 2.571),
+        (6, 2.447),
+        (7, 2.365),
+        (8, 2.306),
+        (9, 2.262),
+        (10, 2.228),
+        (12, 2.179),
+        (15, 2.131),
+        (20, 2.086),
+        (30, 2.042),
+    ];
+    TABLE
+        .iter()
+        .find(|(d, _)| df <= *d)
+        .map_or(1.960, |(_, t)| *t)
+}
+
+/// 95% prediction interval of a new log residual, as multiplicative factors (lo <= 1 <= hi).
+fn prediction_interval(log_ratios: &[f64]) -> (f64, f64) {
+    let n = log_ratios.len();
+    if n < 2 {
+        return (1.0, 1.0);
+    }
+    let mean = log_ratios.iter().sum::<f64>() / n as f64;
+    let var = log_ratios.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
+    let half = t975(n - 1) * var.sqrt() * (1.0 + 1.0 / n as f64).sqrt();
+    ((mean - half).exp().min(1.0), (mean + half).exp().max(1.0))
 }
 
 /// One evaluated row.

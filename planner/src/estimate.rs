@@ -118,6 +118,47 @@ pub struct Estimate {
     pub notes: Vec<String>,
 }
 
+/// Something worth telling the user about an estimate. Kept as data (not text) so the plan's
+/// hot loop allocates no strings; `render` words it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Note {
+    EngineBatchCap(u32),
+    KvLimited { sequences: u64, tokens: u64 },
+    DoesNotFit { needed_gb: f64, usable_gb: f64 },
+    NoTflops,
+    TensorParallelLatency,
+    LayerSplit,
+    Upcast,
+}
+
+impl Note {
+    pub fn render(&self, s: &Setup) -> String {
+        match *self {
+            Note::EngineBatchCap(cap) => format!(
+                "{} decodes at most {cap} sequences at once by default; the rest wait",
+                s.engine.name
+            ),
+            Note::KvLimited { sequences, tokens } => {
+                format!("KV memory holds {sequences} sequences of {tokens} tokens; the rest wait")
+            }
+            Note::DoesNotFit { needed_gb, usable_gb } => format!(
+                "does not fit: needs {needed_gb:.1} GB, {} x {} gives {usable_gb:.1} GB usable",
+                s.gpus, s.gpu.name
+            ),
+            Note::NoTflops => format!(
+                "{} has no sourced TFLOPS figure: prefill and compute bounds are not estimated",
+                s.gpu.name
+            ),
+            Note::TensorParallelLatency => "tensor parallel: includes two all-reduces a layer with an assumed 8 µs link latency".into(),
+            Note::LayerSplit => "layer split: memory adds up, but the GPUs work in turn, so one stream is no faster than on one GPU".into(),
+            Note::Upcast => format!(
+                "{} is an upcast of the {} release: more memory, no quality gain",
+                s.format.id, s.model.native_format
+            ),
+        }
+    }
+}
+
 /// The exact physics of a setup at a workload, before any efficiency factor.
 #[derive(Debug, Clone)]
 pub struct Physics {
@@ -132,8 +173,16 @@ pub struct Physics {
     pub prefill_memory: f64,
     pub prompt: f64,
     pub moe: bool,
+    pub layers: f64,
     pub experts_touched: f64,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
+    // What `at_batch` needs to recompute the decode step for another batch.
+    hw: Hardware,
+    kv_per_seq_mean: f64,
+    mean_context: f64,
+    extra_flops_per_seq: f64,
+    /// Sequences the KV memory holds (0 when it does not fit).
+    pub kv_capacity: f64,
 }
 
 /// Predicted values for one setup under one engine fit (expected values only).
@@ -233,18 +282,15 @@ impl Physics {
         if let Some(cap) = s.engine.max_batch {
             if batch > cap as f64 {
                 batch = cap as f64;
-                notes.push(format!(
-                    "{} decodes at most {cap} sequences at once by default; the rest wait",
-                    s.engine.name
-                ));
+                notes.push(Note::EngineBatchCap(cap));
             }
         }
         if fits && batch > kv_capacity {
             batch = kv_capacity.max(1.0);
-            notes.push(format!(
-                "KV memory holds {} sequences of {} tokens; the rest wait",
-                batch as u64, final_context as u64
-            ));
+            notes.push(Note::KvLimited {
+                sequences: batch as u64,
+                tokens: final_context as u64,
+            });
         }
         let batch = batch.max(1.0);
         let kv_in_use = if fits { batch * kv_per_seq_final } else { kv_per_seq_final };
@@ -260,18 +306,15 @@ impl Physics {
             available: available / GB,
         };
         if !fits {
-            notes.push(format!(
-                "does not fit: needs {:.1} GB, {} x {} gives {:.1} GB usable",
-                memory.total, s.gpus, s.gpu.name, memory.available
-            ));
+            notes.push(Note::DoesNotFit {
+                needed_gb: memory.total,
+                usable_gb: memory.available,
+            });
         }
 
         let peak = s.gpu.peak_flops(compute_path(s));
         if peak.is_none() {
-            notes.push(format!(
-                "{} has no sourced TFLOPS figure: prefill and compute bounds are not estimated",
-                s.gpu.name
-            ));
+            notes.push(Note::NoTflops);
         }
         let interconnect_bps = s
             .gpu
@@ -286,16 +329,16 @@ impl Physics {
             interconnect_bps,
         };
         if s.engine.multi_gpu == MultiGpu::TensorParallel && s.gpus > 1 {
-            notes.push("tensor parallel: includes two all-reduces a layer with an assumed 8 µs link latency".into());
+            notes.push(Note::TensorParallelLatency);
         }
         if s.engine.multi_gpu == MultiGpu::LayerSplit && s.gpus > 1 {
-            notes.push("layer split: memory adds up, but the GPUs work in turn, so one stream is no faster than on one GPU".into());
+            notes.push(Note::LayerSplit);
         }
         // Prefill interleaved per decode step: each output token carries prompt/gen prompt
         // tokens of prefill under continuous batching.
-        let extra_flops = if w.serving {
-            let per_token = prefill_work(s.model, &weights, w.prompt_tokens as f64, 0.0).flops;
-            batch * per_token / w.gen_tokens as f64
+        let extra_flops_per_seq = if w.serving {
+            prefill_work(s.model, &weights, w.prompt_tokens as f64, 0.0).flops
+                / w.gen_tokens as f64
         } else {
             0.0
         };
@@ -305,7 +348,7 @@ impl Physics {
             kv_per_seq_mean,
             mean_context,
             batch,
-            extra_flops,
+            batch * extra_flops_per_seq,
             &hw,
         );
         let work = prefill_work(
@@ -316,11 +359,9 @@ impl Physics {
         );
         let (prefill_compute, prefill_memory) = prefill_times(&work, &hw);
         let experts_touched = expert_fraction_touched(s.model, batch) * s.model.experts as f64;
-        if s.model.native_format != s.format.id && s.format.experts_bits >= 16.0 && s.model.native_format != "bf16" && s.model.native_format != "fp16" {
-            notes.push(format!(
-                "{} is an upcast of the {} release: more memory, no quality gain",
-                s.format.id, s.model.native_format
-            ));
+        let low_bit_release = matches!(s.model.native_format.as_str(), "mxfp4" | "fp8");
+        if low_bit_release && s.format.id != s.model.native_format && s.format.dense_bits >= 8.0 {
+            notes.push(Note::Upcast);
         }
         Ok(Physics {
             weights,
@@ -333,9 +374,60 @@ impl Physics {
             prefill_memory,
             prompt: w.prompt_tokens.max(1) as f64,
             moe: s.model.is_moe(),
+            layers: s.model.layers as f64,
             experts_touched,
             notes,
+            hw,
+            kv_per_seq_mean,
+            mean_context,
+            extra_flops_per_seq,
+            kv_capacity: if fits { kv_capacity } else { 0.0 },
         })
+    }
+
+    /// The same setup decoding `batch` sequences instead (memory use and fit unchanged): the
+    /// capacity search calls this, so it recomputes only the decode step.
+    pub fn at_batch(&self, model: &Model, batch: u32) -> Physics {
+        let b = batch.max(1) as f64;
+        let step = decode_step(
+            model,
+            &self.weights,
+            self.kv_per_seq_mean,
+            self.mean_context,
+            b,
+            b * self.extra_flops_per_seq,
+            &self.hw,
+        );
+        Physics {
+            batch: batch.max(1),
+            step,
+            experts_touched: expert_fraction_touched(model, b) * model.experts as f64,
+            notes: Vec::new(),
+            ..self.clone_without_notes()
+        }
+    }
+
+    fn clone_without_notes(&self) -> Physics {
+        Physics {
+            weights: self.weights,
+            kv_per_seq_final: self.kv_per_seq_final,
+            memory: self.memory,
+            fits: self.fits,
+            batch: self.batch,
+            step: self.step,
+            prefill_compute: self.prefill_compute,
+            prefill_memory: self.prefill_memory,
+            prompt: self.prompt,
+            moe: self.moe,
+            layers: self.layers,
+            experts_touched: self.experts_touched,
+            notes: Vec::new(),
+            hw: self.hw,
+            kv_per_seq_mean: self.kv_per_seq_mean,
+            mean_context: self.mean_context,
+            extra_flops_per_seq: self.extra_flops_per_seq,
+            kv_capacity: self.kv_capacity,
+        }
     }
 
     /// Per-stream decode tokens/s with every byte at full bandwidth and every FLOP at peak.
@@ -358,7 +450,7 @@ impl Physics {
         // Streaming weights and computing do not overlap perfectly in real kernels (grouped expert
         // matmuls load, then compute); the sum fits batched MoE measurements where the ideal
         // max() does not (CALIBRATION.md). The physical ceiling still uses the max.
-        let step_time = mem + comp + comm + f.step_overhead_s;
+        let step_time = mem + comp + comm + f.overhead(self.layers);
         let bound = if !self.fits || (self.batch as f64) < 1.0 {
             Bound::Capacity
         } else if comm > mem.max(comp) {
@@ -369,7 +461,7 @@ impl Physics {
             Bound::Bandwidth
         };
         let prefill_time = self.prefill_compute.map(|c| {
-            c / eta_c + self.prefill_memory / f.eta_bandwidth + f.step_overhead_s
+            c / eta_c + self.prefill_memory / f.eta_bandwidth + f.overhead(self.layers)
         });
         Prediction {
             step_time,
@@ -387,7 +479,7 @@ pub fn estimate(s: &Setup, w: &Workload, fit: &Fit) -> Result<Estimate> {
     let (engine_fit, provenance) = fit.for_engine(&s.engine.id);
     let p = phys.predict(engine_fit);
     let ceiling = phys.ceiling_decode_tps_stream();
-    let mut notes = phys.notes.clone();
+    let mut notes: Vec<String> = phys.notes.iter().map(|n| n.render(s)).collect();
     let mut bound = p.bound;
     if phys.fits && (phys.batch as u64) < w.concurrency as u64 {
         bound = Bound::Capacity;
@@ -398,11 +490,12 @@ pub fn estimate(s: &Setup, w: &Workload, fit: &Fit) -> Result<Estimate> {
     };
     let (decode, total, prefill, ttft) = if phys.fits {
         let decode = band(Metric::DecodeTpsStream, p.decode_tps_stream, ceiling);
-        let total = band(
-            Metric::OutputTpsTotal,
-            p.output_tps_total,
-            ceiling * phys.batch as f64,
-        );
+        // One sequence: the aggregate is the stream itself, with the stream's band.
+        let total = if phys.batch == 1 {
+            decode
+        } else {
+            band(Metric::OutputTpsTotal, p.output_tps_total, ceiling * phys.batch as f64)
+        };
         let prefill = match (p.prefill_time, phys.prefill_floor_time()) {
             (Some(t), Some(floor)) => Some(band(Metric::PrefillTps, phys.prompt / t, phys.prompt / floor)),
             _ => None,

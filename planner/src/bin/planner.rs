@@ -145,10 +145,26 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
                     _ => {}
                 }
             }
+            for e in &catalog.fit.engines {
+                println!(
+                    "fit engine={} eta_bandwidth={:.2} overhead_ms_per_32_layers={:.2} eta_compute_dense={:.3} eta_compute_moe={:.3} decode_from=\"{}\" compute_from=\"{}\"/\"{}\"",
+                    e.engine,
+                    e.fit.eta_bandwidth,
+                    e.fit.step_overhead_s * 1000.0,
+                    e.fit.eta_compute_dense,
+                    e.fit.eta_compute_moe,
+                    e.decode_from,
+                    e.compute_dense_from,
+                    e.compute_moe_from
+                );
+            }
+            for m in Metric::ALL {
+                let (lo, hi) = catalog.fit.band(m);
+                println!("band metric={} low_factor={lo:.3} high_factor={hi:.3}", m.as_str());
+            }
             for s in calibration::summarize(&results) {
                 println!("{s}");
             }
-            let _ = Metric::ALL;
         }
         Command::Plan { file } => {
             let _ = file;
