@@ -1,1 +1,49 @@
-fn main() {}
+//! `plan_full_grid`: the whole default catalog (every model × applicable format × every GPU ×
+//! 1/2/4/8 GPUs × every engine) planned for one scenario. Prints the options evaluated.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use planner::scenario::{GpuChoice, Scenario};
+use planner::{plan, Catalog};
+
+fn full_grid(c: &Catalog) -> Scenario {
+    Scenario {
+        models: c.models.iter().map(|m| m.id.clone()).collect(),
+        quants: c.formats.iter().map(|f| f.id.clone()).collect(),
+        gpus: c
+            .gpus
+            .iter()
+            .flat_map(|g| {
+                [1, 2, 4, 8].map(|count| GpuChoice {
+                    id: g.id.clone(),
+                    count,
+                })
+            })
+            .collect(),
+        engine: "all".into(),
+        ..Scenario::default()
+    }
+}
+
+fn bench(cr: &mut Criterion) {
+    let c = Catalog::builtin();
+    let s = full_grid(c);
+    let p = plan(c, &s).expect("full grid plans");
+    println!(
+        "plan_full_grid: {} configurations evaluated, {} applicable options, {} fit, {} meet the targets",
+        p.evaluated,
+        p.options.len(),
+        p.options.iter().filter(|o| o.fits).count(),
+        p.options.iter().filter(|o| o.meets_targets).count()
+    );
+    cr.bench_function("plan_full_grid", |b| {
+        b.iter(|| plan(c, std::hint::black_box(&s)).unwrap())
+    });
+    // The page's everyday case: the article's scenario.
+    let d = Scenario::default();
+    cr.bench_function("plan_default_scenario", |b| {
+        b.iter(|| plan(c, std::hint::black_box(&d)).unwrap())
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -120,17 +120,30 @@ pub fn parse_rows(text: &str) -> Result<Vec<CalibrationRow>> {
                 .map(Some)
                 .map_err(|_| bad(format!("{}: not a whole number: '{s}'", where_(COLUMNS[i]))))
         };
-        let metric = Metric::parse(get(10))
-            .ok_or_else(|| bad(format!("{}: unknown metric '{}'", where_("metric"), get(10))))?;
+        let metric = Metric::parse(get(10)).ok_or_else(|| {
+            bad(format!(
+                "{}: unknown metric '{}'",
+                where_("metric"),
+                get(10)
+            ))
+        })?;
         let value: f64 = get(11)
             .parse()
             .ok()
             .filter(|v: &f64| v.is_finite() && *v > 0.0)
-            .ok_or_else(|| bad(format!("{}: not a positive number: '{}'", where_("value"), get(11))))?;
+            .ok_or_else(|| {
+                bad(format!(
+                    "{}: not a positive number: '{}'",
+                    where_("value"),
+                    get(11)
+                ))
+            })?;
         let gpu_count = int(5, true)?.unwrap_or(1);
         let concurrency = int(6, true)?.unwrap_or(1);
         if gpu_count == 0 || concurrency == 0 {
-            return Err(bad(format!("row '{id}': gpu_count and concurrency must be >= 1")));
+            return Err(bad(format!(
+                "row '{id}': gpu_count and concurrency must be >= 1"
+            )));
         }
         rows.push(CalibrationRow {
             id: id.clone(),
@@ -228,7 +241,10 @@ impl Fit {
                     e.decode_from, e.compute_dense_from, e.compute_moe_from
                 ),
             ),
-            None => (&self.global, format!("{engine}: global factors (no calibration rows)")),
+            None => (
+                &self.global,
+                format!("{engine}: global factors (no calibration rows)"),
+            ),
         }
     }
 
@@ -315,7 +331,10 @@ pub fn predict_row(case: &RowCase, metric: Metric, f: &EngineFit) -> Option<(f64
         Metric::OutputTpsTotal => Some((p.output_tps_total, ceiling * case.physics.batch as f64)),
         Metric::PrefillTps => {
             let t = p.prefill_time?;
-            Some((case.physics.prompt / t, case.physics.prompt / case.physics.prefill_floor_time()?))
+            Some((
+                case.physics.prompt / t,
+                case.physics.prompt / case.physics.prefill_floor_time()?,
+            ))
         }
         Metric::TtftMs => {
             let t = p.prefill_time? + p.step_time;
@@ -413,8 +432,11 @@ pub fn fit(catalog: &Catalog, rows: &[CalibrationRow]) -> Fit {
             .collect::<Vec<_>>()
     };
     let is_decode = |m: Metric, _| m == Metric::DecodeTpsStream;
-    let is_compute =
-        |moe: bool| move |m: Metric, is_moe: bool| is_moe == moe && matches!(m, Metric::PrefillTps | Metric::OutputTpsTotal);
+    let is_compute = |moe: bool| {
+        move |m: Metric, is_moe: bool| {
+            is_moe == moe && matches!(m, Metric::PrefillTps | Metric::OutputTpsTotal)
+        }
+    };
 
     let (g_eta, g_tau) = fit_decode(&select(None, &is_decode), 0.0).unwrap_or((1.0, 0.0));
     let mut global = EngineFit {
@@ -422,8 +444,10 @@ pub fn fit(catalog: &Catalog, rows: &[CalibrationRow]) -> Fit {
         step_overhead_s: g_tau,
         ..EngineFit::default()
     };
-    global.eta_compute_dense = fit_compute(&select(None, &is_compute(false)), global, false).unwrap_or(1.0);
-    global.eta_compute_moe = fit_compute(&select(None, &is_compute(true)), global, true).unwrap_or(1.0);
+    global.eta_compute_dense =
+        fit_compute(&select(None, &is_compute(false)), global, false).unwrap_or(1.0);
+    global.eta_compute_moe =
+        fit_compute(&select(None, &is_compute(true)), global, true).unwrap_or(1.0);
 
     // First each engine on its own rows, then fallbacks resolved against those results.
     struct Own {
@@ -455,7 +479,11 @@ pub fn fit(catalog: &Catalog, rows: &[CalibrationRow]) -> Fit {
         let pick = |get: &dyn Fn(&Own) -> Option<f64>| -> (Option<f64>, String) {
             for id in &chain {
                 if let Some(v) = lookup(id).and_then(get) {
-                    let from = if *id == e.id { "own rows".to_string() } else { format!("{id} rows") };
+                    let from = if *id == e.id {
+                        "own rows".to_string()
+                    } else {
+                        format!("{id} rows")
+                    };
                     return (Some(v), from);
                 }
             }
@@ -503,7 +531,11 @@ pub fn fit(catalog: &Catalog, rows: &[CalibrationRow]) -> Fit {
         .into_iter()
         .map(|m| {
             let r = log_ratios(Some(m));
-            let (lo, hi) = if r.len() >= 5 { prediction_interval(&r) } else { pooled };
+            let (lo, hi) = if r.len() >= 5 {
+                prediction_interval(&r)
+            } else {
+                pooled
+            };
             (m, lo, hi)
         })
         .collect();

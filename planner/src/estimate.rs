@@ -5,6 +5,8 @@
 //! `Physics::predict` applies an engine's fitted efficiencies. Calibration fits those factors
 //! by calling `predict` on precomputed `Physics`, so the fit and the product share one model.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::band::Band;
@@ -132,29 +134,23 @@ pub enum Note {
 }
 
 impl Note {
-    pub fn render(&self, s: &Setup) -> String {
+    pub fn render(&self, s: &Setup) -> Cow<'static, str> {
         match *self {
             Note::EngineBatchCap(cap) => format!(
                 "{} decodes at most {cap} sequences at once by default; the rest wait",
                 s.engine.name
-            ),
+            )
+            .into(),
             Note::KvLimited { sequences, tokens } => {
                 format!("KV memory holds {sequences} sequences of {tokens} tokens; the rest wait")
+                    .into()
             }
-            Note::DoesNotFit { needed_gb, usable_gb } => format!(
-                "does not fit: needs {needed_gb:.1} GB, {} x {} gives {usable_gb:.1} GB usable",
-                s.gpus, s.gpu.name
-            ),
-            Note::NoTflops => format!(
-                "{} has no sourced TFLOPS figure: prefill and compute bounds are not estimated",
-                s.gpu.name
-            ),
+            // The figures are in the memory breakdown beside the note.
+            Note::DoesNotFit { .. } => "does not fit: weights, KV cache and runtime overhead exceed the usable memory".into(),
+            Note::NoTflops => "no sourced TFLOPS figure for this GPU: prefill, TTFT and compute bounds are not estimated".into(),
             Note::TensorParallelLatency => "tensor parallel: includes two all-reduces a layer with an assumed 8 µs link latency".into(),
             Note::LayerSplit => "layer split: memory adds up, but the GPUs work in turn, so one stream is no faster than on one GPU".into(),
-            Note::Upcast => format!(
-                "{} is an upcast of the {} release: more memory, no quality gain",
-                s.format.id, s.model.native_format
-            ),
+            Note::Upcast => "an upcast of a lower-precision release: more memory, no quality gain".into(),
         }
     }
 }
@@ -200,7 +196,10 @@ fn check_setup(s: &Setup, w: &Workload) -> Result<()> {
         return Err(PlannerError::invalid("gpus", "must be at least 1"));
     }
     if s.gpus > 64 {
-        return Err(PlannerError::invalid("gpus", "must be at most 64 per replica"));
+        return Err(PlannerError::invalid(
+            "gpus",
+            "must be at most 64 per replica",
+        ));
     }
     if w.concurrency == 0 {
         return Err(PlannerError::invalid("concurrency", "must be at least 1"));
@@ -235,7 +234,7 @@ fn check_setup(s: &Setup, w: &Workload) -> Result<()> {
     }
     if s.engine.multi_gpu == MultiGpu::TensorParallel
         && s.gpus > 1
-        && s.model.heads % s.gpus != 0
+        && !s.model.heads.is_multiple_of(s.gpus)
     {
         return Err(PlannerError::Unsupported(format!(
             "tensor parallel over {} GPUs needs the {} attention heads of {} to divide evenly",
@@ -243,6 +242,37 @@ fn check_setup(s: &Setup, w: &Workload) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// Whether a setup can run at all, without building an error message (the plan's fast path;
+/// `check_setup` gives the reason).
+pub fn applicable(s: &Setup) -> bool {
+    let f = s.format;
+    let native_mxfp4 = s.model.native_format == "mxfp4";
+    if f.native_only && s.model.native_format != f.id {
+        return false;
+    }
+    if native_mxfp4 && f.id != "mxfp4" && f.experts_bits < 8.0 && !f.keeps_native_mxfp4_experts {
+        return false;
+    }
+    let e = s.engine;
+    if !f.containers.contains(&e.container) || !e.formats.contains(&f.id) {
+        return false;
+    }
+    if s.gpu.arch != crate::catalog::gpu::Arch::Custom && !e.vendors.contains(&s.gpu.vendor) {
+        return false;
+    }
+    if e.unsupported
+        .iter()
+        .any(|u| u.format == f.id && u.arch == s.gpu.arch)
+    {
+        return false;
+    }
+    match e.multi_gpu {
+        MultiGpu::SingleDevice => s.gpus == 1,
+        MultiGpu::TensorParallel => s.gpus == 1 || s.model.heads.is_multiple_of(s.gpus),
+        MultiGpu::LayerSplit => true,
+    }
 }
 
 /// The compute path a setup runs in: llama.cpp-family engines dequantize to 16-bit (or int8)
@@ -293,7 +323,11 @@ impl Physics {
             });
         }
         let batch = batch.max(1.0);
-        let kv_in_use = if fits { batch * kv_per_seq_final } else { kv_per_seq_final };
+        let kv_in_use = if fits {
+            batch * kv_per_seq_final
+        } else {
+            kv_per_seq_final
+        };
         let memory = MemoryBreakdown {
             weights: weights.total() / GB,
             weights_experts: weights.experts / GB,
@@ -337,8 +371,7 @@ impl Physics {
         // Prefill interleaved per decode step: each output token carries prompt/gen prompt
         // tokens of prefill under continuous batching.
         let extra_flops_per_seq = if w.serving {
-            prefill_work(s.model, &weights, w.prompt_tokens as f64, 0.0).flops
-                / w.gen_tokens as f64
+            prefill_work(s.model, &weights, w.prompt_tokens as f64, 0.0).flops / w.gen_tokens as f64
         } else {
             0.0
         };
@@ -443,7 +476,11 @@ impl Physics {
     /// Expected values under an engine's fitted efficiencies. Efficiencies are <= 1 and the
     /// overhead >= 0, so nothing here can exceed the physical ceiling.
     pub fn predict(&self, f: &EngineFit) -> Prediction {
-        let eta_c = if self.moe { f.eta_compute_moe } else { f.eta_compute_dense };
+        let eta_c = if self.moe {
+            f.eta_compute_moe
+        } else {
+            f.eta_compute_dense
+        };
         let mem = self.step.memory_time / f.eta_bandwidth;
         let comp = self.step.compute_time.map(|c| c / eta_c).unwrap_or(0.0);
         let comm = self.step.comm_time;
@@ -460,9 +497,9 @@ impl Physics {
         } else {
             Bound::Bandwidth
         };
-        let prefill_time = self.prefill_compute.map(|c| {
-            c / eta_c + self.prefill_memory / f.eta_bandwidth + f.overhead(self.layers)
-        });
+        let prefill_time = self
+            .prefill_compute
+            .map(|c| c / eta_c + self.prefill_memory / f.eta_bandwidth + f.overhead(self.layers));
         Prediction {
             step_time,
             decode_tps_stream: 1.0 / step_time,
@@ -479,7 +516,11 @@ pub fn estimate(s: &Setup, w: &Workload, fit: &Fit) -> Result<Estimate> {
     let (engine_fit, provenance) = fit.for_engine(&s.engine.id);
     let p = phys.predict(engine_fit);
     let ceiling = phys.ceiling_decode_tps_stream();
-    let mut notes: Vec<String> = phys.notes.iter().map(|n| n.render(s)).collect();
+    let mut notes: Vec<String> = phys
+        .notes
+        .iter()
+        .map(|n| n.render(s).into_owned())
+        .collect();
     let mut bound = p.bound;
     if phys.fits && (phys.batch as u64) < w.concurrency as u64 {
         bound = Bound::Capacity;
@@ -494,10 +535,18 @@ pub fn estimate(s: &Setup, w: &Workload, fit: &Fit) -> Result<Estimate> {
         let total = if phys.batch == 1 {
             decode
         } else {
-            band(Metric::OutputTpsTotal, p.output_tps_total, ceiling * phys.batch as f64)
+            band(
+                Metric::OutputTpsTotal,
+                p.output_tps_total,
+                ceiling * phys.batch as f64,
+            )
         };
         let prefill = match (p.prefill_time, phys.prefill_floor_time()) {
-            (Some(t), Some(floor)) => Some(band(Metric::PrefillTps, phys.prompt / t, phys.prompt / floor)),
+            (Some(t), Some(floor)) => Some(band(
+                Metric::PrefillTps,
+                phys.prompt / t,
+                phys.prompt / floor,
+            )),
             _ => None,
         };
         // TTFT on an idle replica: the prompt's prefill, then the step that emits the token.

@@ -3,10 +3,17 @@
 
 pub mod band;
 pub mod calibration;
+pub mod capacity;
 pub mod catalog;
 pub mod error;
 pub mod estimate;
+pub mod hf_config;
+pub mod money;
 pub mod physics;
+pub mod plan;
+pub mod scenario;
 
 pub use catalog::Catalog;
 pub use error::{PlannerError, Result};
+pub use plan::{plan, Plan};
+pub use scenario::Scenario;

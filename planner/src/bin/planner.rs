@@ -6,10 +6,13 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use planner::calibration::{self, Metric};
 use planner::estimate::{estimate, Setup, Workload};
-use planner::{Catalog, PlannerError};
+use planner::{Catalog, PlannerError, Scenario};
 
 #[derive(Parser)]
-#[command(name = "planner", about = "Which open model, in which format, on which hardware, at what cost")]
+#[command(
+    name = "planner",
+    about = "Which open model, in which format, on which hardware, at what cost"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -48,8 +51,16 @@ enum Command {
         #[arg(long, default_value = "all")]
         split: String,
     },
-    /// The full plan for a scenario JSON file.
-    Plan { file: String },
+    /// The full plan for a scenario JSON file (`planner plan --template` prints a starting one).
+    Plan {
+        file: Option<String>,
+        /// Print the default scenario (the article's setting) as JSON and exit.
+        #[arg(long)]
+        template: bool,
+        /// json (everything) or table (one line an option, then the verdict).
+        #[arg(long, default_value = "json")]
+        format: String,
+    },
     /// Every id in the catalog.
     Catalog,
 }
@@ -116,7 +127,10 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
         }
         Command::Calibrate { file, split } => {
             if !matches!(split.as_str(), "all" | "train" | "holdout") {
-                return Err(PlannerError::invalid("--split", "must be all, train or holdout"));
+                return Err(PlannerError::invalid(
+                    "--split",
+                    "must be all, train or holdout",
+                ));
             }
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| PlannerError::invalid("FILE", format!("cannot read {file}: {e}")))?;
@@ -140,7 +154,11 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
                         p,
                         r.measured / p,
                         if r.held_out { " holdout" } else { "" },
-                        if r.above_ceiling() { " ABOVE-CEILING" } else { "" }
+                        if r.above_ceiling() {
+                            " ABOVE-CEILING"
+                        } else {
+                            ""
+                        }
                     ),
                     _ => {}
                 }
@@ -160,36 +178,143 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
             }
             for m in Metric::ALL {
                 let (lo, hi) = catalog.fit.band(m);
-                println!("band metric={} low_factor={lo:.3} high_factor={hi:.3}", m.as_str());
+                println!(
+                    "band metric={} low_factor={lo:.3} high_factor={hi:.3}",
+                    m.as_str()
+                );
             }
             for s in calibration::summarize(&results) {
                 println!("{s}");
             }
         }
-        Command::Plan { file } => {
-            let _ = file;
-            return Err(PlannerError::invalid("plan", "not yet available"));
+        Command::Plan {
+            file,
+            template,
+            format,
+        } => {
+            if template {
+                println!("{}", to_json(&Scenario::default()));
+                return Ok(());
+            }
+            if !matches!(format.as_str(), "json" | "table") {
+                return Err(PlannerError::invalid("--format", "must be json or table"));
+            }
+            let file = file
+                .ok_or_else(|| PlannerError::invalid("FILE", "a scenario JSON file is required"))?;
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| PlannerError::invalid("FILE", format!("cannot read {file}: {e}")))?;
+            let scenario: Scenario = serde_json::from_str(&text)
+                .map_err(|e| PlannerError::invalid("FILE", format!("not a scenario: {e}")))?;
+            let errors = scenario.validate(catalog);
+            if let Some(first) = errors.first() {
+                for e in &errors[1..] {
+                    eprintln!("error: {e}");
+                }
+                return Err(first.clone());
+            }
+            let plan = planner::plan(catalog, &scenario)?;
+            if format == "json" {
+                println!("{}", to_json(&plan));
+            } else {
+                print_table(&plan);
+            }
         }
         Command::Catalog => {
             let list = |name: &str, ids: Vec<&str>| println!("{name}: {}", ids.join(", "));
-            list("models", catalog.models.iter().map(|m| m.id.as_str()).collect());
-            list("quants", catalog.formats.iter().map(|f| f.id.as_str()).collect());
-            list("kv_formats", catalog.kv_formats.iter().map(|f| f.id.as_str()).collect());
+            list(
+                "models",
+                catalog.models.iter().map(|m| m.id.as_str()).collect(),
+            );
+            list(
+                "quants",
+                catalog.formats.iter().map(|f| f.id.as_str()).collect(),
+            );
+            list(
+                "kv_formats",
+                catalog.kv_formats.iter().map(|f| f.id.as_str()).collect(),
+            );
             list("gpus", catalog.gpus.iter().map(|g| g.id.as_str()).collect());
-            list("engines", catalog.engines.iter().map(|e| e.id.as_str()).collect());
+            list(
+                "engines",
+                catalog.engines.iter().map(|e| e.id.as_str()).collect(),
+            );
             println!("catalog_snapshot: {}", catalog.snapshot_id);
         }
     }
     Ok(())
 }
 
+fn to_json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+}
+
+fn print_table(plan: &planner::Plan) {
+    let usd = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("${v:.0}"));
+    println!(
+        "{:<5} {:<13} {:<6} {:<18} {:<10} {:<5} {:>9} {:>9} {:>10} {:>10} {:>9}  limit",
+        "rank",
+        "model",
+        "quant",
+        "hardware",
+        "engine",
+        "fits",
+        "replicas",
+        "tok/s",
+        "cloud/mo",
+        "local 1x",
+        "$/M out"
+    );
+    for o in &plan.options {
+        println!(
+            "{:<5} {:<13} {:<6} {:<18} {:<10} {:<5} {:>9} {:>9} {:>10} {:>10} {:>9}  {}",
+            o.rank.map_or("-".into(), |r| r.to_string()),
+            o.model,
+            o.quant,
+            format!("{}x {}", o.gpus_per_replica, o.gpu),
+            o.engine,
+            o.fits,
+            o.replicas,
+            o.decode_tps_stream
+                .map_or("-".into(), |b| format!("{:.0}", b.expected)),
+            usd(o.cloud.as_ref().map(|c| c.monthly_usage_usd)),
+            usd(o.local.as_ref().map(|l| l.one_time_usd)),
+            o.cloud_usd_per_m_output
+                .or(o.local_usd_per_m_output)
+                .map_or("-".into(), |v| format!("{v:.2}")),
+            o.limit.describe()
+        );
+    }
+    for a in &plan.api {
+        println!(
+            "api {} {} ${:.0}/month (${:.3}/M output, {})",
+            a.model, a.provider, a.monthly_usd, a.usd_per_m_output_tokens, a.price_date
+        );
+    }
+    for v in &plan.verdict {
+        println!(
+            "verdict {}: {} — {}",
+            v.category,
+            v.winner.as_deref().unwrap_or("no data"),
+            v.reason
+        );
+    }
+    for k in &plan.skipped {
+        println!("skipped {}: {}", k.what, k.reason);
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
+        Err(e) if e.use_stderr() => {
+            // One line naming the argument, not clap's multi-line usage block.
+            let text = e.to_string();
+            eprintln!("{}", text.lines().next().unwrap_or("error: bad arguments"));
+            return ExitCode::from(2);
+        }
         Err(e) => {
-            let code = if e.use_stderr() { 2 } else { 0 };
             let _ = e.print();
-            return ExitCode::from(code);
+            return ExitCode::SUCCESS;
         }
     };
     match run(cli) {

@@ -1,5 +1,7 @@
 //! Accelerators: memory, bandwidth, dense TFLOPS per format, power and purchase price.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 /// Architecture family: decides native format support.
@@ -18,7 +20,10 @@ pub enum Arch {
 
 impl Arch {
     pub fn native_fp8(self) -> bool {
-        matches!(self, Arch::Ada | Arch::Hopper | Arch::Blackwell | Arch::Cdna3)
+        matches!(
+            self,
+            Arch::Ada | Arch::Hopper | Arch::Blackwell | Arch::Cdna3
+        )
     }
     pub fn native_fp4(self) -> bool {
         matches!(self, Arch::Blackwell)
@@ -29,9 +34,9 @@ impl Arch {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Price {
     pub usd: f64,
-    pub basis: String,
-    pub source: String,
-    pub date: String,
+    pub basis: Arc<str>,
+    pub source: Arc<str>,
+    pub date: Arc<str>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -168,10 +168,22 @@ impl Catalog {
                 }
             }
         };
-        unique("models.toml", self.models.iter().map(|m| m.id.as_str()).collect());
-        unique("gpus.toml", self.gpus.iter().map(|g| g.id.as_str()).collect());
-        unique("formats.toml", self.formats.iter().map(|f| f.id.as_str()).collect());
-        unique("engines.toml", self.engines.iter().map(|e| e.id.as_str()).collect());
+        unique(
+            "models.toml",
+            self.models.iter().map(|m| m.id.as_str()).collect(),
+        );
+        unique(
+            "gpus.toml",
+            self.gpus.iter().map(|g| g.id.as_str()).collect(),
+        );
+        unique(
+            "formats.toml",
+            self.formats.iter().map(|f| f.id.as_str()).collect(),
+        );
+        unique(
+            "engines.toml",
+            self.engines.iter().map(|e| e.id.as_str()).collect(),
+        );
         unique(
             "formats.toml kv_format",
             self.kv_formats.iter().map(|k| k.id.as_str()).collect(),
@@ -207,7 +219,10 @@ impl Catalog {
             if m.attention == model::Attention::Gqa {
                 positive(&mut p, f, &m.id, "head_dim", m.head_dim as f64);
                 if m.kv_heads > 0 && m.heads % m.kv_heads != 0 {
-                    p.push(format!("{f} '{}': heads must be a multiple of kv_heads", m.id));
+                    p.push(format!(
+                        "{f} '{}': heads must be a multiple of kv_heads",
+                        m.id
+                    ));
                 }
             } else if m.kv_lora_rank == 0 {
                 p.push(format!("{f} '{}': MLA needs kv_lora_rank", m.id));
@@ -233,7 +248,10 @@ impl Catalog {
             for q in &m.quality {
                 sourced(&mut p, f, &m.id, &q.source, &q.source_date);
                 if !(0.0..=100.0).contains(&q.score) {
-                    p.push(format!("{f} '{}': {} score out of 0-100", m.id, q.benchmark));
+                    p.push(format!(
+                        "{f} '{}': {} score out of 0-100",
+                        m.id, q.benchmark
+                    ));
                 }
             }
         }
@@ -257,7 +275,10 @@ impl Catalog {
                 p.push(format!("{f} '{}': usable_fraction must be in (0, 1]", g.id));
             }
             if g.unified && !g.memory_options_gb.contains(&g.memory_gb) {
-                p.push(format!("{f} '{}': memory_gb must be one of memory_options_gb", g.id));
+                p.push(format!(
+                    "{f} '{}': memory_gb must be one of memory_options_gb",
+                    g.id
+                ));
             }
             if let Some(price) = &g.price {
                 positive(&mut p, f, &g.id, "price.usd", price.usd);
@@ -273,7 +294,7 @@ impl Catalog {
                 ("embedding_bits", fm.embedding_bits),
                 ("unembedding_bits", fm.unembedding_bits),
             ] {
-                if !(v >= 1.0 && v <= 32.0) {
+                if !(1.0..=32.0).contains(&v) {
                     p.push(format!("{f} '{}': {field} must be within 1-32 bits", fm.id));
                 }
             }
@@ -303,12 +324,15 @@ impl Catalog {
             }
             if let Some(fb) = &e.calibration_fallback {
                 if !self.engines.iter().any(|x| &x.id == fb) {
-                    p.push(format!("{f} '{}': unknown calibration_fallback '{fb}'", e.id));
+                    p.push(format!(
+                        "{f} '{}': unknown calibration_fallback '{fb}'",
+                        e.id
+                    ));
                 }
             }
         }
         for o in &self.cloud {
-            if !self.gpus.iter().any(|g| g.id == o.gpu_id) {
+            if !self.gpus.iter().any(|g| *g.id == *o.gpu_id) {
                 p.push(format!(
                     "cloud_prices.csv {} {}: unknown gpu id '{}'",
                     o.provider, o.offer, o.gpu_id
@@ -329,7 +353,10 @@ impl Catalog {
                 ));
             }
             if a.price_date.is_empty() || a.source.is_empty() {
-                p.push(format!("api_prices.csv {}: missing source or date", a.provider));
+                p.push(format!(
+                    "api_prices.csv {}: missing source or date",
+                    a.provider
+                ));
             }
             if a.usd_per_m_input < 0.0 || a.usd_per_m_output < 0.0 {
                 p.push(format!("api_prices.csv {}: negative price", a.provider));
@@ -344,10 +371,9 @@ impl Catalog {
         })
     }
     pub fn gpu(&self, id: &str) -> Result<&Gpu> {
-        self.gpus
-            .iter()
-            .find(|g| g.id == id)
-            .ok_or_else(|| PlannerError::unknown("gpu", id, self.gpus.iter().map(|g| g.id.as_str())))
+        self.gpus.iter().find(|g| g.id == id).ok_or_else(|| {
+            PlannerError::unknown("gpu", id, self.gpus.iter().map(|g| g.id.as_str()))
+        })
     }
     pub fn format(&self, id: &str) -> Result<&Format> {
         self.formats.iter().find(|f| f.id == id).ok_or_else(|| {
@@ -361,13 +387,17 @@ impl Catalog {
     }
     pub fn kv_format(&self, id: &str) -> Result<&KvFormat> {
         self.kv_formats.iter().find(|k| k.id == id).ok_or_else(|| {
-            PlannerError::unknown("kv_format", id, self.kv_formats.iter().map(|k| k.id.as_str()))
+            PlannerError::unknown(
+                "kv_format",
+                id,
+                self.kv_formats.iter().map(|k| k.id.as_str()),
+            )
         })
     }
 
     /// Cloud offers for a GPU id.
     pub fn offers_for<'a>(&'a self, gpu_id: &'a str) -> impl Iterator<Item = &'a CloudOffer> + 'a {
-        self.cloud.iter().filter(move |o| o.gpu_id == gpu_id)
+        self.cloud.iter().filter(move |o| &*o.gpu_id == gpu_id)
     }
 
     /// Hosted-API prices for a model id.
@@ -380,7 +410,9 @@ impl Catalog {
     pub fn default_engine(&self, format: &Format, gpu: &Gpu) -> Result<&Engine> {
         use format::Container;
         let preferred: &[&str] = if gpu.arch == gpu::Arch::Apple {
-            if format.containers.contains(&Container::Mlx) && !format.containers.contains(&Container::Gguf) {
+            if format.containers.contains(&Container::Mlx)
+                && !format.containers.contains(&Container::Gguf)
+            {
                 &["mlx"]
             } else {
                 &["llama.cpp", "mlx"]

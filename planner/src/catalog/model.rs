@@ -90,6 +90,9 @@ pub struct Model {
     /// True for a model built from a pasted config.json rather than the catalog.
     #[serde(default)]
     pub user_supplied: bool,
+    /// Tensor groups and active parameters, derived once (the plan asks for them per option).
+    #[serde(skip)]
+    pub derived: std::sync::OnceLock<(TensorGroups, f64)>,
 }
 
 /// Parameter counts per tensor group, in parameters (not billions).
@@ -162,6 +165,17 @@ impl Model {
     /// Parameter count of each tensor group, derived from the architecture. Norms and biases
     /// (well under 0.1% of any catalog model) are left out.
     pub fn tensor_groups(&self) -> TensorGroups {
+        self.derived().0
+    }
+
+    fn derived(&self) -> (TensorGroups, f64) {
+        *self.derived.get_or_init(|| {
+            let g = self.derive_tensor_groups();
+            (g, self.derive_active_params(&g))
+        })
+    }
+
+    fn derive_tensor_groups(&self) -> TensorGroups {
         let h = self.hidden as f64;
         let layers = self.layers as f64;
         let attention = self.attention_params_per_layer() * layers;
@@ -181,7 +195,10 @@ impl Model {
 
     /// Parameters read for one token, without the input embedding table (our convention).
     pub fn active_params(&self) -> f64 {
-        let g = self.tensor_groups();
+        self.derived().1
+    }
+
+    fn derive_active_params(&self, g: &TensorGroups) -> f64 {
         let experts = if self.is_moe() {
             self.params_per_expert() * self.experts_active as f64 * self.moe_layers() as f64
         } else {

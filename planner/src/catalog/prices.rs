@@ -2,21 +2,23 @@
 //! A row that cannot be used (no numeric hourly price, a GPU without a canonical id) is kept
 //! in `skipped` with its reason, never dropped silently.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{PlannerError, Result};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CloudOffer {
-    pub gpu_id: String,
-    pub provider: String,
-    pub offer: String,
+    pub gpu_id: Arc<str>,
+    pub provider: Arc<str>,
+    pub offer: Arc<str>,
     pub gpus_per_instance: u32,
     pub usd_per_instance_hour: f64,
-    pub pricing_type: String,
-    pub region: String,
-    pub price_date: String,
-    pub source: String,
+    pub pricing_type: Arc<str>,
+    pub region: Arc<str>,
+    pub price_date: Arc<str>,
+    pub source: Arc<str>,
     /// True when the user typed this price.
     #[serde(default)]
     pub user_supplied: bool,
@@ -96,15 +98,15 @@ pub fn parse_cloud(text: &str, skipped: &mut Vec<SkippedRow>) -> Result<Vec<Clou
             continue;
         };
         out.push(CloudOffer {
-            gpu_id: get(0),
-            provider: get(1),
-            offer: get(3),
+            gpu_id: get(0).into(),
+            provider: get(1).into(),
+            offer: get(3).into(),
             gpus_per_instance: gpi as u32,
             usd_per_instance_hour: per_instance,
-            pricing_type: get(7),
-            region: get(8),
-            price_date: get(9),
-            source: get(10),
+            pricing_type: get(7).into(),
+            region: get(8).into(),
+            price_date: get(9).into(),
+            source: get(10).into(),
             user_supplied: false,
         });
     }

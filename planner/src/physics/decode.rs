@@ -79,8 +79,7 @@ pub fn decode_step(
     let kv_bytes = batch * kv_bytes_per_seq;
     let par = hw.parallel_devices();
     let memory_time = (weight_bytes + kv_bytes) / (hw.bandwidth_bps * par);
-    let flops = batch
-        * (2.0 * model.active_params() + attention_flops_per_token(model, context))
+    let flops = batch * (2.0 * model.active_params() + attention_flops_per_token(model, context))
         + extra_flops;
     let compute_time = hw.peak_flops.map(|p| flops / (p * par));
     let comm_time = if hw.split == MultiGpu::TensorParallel && hw.devices > 1 {

@@ -1,0 +1,190 @@
+//! Capacity for a demand (physics note §7): how many concurrent users one replica serves
+//! within the per-user speed and TTFT targets, and how many replicas the peak needs.
+
+use serde::{Deserialize, Serialize};
+
+use crate::band::Band;
+use crate::calibration::{EngineFit, Fit, Metric};
+use crate::error::Result;
+use crate::estimate::{Physics, Setup, Workload};
+use crate::scenario::Scenario;
+
+/// What caps the users one replica serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Limit {
+    /// One replica serves the whole peak.
+    Demand,
+    /// The weights plus one sequence do not fit.
+    Memory,
+    /// KV memory holds no more sequences.
+    KvCache,
+    /// The engine's default batch cap.
+    EngineBatch,
+    /// One more user would push per-user decode speed below the target.
+    Speed,
+    /// One more user (or even one) would push TTFT above the target.
+    Ttft,
+}
+
+impl Limit {
+    /// Why an option that fits cannot meet the targets, worded for its notes.
+    pub fn cannot_meet(self) -> &'static str {
+        match self {
+            Limit::Speed => {
+                "cannot meet the targets: per-user speed target not reached even with one user"
+            }
+            Limit::Ttft => {
+                "cannot meet the targets: time-to-first-token target not reached even idle"
+            }
+            Limit::Memory => "cannot meet the targets: does not fit in memory",
+            _ => "cannot meet the targets",
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Limit::Demand => "one replica carries the peak",
+            Limit::Memory => "does not fit in memory",
+            Limit::KvCache => "KV cache memory",
+            Limit::EngineBatch => "engine batch limit",
+            Limit::Speed => "per-user speed target",
+            Limit::Ttft => "time-to-first-token target",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Capacity {
+    /// Users one replica serves within the targets (0: it cannot meet them at all).
+    pub per_replica: u32,
+    /// Replicas the peak needs (0 when a replica cannot meet the targets).
+    pub replicas: u32,
+    pub limit: Limit,
+    /// Per-user decode speed at the batch one replica runs at the peak.
+    pub decode_tps_stream: Option<Band>,
+    /// Output tokens/s of one replica at that batch.
+    pub output_tps_replica: Option<Band>,
+    pub ttft_ms: Option<Band>,
+}
+
+impl Capacity {
+    pub fn meets_targets(&self) -> bool {
+        self.per_replica > 0
+    }
+}
+
+/// The workload a scenario puts on a replica: its users, served with continuous batching.
+pub fn scenario_workload(s: &Scenario) -> Workload {
+    Workload {
+        concurrency: s.peak_users.max(1),
+        prompt_tokens: s.prompt_tokens,
+        gen_tokens: s.output_tokens.max(1),
+        context_depth: 0,
+        serving: true,
+    }
+}
+
+/// Expected per-user speed and TTFT (seconds) at a batch.
+fn at(
+    phys: &Physics,
+    f: &EngineFit,
+    model: &crate::catalog::model::Model,
+    b: u32,
+) -> (f64, Option<f64>) {
+    let p = phys.at_batch(model, b).predict(f);
+    (p.decode_tps_stream, p.prefill_time.map(|t| t + p.step_time))
+}
+
+/// Sizes a setup for a scenario. `phys` must be `Physics::new(setup, scenario_workload(s))`.
+pub fn capacity(setup: &Setup, phys: &Physics, s: &Scenario, fit: &Fit) -> Result<Capacity> {
+    let (f, _) = fit.for_engine(&setup.engine.id);
+    let none = |limit| Capacity {
+        per_replica: 0,
+        replicas: 0,
+        limit,
+        decode_tps_stream: None,
+        output_tps_replica: None,
+        ttft_ms: None,
+    };
+    if !phys.fits {
+        return Ok(none(Limit::Memory));
+    }
+    let peak = s.peak_users.max(1);
+    let engine_cap = setup.engine.max_batch.unwrap_or(u32::MAX);
+    let kv_cap = phys.kv_capacity.min(u32::MAX as f64) as u32;
+    let max_b = peak.min(engine_cap).min(kv_cap).max(1);
+    let target_tps = s.tokens_per_s_per_user;
+    let target_ttft = s.ttft_ms / 1000.0;
+    let ok = |b: u32| {
+        let (tps, ttft) = at(phys, f, setup.model, b);
+        // Without a TFLOPS figure TTFT cannot be checked; the option says so in its notes.
+        tps >= target_tps && ttft.is_none_or(|t| t <= target_ttft)
+    };
+    if !ok(1) {
+        let (tps, _) = at(phys, f, setup.model, 1);
+        return Ok(none(if tps < target_tps {
+            Limit::Speed
+        } else {
+            Limit::Ttft
+        }));
+    }
+    // Per-user speed falls and TTFT rises monotonically with the batch: binary search.
+    let (mut lo, mut hi) = (1u32, max_b);
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        if ok(mid) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    let per_replica = lo;
+    let limit = if per_replica >= peak {
+        Limit::Demand
+    } else if per_replica == max_b {
+        if max_b == engine_cap {
+            Limit::EngineBatch
+        } else {
+            Limit::KvCache
+        }
+    } else {
+        let (tps, _) = at(phys, f, setup.model, per_replica + 1);
+        if tps < target_tps {
+            Limit::Speed
+        } else {
+            Limit::Ttft
+        }
+    };
+    let replicas = peak.div_ceil(per_replica);
+    // The batch each replica actually runs when the peak is spread evenly.
+    let batch = peak.div_ceil(replicas);
+    let running = phys.at_batch(setup.model, batch);
+    let p = running.predict(f);
+    let ceiling = running.ceiling_decode_tps_stream();
+    let (dlo, dhi) = fit.band(Metric::DecodeTpsStream);
+    let decode = Band::around(p.decode_tps_stream, dlo, dhi, ceiling);
+    let (olo, ohi) = fit.band(Metric::OutputTpsTotal);
+    let output = if batch == 1 {
+        decode
+    } else {
+        Band::around(p.output_tps_total, olo, ohi, ceiling * batch as f64)
+    };
+    let ttft = p.prefill_time.map(|t| {
+        let (plo, phi) = fit.band(Metric::PrefillTps);
+        let ms = (t + p.step_time) * 1000.0;
+        Band {
+            low: ms / phi,
+            expected: ms,
+            high: ms / plo,
+        }
+    });
+    Ok(Capacity {
+        per_replica,
+        replicas,
+        limit,
+        decode_tps_stream: Some(decode),
+        output_tps_replica: Some(output),
+        ttft_ms: ttft,
+    })
+}

@@ -1,0 +1,179 @@
+//! Money (physics note §8): cloud rental per instance, local purchase with power and
+//! break-even, and hosted-API prices for the same tokens.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::gpu::Gpu;
+use crate::catalog::prices::{ApiPrice, CloudOffer};
+use crate::scenario::{Scenario, PRICE_BASIS_CHEAPEST};
+
+/// Hours in an average month, for always-on billing.
+pub const HOURS_PER_MONTH: f64 = 730.0;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CloudCost {
+    pub provider: Arc<str>,
+    pub offer: Arc<str>,
+    pub pricing_type: Arc<str>,
+    pub price_date: Arc<str>,
+    pub source: Arc<str>,
+    pub gpus_per_instance: u32,
+    pub instances: u32,
+    pub usd_per_instance_hour: f64,
+    /// Billed for usage hours only (the optimistic case: stop instances outside them).
+    pub monthly_usage_usd: f64,
+    /// Billed 730 hours a month.
+    pub monthly_always_on_usd: f64,
+    pub user_supplied: bool,
+}
+
+/// Instances of an offer needed for `replicas` replicas of `gpus` GPUs each. A replica must
+/// fit inside one instance (tensor parallelism across instances is not offered).
+pub fn instances_needed(offer: &CloudOffer, gpus: u32, replicas: u32) -> Option<u32> {
+    if gpus == 0 || offer.gpus_per_instance < gpus {
+        return None;
+    }
+    let per_instance = offer.gpus_per_instance / gpus;
+    Some(replicas.div_ceil(per_instance))
+}
+
+pub fn cloud_cost(
+    offer: &CloudOffer,
+    gpus: u32,
+    replicas: u32,
+    usage_hours: f64,
+) -> Option<CloudCost> {
+    let instances = instances_needed(offer, gpus, replicas)?;
+    let hourly = instances as f64 * offer.usd_per_instance_hour;
+    Some(CloudCost {
+        provider: offer.provider.clone(),
+        offer: offer.offer.clone(),
+        pricing_type: offer.pricing_type.clone(),
+        price_date: offer.price_date.clone(),
+        source: offer.source.clone(),
+        gpus_per_instance: offer.gpus_per_instance,
+        instances,
+        usd_per_instance_hour: offer.usd_per_instance_hour,
+        monthly_usage_usd: hourly * usage_hours,
+        monthly_always_on_usd: hourly * HOURS_PER_MONTH,
+        user_supplied: offer.user_supplied,
+    })
+}
+
+/// The offer the scenario's price basis picks: the cheapest on-demand offer (any offer when
+/// none is on-demand), or the cheapest of the named provider.
+pub fn pick_offer<'a>(
+    offers: impl Iterator<Item = &'a CloudOffer>,
+    basis: &str,
+    gpus: u32,
+    replicas: u32,
+) -> Option<&'a CloudOffer> {
+    let cost = |o: &CloudOffer| {
+        instances_needed(o, gpus, replicas).map(|i| i as f64 * o.usd_per_instance_hour)
+    };
+    let mut best_on_demand: Option<(&CloudOffer, f64)> = None;
+    let mut best_any: Option<(&CloudOffer, f64)> = None;
+    for o in offers {
+        if basis != PRICE_BASIS_CHEAPEST && !o.provider.eq_ignore_ascii_case(basis) {
+            continue;
+        }
+        let Some(c) = cost(o) else { continue };
+        if best_any.is_none_or(|(_, b)| c < b) {
+            best_any = Some((o, c));
+        }
+        if o.is_on_demand() && best_on_demand.is_none_or(|(_, b)| c < b) {
+            best_on_demand = Some((o, c));
+        }
+    }
+    best_on_demand.or(best_any).map(|(o, _)| o)
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LocalCost {
+    /// GPUs and hosts for every replica.
+    pub one_time_usd: f64,
+    pub gpu_price_usd: f64,
+    pub gpu_price_basis: Arc<str>,
+    pub gpu_price_source: Arc<str>,
+    pub gpu_price_date: Arc<str>,
+    /// Energy a month (None when the GPU has no sourced TDP).
+    pub monthly_power_usd: Option<f64>,
+    /// Purchase spread over the amortization months, plus power.
+    pub monthly_amortized_usd: Option<f64>,
+    /// Month at which buying beats renting (None when local costs more a month, or no cloud).
+    pub break_even_month: Option<f64>,
+    pub watts: Option<f64>,
+    pub user_supplied: bool,
+}
+
+pub fn local_cost(
+    gpu: &Gpu,
+    gpus: u32,
+    replicas: u32,
+    s: &Scenario,
+    cloud_monthly: Option<f64>,
+) -> Option<LocalCost> {
+    let price = gpu.price.as_ref()?;
+    let n = (gpus * replicas) as f64;
+    let one_time = n * price.usd + replicas as f64 * s.host_cost_usd;
+    let watts = gpu.tdp_w.map(|w| w * n);
+    let monthly_power = watts.map(|w| {
+        let busy_kwh = w * s.usage_hours_per_month() / 1000.0;
+        let idle_hours = (HOURS_PER_MONTH - s.usage_hours_per_month()).max(0.0);
+        let idle_kwh = s.idle_watts_per_gpu * n * idle_hours / 1000.0;
+        (busy_kwh + idle_kwh) * s.pue * s.kwh_price
+    });
+    let monthly_amortized = monthly_power.map(|p| one_time / s.amortization_months as f64 + p);
+    let break_even_month = match (cloud_monthly, monthly_power) {
+        (Some(c), Some(p)) if c > p => Some(one_time / (c - p)),
+        _ => None,
+    };
+    Some(LocalCost {
+        one_time_usd: one_time,
+        gpu_price_usd: price.usd,
+        gpu_price_basis: price.basis.clone(),
+        gpu_price_source: price.source.clone(),
+        gpu_price_date: price.date.clone(),
+        monthly_power_usd: monthly_power,
+        monthly_amortized_usd: monthly_amortized,
+        break_even_month,
+        watts,
+        user_supplied: gpu.user_supplied,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiCost {
+    pub model: String,
+    pub provider: String,
+    pub label: String,
+    pub usd_per_m_input: f64,
+    pub usd_per_m_output: f64,
+    pub monthly_usd: f64,
+    pub usd_per_m_output_tokens: f64,
+    pub price_date: String,
+    pub source: String,
+}
+
+pub fn api_cost(p: &ApiPrice, s: &Scenario) -> ApiCost {
+    let input_m = s.monthly_input_tokens() / 1e6;
+    let output_m = s.monthly_output_tokens() / 1e6;
+    let monthly = input_m * p.usd_per_m_input + output_m * p.usd_per_m_output;
+    ApiCost {
+        model: p.model_id.clone(),
+        provider: p.provider.clone(),
+        label: p.label.clone(),
+        usd_per_m_input: p.usd_per_m_input,
+        usd_per_m_output: p.usd_per_m_output,
+        monthly_usd: monthly,
+        usd_per_m_output_tokens: if output_m > 0.0 {
+            monthly / output_m
+        } else {
+            0.0
+        },
+        price_date: p.price_date.clone(),
+        source: p.source.clone(),
+    }
+}

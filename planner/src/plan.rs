@@ -1,0 +1,608 @@
+//! The plan (issue: enumerate, size, cost, rank): every applicable model × format × GPU option
+//! × engine of a scenario, each sized for the demand and costed (cloud, local, API); ranked by
+//! monthly cost among those meeting the targets; Pareto front on cost, quality and speed; and
+//! the article's verdict categories computed for this scenario.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::band::Band;
+use crate::capacity::{capacity, scenario_workload, Limit};
+use crate::catalog::engine::Engine;
+use crate::catalog::format::not_applicable_reason;
+use crate::catalog::Catalog;
+use crate::error::{PlannerError, Result};
+use crate::estimate::{Bound, MemoryBreakdown, Physics, Setup};
+use crate::money::{api_cost, cloud_cost, local_cost, pick_offer, ApiCost, CloudCost, LocalCost};
+use crate::scenario::{Scenario, SCENARIO_SCHEMA_VERSION};
+
+/// The benchmark the quality verdict compares on (the one every gpt-oss card reports).
+pub const QUALITY_BENCHMARK: &str = "MMLU";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlanOption {
+    pub model: Arc<str>,
+    pub quant: Arc<str>,
+    pub gpu: Arc<str>,
+    pub gpu_name: Arc<str>,
+    pub gpus_per_replica: u32,
+    pub engine: Arc<str>,
+    pub fits: bool,
+    pub meets_targets: bool,
+    pub replicas: u32,
+    pub users_per_replica: u32,
+    pub limit: Limit,
+    pub bound: Bound,
+    pub memory_gb: MemoryBreakdown,
+    pub decode_tps_stream: Option<Band>,
+    pub output_tps_replica: Option<Band>,
+    pub ttft_ms: Option<Band>,
+    pub ceiling_decode_tps_stream: f64,
+    pub cloud: Option<CloudCost>,
+    pub local: Option<LocalCost>,
+    pub cloud_usd_per_m_output: Option<f64>,
+    pub local_usd_per_m_output: Option<f64>,
+    /// The cheaper of cloud (billed usage hours) and local (amortized + power), per month.
+    pub monthly_cost_usd: Option<f64>,
+    pub quality: Option<f64>,
+    /// 1 = cheapest option meeting the targets.
+    pub rank: Option<u32>,
+    pub pareto: bool,
+    pub notes: Vec<Cow<'static, str>>,
+}
+
+impl PlanOption {
+    /// Stable key: model|quant|gpu|count|engine (for links, detail views and comparisons).
+    pub fn key(&self) -> String {
+        format!(
+            "{}|{}|{}|{}|{}",
+            self.model, self.quant, self.gpu, self.gpus_per_replica, self.engine
+        )
+    }
+
+    fn has_key(&self, key: &str) -> bool {
+        let mut parts = key.split('|');
+        let mut next = || parts.next().unwrap_or("");
+        *self.model == *next()
+            && *self.quant == *next()
+            && *self.gpu == *next()
+            && next() == self.gpus_per_replica.to_string()
+            && *self.engine == *next()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub category: String,
+    /// Winning model id, "tie", or None when there is no data to decide.
+    pub winner: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Skipped {
+    pub what: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub schema_version: u32,
+    pub catalog_snapshot: String,
+    pub scenario: Scenario,
+    pub monthly_output_tokens: f64,
+    pub monthly_input_tokens: f64,
+    pub options: Vec<PlanOption>,
+    pub api: Vec<ApiCost>,
+    pub verdict: Vec<Verdict>,
+    pub skipped: Vec<Skipped>,
+    /// Where each engine's efficiency factors come from.
+    pub calibration: Vec<String>,
+    /// Configurations looked at, applicable or not (the benchmark's count).
+    pub evaluated: usize,
+}
+
+fn engines_for<'a>(
+    catalog: &'a Catalog,
+    choice: &str,
+    format: &crate::catalog::format::Format,
+    gpu: &crate::catalog::gpu::Gpu,
+) -> std::result::Result<Vec<&'a Engine>, String> {
+    match choice {
+        "auto" => catalog
+            .default_engine(format, gpu)
+            .map(|e| vec![e])
+            .map_err(|e| e.to_string()),
+        "all" => Ok(catalog.engines.iter().collect()),
+        id => catalog
+            .engine(id)
+            .map(|e| vec![e])
+            .map_err(|e| e.to_string()),
+    }
+}
+
+/// Plans a scenario. Invalid input is an error naming the first bad field; call
+/// `Scenario::validate` first to get every field's message.
+pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
+    if let Some(e) = s.validate(catalog).into_iter().next() {
+        return Err(e);
+    }
+    let resolved = s.resolve(catalog)?;
+    let kv = catalog.kv_format(&s.kv_format)?;
+    let workload = scenario_workload(s);
+    let output_m = s.monthly_output_tokens() / 1e6;
+    let mut options = Vec::with_capacity(s.models.len() * s.quants.len() * s.gpus.len());
+    let mut skipped: Vec<Skipped> = Vec::new();
+    let mut evaluated = 0usize;
+    let mut skip = |what: String, reason: String| {
+        if !skipped.iter().any(|k| k.what == what) {
+            skipped.push(Skipped { what, reason });
+        }
+    };
+
+    // Offers per GPU, indexed once: the loop below looks them up per option.
+    let mut offers_by_gpu: HashMap<&str, Vec<&crate::catalog::prices::CloudOffer>> = HashMap::new();
+    for o in catalog.cloud.iter().chain(resolved.custom_offers.iter()) {
+        offers_by_gpu.entry(&*o.gpu_id).or_default().push(o);
+    }
+    let arc = |s: &str| -> Arc<str> { Arc::from(s) };
+    let engine_ids: Vec<(String, Arc<str>)> = catalog
+        .engines
+        .iter()
+        .map(|e| (e.id.clone(), arc(&e.id)))
+        .collect();
+    let gpu_ids: Vec<(Arc<str>, Arc<str>)> = resolved
+        .gpus
+        .iter()
+        .map(|g| (arc(&g.id), arc(&g.name)))
+        .collect();
+    for model in &resolved.models {
+        let quality = model.quality_score(QUALITY_BENCHMARK).map(|q| q.score);
+        let model_id = arc(&model.id);
+        for quant in &s.quants {
+            let format = catalog.format(quant)?;
+            let quant_id = arc(&format.id);
+            if let Some(why) = not_applicable_reason(format, model) {
+                evaluated += s.gpus.len();
+                skip(format!("{} {}", model.id, format.id), why);
+                continue;
+            }
+            for choice in &s.gpus {
+                let Some(gi) = resolved.gpus.iter().position(|g| g.id == choice.id) else {
+                    continue;
+                };
+                let gpu = &resolved.gpus[gi];
+                let engines = match engines_for(catalog, &s.engine, format, gpu) {
+                    Ok(e) => e,
+                    Err(why) => {
+                        evaluated += 1;
+                        skip(format!("{} on {}", format.id, gpu.id), why);
+                        continue;
+                    }
+                };
+                for engine in engines {
+                    evaluated += 1;
+                    let setup = Setup {
+                        model,
+                        format,
+                        gpu,
+                        gpus: choice.count,
+                        engine,
+                        kv,
+                    };
+                    // Cheap rejection first: building an error message per inapplicable
+                    // configuration dominates a large grid otherwise.
+                    if s.engine == "all" && !crate::estimate::applicable(&setup) {
+                        continue;
+                    }
+                    let phys = match Physics::new(&setup, &workload) {
+                        Ok(p) => p,
+                        Err(e) => {
+                            if s.engine != "all" {
+                                skip(
+                                    format!(
+                                        "{} {} on {}x {} ({})",
+                                        model.id, format.id, choice.count, gpu.id, engine.id
+                                    ),
+                                    e.to_string(),
+                                );
+                            }
+                            continue;
+                        }
+                    };
+                    let cap = capacity(&setup, &phys, s, &catalog.fit)?;
+                    let replicas = cap.replicas.max(1);
+                    let offers = offers_by_gpu
+                        .get(gpu.id.as_str())
+                        .into_iter()
+                        .flatten()
+                        .copied();
+                    let cloud = if phys.fits {
+                        pick_offer(offers, &s.price_basis, choice.count, replicas).and_then(|o| {
+                            cloud_cost(o, choice.count, replicas, s.usage_hours_per_month())
+                        })
+                    } else {
+                        None
+                    };
+                    let local = if phys.fits {
+                        local_cost(
+                            gpu,
+                            choice.count,
+                            replicas,
+                            s,
+                            cloud.as_ref().map(|c| c.monthly_usage_usd),
+                        )
+                    } else {
+                        None
+                    };
+                    let per_m = |usd: f64| if output_m > 0.0 { usd / output_m } else { 0.0 };
+                    let cloud_m = cloud.as_ref().map(|c| per_m(c.monthly_usage_usd));
+                    let local_monthly = local.as_ref().and_then(|l| l.monthly_amortized_usd);
+                    let local_m = local_monthly.map(per_m);
+                    let monthly_cost =
+                        match (cloud.as_ref().map(|c| c.monthly_usage_usd), local_monthly) {
+                            (Some(a), Some(b)) => Some(a.min(b)),
+                            (a, b) => a.or(b),
+                        };
+                    let p = phys.predict(catalog.fit.for_engine(&engine.id).0);
+                    let mut notes: Vec<Cow<'static, str>> =
+                        phys.notes.iter().map(|n| n.render(&setup)).collect();
+                    if phys.fits && cloud.is_none() {
+                        notes.push(Cow::Borrowed("no cloud offer in the catalog rents this many of these GPUs in one instance"));
+                    }
+                    if phys.fits && gpu.price.is_none() {
+                        notes.push(Cow::Borrowed(
+                            "no sourced purchase price for this GPU: no local cost",
+                        ));
+                    }
+                    if !cap.meets_targets() && phys.fits {
+                        notes.push(Cow::Borrowed(cap.limit.cannot_meet()));
+                    }
+                    let engine_id = engine_ids
+                        .iter()
+                        .find(|(id, _)| *id == engine.id)
+                        .map_or_else(|| arc(&engine.id), |(_, a)| a.clone());
+                    options.push(PlanOption {
+                        model: model_id.clone(),
+                        quant: quant_id.clone(),
+                        gpu: gpu_ids[gi].0.clone(),
+                        gpu_name: gpu_ids[gi].1.clone(),
+                        gpus_per_replica: choice.count,
+                        engine: engine_id,
+                        fits: phys.fits,
+                        meets_targets: cap.meets_targets(),
+                        replicas: cap.replicas,
+                        users_per_replica: cap.per_replica,
+                        limit: cap.limit,
+                        bound: if phys.fits { p.bound } else { Bound::Capacity },
+                        memory_gb: phys.memory,
+                        decode_tps_stream: cap.decode_tps_stream,
+                        output_tps_replica: cap.output_tps_replica,
+                        ttft_ms: cap.ttft_ms,
+                        ceiling_decode_tps_stream: phys.ceiling_decode_tps_stream(),
+                        cloud,
+                        local,
+                        cloud_usd_per_m_output: cloud_m,
+                        local_usd_per_m_output: local_m,
+                        monthly_cost_usd: monthly_cost,
+                        quality,
+                        rank: None,
+                        pareto: false,
+                        notes,
+                    });
+                }
+            }
+        }
+    }
+    rank(&mut options);
+    mark_pareto(&mut options);
+    let mut api: Vec<ApiCost> = resolved
+        .models
+        .iter()
+        .flat_map(|m| catalog.api_for(&m.id).map(|p| api_cost(p, s)))
+        .collect();
+    api.sort_by(|a, b| a.monthly_usd.total_cmp(&b.monthly_usd));
+    let verdict = verdict(&resolved.models, &options, &api);
+    let mut engines_used: Vec<&str> = options.iter().map(|o| &*o.engine).collect();
+    engines_used.sort_unstable();
+    engines_used.dedup();
+    let calibration = engines_used
+        .into_iter()
+        .map(|e| catalog.fit.for_engine(e).1)
+        .collect();
+    Ok(Plan {
+        schema_version: SCENARIO_SCHEMA_VERSION,
+        catalog_snapshot: catalog.snapshot_id.clone(),
+        scenario: s.clone(),
+        monthly_output_tokens: s.monthly_output_tokens(),
+        monthly_input_tokens: s.monthly_input_tokens(),
+        options,
+        api,
+        verdict,
+        skipped,
+        calibration,
+        evaluated,
+    })
+}
+
+/// Ranks options meeting the targets by monthly cost (1 = cheapest); the rest stay unranked.
+fn rank(options: &mut [PlanOption]) {
+    let mut order: Vec<usize> = (0..options.len())
+        .filter(|&i| options[i].meets_targets && options[i].monthly_cost_usd.is_some())
+        .collect();
+    order.sort_by(|&a, &b| {
+        options[a]
+            .monthly_cost_usd
+            .unwrap_or(f64::MAX)
+            .total_cmp(&options[b].monthly_cost_usd.unwrap_or(f64::MAX))
+    });
+    for (r, i) in order.into_iter().enumerate() {
+        options[i].rank = Some(r as u32 + 1);
+    }
+}
+
+/// Marks options no other option beats on all of cost (lower), quality and speed (higher).
+/// Sweep in order of (cost asc, quality desc, speed desc): anything that dominates an option
+/// comes before it, so an option is dominated when an earlier, non-identical option has
+/// quality and speed at least as high. Quality takes few values (one per model), so the running
+/// best speed per quality level makes this O(n log n).
+fn mark_pareto(options: &mut [PlanOption]) {
+    let point = |o: &PlanOption| {
+        (
+            o.monthly_cost_usd.unwrap_or(f64::MAX),
+            o.quality.unwrap_or(f64::MIN),
+            o.decode_tps_stream.map_or(0.0, |b| b.expected),
+        )
+    };
+    let mut order: Vec<(usize, (f64, f64, f64))> = options
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.meets_targets && o.monthly_cost_usd.is_some())
+        .map(|(i, o)| (i, point(o)))
+        .collect();
+    order.sort_by(|a, b| {
+        a.1 .0
+            .total_cmp(&b.1 .0)
+            .then(b.1 .1.total_cmp(&a.1 .1))
+            .then(b.1 .2.total_cmp(&a.1 .2))
+    });
+    let mut levels: Vec<f64> = order.iter().map(|(_, p)| p.1).collect();
+    levels.sort_by(f64::total_cmp);
+    levels.dedup();
+    // best[l]: highest speed seen so far among options of quality level l.
+    let mut best = vec![f64::NEG_INFINITY; levels.len()];
+    let mut start = 0;
+    while start < order.len() {
+        // A group of identical points: none dominates another, so query before inserting.
+        let mut end = start + 1;
+        while end < order.len() && order[end].1 == order[start].1 {
+            end += 1;
+        }
+        let (_, p) = order[start];
+        let level = levels.partition_point(|q| *q < p.1);
+        let dominated = best[level..].iter().any(|s| *s >= p.2);
+        for (i, _) in &order[start..end] {
+            options[*i].pareto = !dominated;
+        }
+        best[level] = best[level].max(p.2);
+        start = end;
+    }
+}
+
+fn money(v: f64) -> String {
+    if v >= 100.0 {
+        format!("${:.0}", v)
+    } else {
+        format!("${v:.2}")
+    }
+}
+
+/// A model, its score and the words explaining it.
+type Scored = (String, f64, String);
+
+/// Picks the model with the best value of `score` (higher is better unless `lower`), and the
+/// runner-up for the reason line.
+fn best_model(scores: &[Scored], lower: bool) -> Option<(&Scored, Option<&Scored>)> {
+    let mut sorted: Vec<&Scored> = scores.iter().collect();
+    sorted.sort_by(|a, b| {
+        if lower {
+            a.1.total_cmp(&b.1)
+        } else {
+            b.1.total_cmp(&a.1)
+        }
+    });
+    let first = *sorted.first()?;
+    Some((first, sorted.get(1).copied()))
+}
+
+fn verdict(
+    models: &[crate::catalog::model::Model],
+    options: &[PlanOption],
+    api: &[ApiCost],
+) -> Vec<Verdict> {
+    let decide = |category: &str,
+                  scores: Vec<(String, f64, String)>,
+                  lower: bool,
+                  unit: &dyn Fn(f64) -> String,
+                  none: &str| {
+        match best_model(&scores, lower) {
+            None => Verdict {
+                category: category.into(),
+                winner: None,
+                reason: none.into(),
+            },
+            Some((first, second)) => {
+                let tie =
+                    second.is_some_and(|s| (s.1 - first.1).abs() <= 1e-9 * first.1.abs().max(1.0));
+                let reason = match second {
+                    Some(s) => format!(
+                        "{}: {} {} vs {}: {} {}",
+                        first.0,
+                        unit(first.1),
+                        first.2,
+                        s.0,
+                        unit(s.1),
+                        s.2
+                    ),
+                    None => format!(
+                        "{}: {} {} (the only model with data)",
+                        first.0,
+                        unit(first.1),
+                        first.2
+                    ),
+                };
+                Verdict {
+                    category: category.into(),
+                    winner: Some(if tie { "tie".into() } else { first.0.clone() }),
+                    reason,
+                }
+            }
+        }
+    };
+    let quality: Vec<(String, f64, String)> = models
+        .iter()
+        .filter_map(|m| {
+            m.quality_score(QUALITY_BENCHMARK).map(|q| {
+                (
+                    m.id.clone(),
+                    q.score,
+                    format!("({}, {})", q.setting, q.source),
+                )
+            })
+        })
+        .collect();
+    // Per model, the best option by a value; the reason is worded for the winner only (the
+    // grid can hold tens of thousands of options).
+    let per_model = |pick: &dyn Fn(&PlanOption) -> Option<f64>,
+                     lower: bool,
+                     why: &dyn Fn(&PlanOption) -> String|
+     -> Vec<(String, f64, String)> {
+        models
+            .iter()
+            .filter_map(|m| {
+                options
+                    .iter()
+                    .filter(|o| *o.model == *m.id)
+                    .filter_map(|o| pick(o).map(|v| (v, o)))
+                    .reduce(|a, b| {
+                        if (b.0 < a.0) == lower && b.0 != a.0 {
+                            b
+                        } else {
+                            a
+                        }
+                    })
+                    .map(|(v, o)| (m.id.clone(), v, why(o)))
+            })
+            .collect()
+    };
+    let speed = per_model(
+        &|o| {
+            o.meets_targets
+                .then_some(())
+                .and(o.decode_tps_stream)
+                .map(|b| b.expected)
+        },
+        false,
+        &|o| {
+            format!(
+                "tok/s per user on {}x {} ({}, {})",
+                o.gpus_per_replica, o.gpu_name, o.quant, o.engine
+            )
+        },
+    );
+    let hardware = per_model(&|o| o.fits.then_some(o.memory_gb.available), true, &|o| {
+        format!(
+            "GB usable on {}x {} ({})",
+            o.gpus_per_replica, o.gpu_name, o.quant
+        )
+    });
+    let cheapest = |o: &PlanOption| -> Option<(f64, bool)> {
+        if !o.meets_targets {
+            return None;
+        }
+        match (o.local_usd_per_m_output, o.cloud_usd_per_m_output) {
+            (Some(l), Some(c)) => Some(if l <= c { (l, true) } else { (c, false) }),
+            (Some(l), None) => Some((l, true)),
+            (None, Some(c)) => Some((c, false)),
+            (None, None) => None,
+        }
+    };
+    let mut cost = per_model(
+        &|o| cheapest(o).map(|c| c.0),
+        true,
+        &|o| match cheapest(o) {
+            Some((_, true)) => format!(
+                "per M output tokens, local {}x {}",
+                o.gpus_per_replica, o.gpu_name
+            ),
+            _ => format!(
+                "per M output tokens, {} {}x {}",
+                o.cloud.as_ref().map_or("", |c| &*c.provider),
+                o.gpus_per_replica,
+                o.gpu_name
+            ),
+        },
+    );
+    for m in models {
+        if let Some(a) = api.iter().filter(|a| a.model == m.id).min_by(|a, b| {
+            a.usd_per_m_output_tokens
+                .total_cmp(&b.usd_per_m_output_tokens)
+        }) {
+            let entry = (
+                m.id.clone(),
+                a.usd_per_m_output_tokens,
+                format!(
+                    "per M output tokens via {} API (input included)",
+                    a.provider
+                ),
+            );
+            match cost.iter_mut().find(|c| c.0 == m.id) {
+                Some(c) if c.1 <= entry.1 => {}
+                Some(c) => *c = entry,
+                None => cost.push(entry),
+            }
+        }
+    }
+    vec![
+        decide(
+            "Output quality",
+            quality,
+            false,
+            &|v| format!("{QUALITY_BENCHMARK} {v:.1}"),
+            "no published score for these models in the catalog",
+        ),
+        decide(
+            "Inference speed",
+            speed,
+            false,
+            &|v| format!("{v:.0}"),
+            "no option meets the targets",
+        ),
+        decide(
+            "Hardware friendliness",
+            hardware,
+            true,
+            &|v| format!("{v:.0}"),
+            "no option fits",
+        ),
+        decide(
+            "Cost efficiency",
+            cost,
+            true,
+            &|v| money(v),
+            "no option meets the targets and no API price",
+        ),
+    ]
+}
+
+impl Plan {
+    /// The option with a key, for detail views and comparisons.
+    pub fn option(&self, key: &str) -> Result<&PlanOption> {
+        self.options.iter().find(|o| o.has_key(key)).ok_or_else(|| {
+            PlannerError::invalid("option", format!("no option '{key}' in this plan"))
+        })
+    }
+}

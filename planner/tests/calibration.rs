@@ -1,0 +1,78 @@
+//! Calibration holds its targets on rows never used to fit, and never predicts above physics.
+
+use planner::calibration::{evaluate, holdout_ids, parse_rows, summarize, Metric};
+use planner::Catalog;
+
+fn rows() -> Vec<planner::calibration::CalibrationRow> {
+    parse_rows(include_str!("../data/calibration.csv")).unwrap()
+}
+
+#[test]
+fn no_prediction_exceeds_its_ceiling() {
+    let results = evaluate(Catalog::builtin(), &rows());
+    for r in &results {
+        if let (Some(p), Some(c)) = (r.predicted, r.ceiling) {
+            if r.metric == Metric::TtftMs {
+                assert!(p >= c, "{}", r.id);
+            } else {
+                assert!(p <= c * (1.0 + 1e-9), "{}: {p} > {c}", r.id);
+                assert!(
+                    r.high.unwrap() <= c * (1.0 + 1e-9),
+                    "{}: band above ceiling",
+                    r.id
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn holdout_rows_are_never_fitted_and_meet_decode_target() {
+    let rows = rows();
+    let holdout = holdout_ids(&rows);
+    assert!(holdout.len() >= rows.len() / 4);
+    assert_eq!(Catalog::builtin().fit.holdout, holdout);
+    let results: Vec<_> = evaluate(Catalog::builtin(), &rows)
+        .into_iter()
+        .filter(|r| r.held_out)
+        .collect();
+    let s = summarize(&results);
+    let decode = s
+        .iter()
+        .find(|s| s.metric == Metric::DecodeTpsStream)
+        .unwrap();
+    assert!(decode.n >= 8);
+    assert!(decode.median_ape.unwrap() <= 15.0, "{decode}");
+    let agg = s
+        .iter()
+        .find(|s| s.metric == Metric::OutputTpsTotal)
+        .unwrap();
+    assert!(agg.median_ape.unwrap() <= 25.0, "{agg}");
+}
+
+#[test]
+fn skipped_rows_carry_a_reason() {
+    let results = evaluate(Catalog::builtin(), &rows());
+    let skipped: Vec<_> = results.iter().filter(|r| r.skipped.is_some()).collect();
+    assert!(!skipped.is_empty());
+    assert!(skipped
+        .iter()
+        .all(|r| !r.skipped.as_ref().unwrap().is_empty()));
+}
+
+#[test]
+fn bad_calibration_rows_name_row_and_column() {
+    let header = "id,engine,model,quant,gpu,gpu_count,concurrency,prompt_tokens,gen_tokens,context_depth,metric,value,source,source_date,notes\n";
+    let e = parse_rows(&format!(
+        "{header}x1,vllm,gpt-oss-20b,mxfp4,h100-sxm,1,1,,,,decode_tps_stream,fast,s,d,n\n"
+    ))
+    .unwrap_err();
+    assert!(e.to_string().contains("row 'x1' column 'value'"), "{e}");
+    let e = parse_rows(&format!(
+        "{header}x2,vllm,gpt-oss-20b,mxfp4,h100-sxm,one,1,,,,decode_tps_stream,1,s,d,n\n"
+    ))
+    .unwrap_err();
+    assert!(e.to_string().contains("column 'gpu_count'"), "{e}");
+    let e = parse_rows("id,engine\nx,y\n").unwrap_err();
+    assert!(e.to_string().contains("missing column"), "{e}");
+}

@@ -1,0 +1,205 @@
+//! The `planner` binary: JSON output, calibration lines, exit code 2 on bad arguments.
+
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_planner"))
+        .args(args)
+        .output()
+        .expect("run planner")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn estimate_prints_the_documented_json() {
+    let o = run(&[
+        "estimate",
+        "--model",
+        "gpt-oss-120b",
+        "--quant",
+        "mxfp4",
+        "--gpu",
+        "h100-sxm",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["fits"], true);
+    for k in ["weights", "kv_cache", "overhead", "total", "available"] {
+        assert!(v["memory_gb"][k].as_f64().unwrap() >= 0.0, "{k}");
+    }
+    for k in [
+        "decode_tps_stream",
+        "output_tps_total",
+        "prefill_tps",
+        "ttft_ms",
+    ] {
+        let b = &v[k];
+        let (l, e, h) = (
+            b["low"].as_f64().unwrap(),
+            b["expected"].as_f64().unwrap(),
+            b["high"].as_f64().unwrap(),
+        );
+        assert!(l <= e && e <= h, "{k}");
+    }
+    assert!(
+        v["decode_tps_stream"]["high"].as_f64().unwrap()
+            <= v["ceiling_decode_tps_stream"].as_f64().unwrap()
+    );
+    assert_eq!(v["bound"], "bandwidth");
+    assert_eq!(v["engine"], "vllm");
+}
+
+#[test]
+fn estimate_of_a_config_that_does_not_fit_has_null_speeds() {
+    let o = run(&[
+        "estimate",
+        "--model",
+        "gpt-oss-120b",
+        "--quant",
+        "mxfp4",
+        "--gpu",
+        "rtx-4090",
+    ]);
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["fits"], false);
+    assert!(v["decode_tps_stream"].is_null() && v["ttft_ms"].is_null());
+    assert_eq!(v["bound"], "capacity");
+}
+
+#[test]
+fn bad_arguments_exit_2_with_one_line_naming_the_argument() {
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &[
+                "estimate", "--model", "gpt-5", "--quant", "mxfp4", "--gpu", "h100-sxm",
+            ],
+            "model: unknown id 'gpt-5'; valid: gpt-oss-120b",
+        ),
+        (
+            &[
+                "estimate",
+                "--model",
+                "gpt-oss-20b",
+                "--quant",
+                "q3",
+                "--gpu",
+                "h100-sxm",
+            ],
+            "quant: unknown id",
+        ),
+        (
+            &[
+                "estimate",
+                "--model",
+                "gpt-oss-20b",
+                "--quant",
+                "mxfp4",
+                "--gpu",
+                "h100-sxm",
+                "--gpus",
+                "0",
+            ],
+            "gpus: must be between 1",
+        ),
+        (
+            &[
+                "estimate",
+                "--model",
+                "gpt-oss-20b",
+                "--quant",
+                "mxfp4",
+                "--gpu",
+                "h100-sxm",
+                "--concurrency=-3",
+            ],
+            "concurrency: must be between 1",
+        ),
+        (
+            &[
+                "estimate",
+                "--model",
+                "gpt-oss-20b",
+                "--quant",
+                "mxfp4",
+                "--gpu",
+                "h100-sxm",
+                "--prompt",
+                "NaN",
+            ],
+            "--prompt",
+        ),
+        (&["calibrate", "/no/such/file.csv"], "cannot read"),
+    ];
+    for (args, want) in cases {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
+}
+
+#[test]
+fn calibrate_prints_rows_and_summary_lines() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/calibration.csv");
+    let o = run(&["calibrate", path]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out
+        .lines()
+        .any(|l| l.starts_with("m007 decode_tps_stream 59.02 ")));
+    let summary = out
+        .lines()
+        .find(|l| l.starts_with("summary metric=decode_tps_stream "))
+        .unwrap();
+    let re_ok = summary
+        .split(' ')
+        .map(|kv| kv.split('=').next().unwrap())
+        .collect::<Vec<_>>();
+    assert_eq!(
+        re_ok,
+        [
+            "summary",
+            "metric",
+            "n",
+            "median_ape",
+            "p90_ape",
+            "above_ceiling",
+            "in_band",
+            "skipped"
+        ]
+    );
+    assert!(out.contains("skipped: "), "skipped rows print their reason");
+}
+
+#[test]
+fn plan_reads_a_scenario_and_rejects_a_bad_one() {
+    let dir = std::env::temp_dir().join(format!("planner-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.json");
+    let t = run(&["plan", "--template"]);
+    std::fs::write(&good, &t.stdout).unwrap();
+    let o = run(&["plan", good.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(v["options"].as_array().unwrap().len() >= 12);
+    assert_eq!(v["verdict"].as_array().unwrap().len(), 4);
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"hours_per_day": 30, "models": ["nope"]}"#).unwrap();
+    let o = run(&["plan", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("hours_per_day") && err.contains("models"),
+        "{err}"
+    );
+    let o = run(&["catalog"]);
+    assert!(stdout(&o).contains("gpus: a100-40gb-sxm"));
+}

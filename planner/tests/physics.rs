@@ -1,0 +1,245 @@
+//! Hand physics: the numbers the physics note derives, checked against the engine.
+
+use planner::catalog::format::WeightBytes;
+use planner::estimate::{estimate, Physics, Setup, Workload};
+use planner::physics::kv::kv_cache_bytes_per_token;
+use planner::physics::moe::expected_experts_touched;
+use planner::physics::GIB;
+use planner::scenario::CustomGpu;
+use planner::Catalog;
+
+fn cat() -> &'static Catalog {
+    Catalog::builtin()
+}
+
+fn setup<'a>(
+    model: &str,
+    quant: &str,
+    gpu: &'a planner::catalog::gpu::Gpu,
+    gpus: u32,
+    engine: &str,
+) -> Setup<'a> {
+    let c = cat();
+    Setup {
+        model: c.model(model).unwrap(),
+        format: c.format(quant).unwrap(),
+        gpu,
+        gpus,
+        engine: c.engine(engine).unwrap(),
+        kv: c.kv_format("bf16").unwrap(),
+    }
+}
+
+#[test]
+fn gpt_oss_120b_as_released_weighs_60_8_gib() {
+    let c = cat();
+    let m = c.model("gpt-oss-120b").unwrap();
+    let f = c.format("mxfp4").unwrap();
+    let w = WeightBytes::new(
+        &m.tensor_groups(),
+        &f.layout(planner::catalog::format::Container::Hf, m),
+    );
+    let gib = w.total() / GIB;
+    assert!((gib - 60.8).abs() / 60.8 < 0.05, "{gib} GiB");
+    // and the 20b: 12.8 GiB
+    let m20 = c.model("gpt-oss-20b").unwrap();
+    let w20 = WeightBytes::new(
+        &m20.tensor_groups(),
+        &f.layout(planner::catalog::format::Container::Hf, m20),
+    );
+    assert!((w20.total() / GIB - 12.8).abs() / 12.8 < 0.05);
+}
+
+#[test]
+fn gguf_layout_of_gpt_oss_matches_published_file_sizes() {
+    let c = cat();
+    let f = c.format("mxfp4").unwrap();
+    for (id, gib) in [("gpt-oss-20b", 11.27), ("gpt-oss-120b", 59.02)] {
+        let m = c.model(id).unwrap();
+        let w = WeightBytes::new(
+            &m.tensor_groups(),
+            &f.layout(planner::catalog::format::Container::Gguf, m),
+        );
+        let got = w.total() / GIB;
+        assert!((got - gib).abs() / gib < 0.03, "{id}: {got} vs {gib} GiB");
+    }
+}
+
+#[test]
+fn gpt_oss_120b_fits_one_80gb_gpu_not_a_24gb_one() {
+    let c = cat();
+    let w = Workload::default();
+    let a100 = c.gpu("a100-80gb-sxm").unwrap();
+    let e = estimate(&setup("gpt-oss-120b", "mxfp4", a100, 1, "vllm"), &w, &c.fit).unwrap();
+    assert!(e.fits, "{:?}", e.memory_gb);
+    let h100 = c.gpu("h100-sxm").unwrap();
+    assert!(
+        estimate(&setup("gpt-oss-120b", "mxfp4", h100, 1, "vllm"), &w, &c.fit)
+            .unwrap()
+            .fits
+    );
+    let rtx = c.gpu("rtx-4090").unwrap();
+    for engine in ["vllm", "llama.cpp"] {
+        let e = estimate(&setup("gpt-oss-120b", "mxfp4", rtx, 1, engine), &w, &c.fit).unwrap();
+        assert!(!e.fits);
+        assert!(
+            e.decode_tps_stream.is_none(),
+            "no speed for a config that does not fit"
+        );
+    }
+}
+
+#[test]
+fn gpt_oss_20b_fits_16_gb() {
+    let c = cat();
+    let gpu = CustomGpu {
+        id: "card-16".into(),
+        name: "16 GB card".into(),
+        memory_gb: 16.0,
+        bandwidth_gbps: 500.0,
+        bf16_tflops: None,
+        tdp_w: None,
+        price_usd: None,
+        usd_per_hour: None,
+    }
+    .to_gpu()
+    .unwrap();
+    let e = estimate(
+        &setup("gpt-oss-20b", "mxfp4", &gpu, 1, "llama.cpp"),
+        &Workload::default(),
+        &c.fit,
+    )
+    .unwrap();
+    assert!(e.fits, "{:?}", e.memory_gb);
+    // ... but not 120b
+    let e = estimate(
+        &setup("gpt-oss-120b", "mxfp4", &gpu, 1, "llama.cpp"),
+        &Workload::default(),
+        &c.fit,
+    )
+    .unwrap();
+    assert!(!e.fits);
+}
+
+#[test]
+fn bf16_upcast_of_120b_needs_four_80gb_gpus_with_tensor_parallel() {
+    let c = cat();
+    let a100 = c.gpu("a100-80gb-sxm").unwrap();
+    let w = Workload::default();
+    let fits =
+        |n| estimate(&setup("gpt-oss-120b", "bf16", a100, n, "vllm"), &w, &c.fit).map(|e| e.fits);
+    assert_eq!(fits(1), Ok(false));
+    assert_eq!(fits(2), Ok(false));
+    assert!(fits(3).is_err(), "64 heads do not split 3 ways");
+    assert_eq!(fits(4), Ok(true));
+    let e = estimate(&setup("gpt-oss-120b", "bf16", a100, 4, "vllm"), &w, &c.fit).unwrap();
+    assert!(
+        (e.memory_gb.weights - 233.7).abs() < 233.7 * 0.02,
+        "{}",
+        e.memory_gb.weights
+    );
+}
+
+#[test]
+fn gpt_oss_kv_cache_bytes_per_token() {
+    let c = cat();
+    assert_eq!(
+        kv_cache_bytes_per_token(c.model("gpt-oss-120b").unwrap(), 2.0),
+        36_864.0
+    );
+    assert_eq!(
+        kv_cache_bytes_per_token(c.model("gpt-oss-20b").unwrap(), 2.0),
+        24_576.0
+    );
+    // GQA uses KV heads: llama-3.1-8b 32 layers x 2 x 8 x 128 x 2 B = 131,072
+    assert_eq!(
+        kv_cache_bytes_per_token(c.model("llama-3.1-8b").unwrap(), 2.0),
+        131_072.0
+    );
+    // MLA caches the latent: 61 x (512 + 64) x 2 B = 70,272
+    assert_eq!(
+        kv_cache_bytes_per_token(c.model("deepseek-v3").unwrap(), 2.0),
+        70_272.0
+    );
+    // fp8 KV halves it
+    assert_eq!(
+        kv_cache_bytes_per_token(c.model("gpt-oss-120b").unwrap(), 1.0),
+        18_432.0
+    );
+}
+
+#[test]
+fn expert_touch_law() {
+    assert_eq!(expected_experts_touched(128, 4, 1.0), 4.0);
+    let b32 = expected_experts_touched(128, 4, 32.0);
+    assert!((b32 - 81.9).abs() < 0.5, "{b32}");
+    let b64 = expected_experts_touched(128, 4, 64.0);
+    assert!((b64 - 110.9).abs() < 0.5, "{b64}");
+    assert!(expected_experts_touched(128, 4, 1e6) <= 128.0);
+}
+
+#[test]
+fn dense_decode_ceiling_skips_the_input_embedding() {
+    // llama-3.1-8b bf16 on an RTX 4090: 15.0 of 16.06 GB read per token -> about 67 tok/s.
+    let c = cat();
+    let rtx = c.gpu("rtx-4090").unwrap();
+    let w = Workload {
+        prompt_tokens: 0,
+        gen_tokens: 1,
+        ..Workload::default()
+    };
+    let p = Physics::new(&setup("llama-3.1-8b", "bf16", rtx, 1, "llama.cpp"), &w).unwrap();
+    let ceiling = p.ceiling_decode_tps_stream();
+    assert!((ceiling - 67.0).abs() < 1.0, "{ceiling}");
+}
+
+#[test]
+fn derived_parameter_counts_match_published_totals() {
+    for m in &cat().models {
+        let total = m.tensor_groups().total() / 1e9;
+        let published = m.published_total_params_b;
+        assert!(
+            (total - published).abs() / published < 0.03,
+            "{}: derived {total:.2}B vs published {published}B",
+            m.id
+        );
+    }
+    // Active parameters (without input embedding) of gpt-oss-120b: 5.13B per the model card.
+    let a = cat().model("gpt-oss-120b").unwrap().active_params() / 1e9;
+    assert!((a - 5.13).abs() < 0.05, "{a}");
+}
+
+#[test]
+fn layer_split_gives_one_stream_no_speed_up() {
+    let c = cat();
+    let rtx = c.gpu("rtx-3090").unwrap();
+    let w = Workload::default();
+    let one = estimate(
+        &setup("llama-3.1-8b", "q4_k_m", rtx, 1, "llama.cpp"),
+        &w,
+        &c.fit,
+    )
+    .unwrap();
+    let two = estimate(
+        &setup("llama-3.1-8b", "q4_k_m", rtx, 2, "llama.cpp"),
+        &w,
+        &c.fit,
+    )
+    .unwrap();
+    assert!(
+        two.decode_tps_stream.unwrap().expected <= one.decode_tps_stream.unwrap().expected + 1e-9
+    );
+    assert!(two.memory_gb.available > one.memory_gb.available);
+}
+
+#[test]
+fn tensor_parallel_is_faster_per_stream_than_one_gpu() {
+    let c = cat();
+    let h100 = c.gpu("h100-sxm").unwrap();
+    let w = Workload::default();
+    let one = estimate(&setup("llama-3.3-70b", "fp8", h100, 1, "vllm"), &w, &c.fit).unwrap();
+    let four = estimate(&setup("llama-3.3-70b", "fp8", h100, 4, "vllm"), &w, &c.fit).unwrap();
+    assert!(
+        four.decode_tps_stream.unwrap().expected > one.decode_tps_stream.unwrap().expected * 1.5
+    );
+}

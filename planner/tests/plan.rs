@@ -1,0 +1,220 @@
+//! The plan for a scenario: sizing, costs, ranking, Pareto front and verdict.
+
+use planner::money::HOURS_PER_MONTH;
+use planner::scenario::{CustomGpu, CustomModel, GpuChoice, Scenario};
+use planner::{plan, Catalog, PlannerError};
+
+#[test]
+fn default_scenario_reproduces_the_article_setting() {
+    let c = Catalog::builtin();
+    let p = plan(c, &Scenario::default()).unwrap();
+    for m in ["gpt-oss-20b", "gpt-oss-120b"] {
+        assert!(
+            p.options
+                .iter()
+                .any(|o| &*o.model == m && o.meets_targets && o.monthly_cost_usd.is_some()),
+            "{m}"
+        );
+    }
+    // 120b as released fits one A100 80GB; it does not fit two RTX 3090s.
+    let find = |key: &str| p.option(key).unwrap();
+    assert!(find("gpt-oss-120b|mxfp4|a100-80gb-sxm|1|vllm").fits);
+    assert!(!find("gpt-oss-120b|mxfp4|rtx-3090|2|vllm").fits);
+    assert!(find("gpt-oss-20b|mxfp4|rtx-3090|2|vllm").fits);
+    // Ranks are 1..n over the options meeting the targets, cheapest first.
+    let mut ranked: Vec<_> = p.options.iter().filter(|o| o.rank.is_some()).collect();
+    ranked.sort_by_key(|o| o.rank);
+    for w in ranked.windows(2) {
+        assert!(w[0].monthly_cost_usd.unwrap() <= w[1].monthly_cost_usd.unwrap());
+    }
+    assert!(p.options.iter().any(|o| o.pareto));
+    let cats: Vec<_> = p.verdict.iter().map(|v| v.category.as_str()).collect();
+    assert_eq!(
+        cats,
+        [
+            "Output quality",
+            "Inference speed",
+            "Hardware friendliness",
+            "Cost efficiency"
+        ]
+    );
+    let quality = &p.verdict[0];
+    assert_eq!(quality.winner.as_deref(), Some("gpt-oss-120b"));
+    assert!(quality.reason.contains("90.0") && quality.reason.contains("85.3"));
+    assert!(!p.api.is_empty());
+}
+
+#[test]
+fn billed_hours_scale_cloud_cost_and_always_on_is_730_hours() {
+    let c = Catalog::builtin();
+    let s8 = Scenario::default();
+    let s16 = Scenario {
+        hours_per_day: 16.0,
+        ..Scenario::default()
+    };
+    let (a, b) = (plan(c, &s8).unwrap(), plan(c, &s16).unwrap());
+    let key = "gpt-oss-120b|mxfp4|a100-80gb-sxm|1|vllm";
+    let (ca, cb) = (
+        a.option(key).unwrap().cloud.clone().unwrap(),
+        b.option(key).unwrap().cloud.clone().unwrap(),
+    );
+    assert!((cb.monthly_usage_usd / ca.monthly_usage_usd - 2.0).abs() < 1e-9);
+    let hourly = ca.instances as f64 * ca.usd_per_instance_hour;
+    assert!((ca.monthly_always_on_usd - hourly * HOURS_PER_MONTH).abs() < 1e-6);
+    assert!((ca.monthly_usage_usd - hourly * 8.0 * 30.0).abs() < 1e-6);
+}
+
+#[test]
+fn more_users_need_more_replicas() {
+    let c = Catalog::builtin();
+    let base = Scenario {
+        models: vec!["gpt-oss-20b".into()],
+        quants: vec!["mxfp4".into()],
+        gpus: vec![GpuChoice {
+            id: "h100-sxm".into(),
+            count: 1,
+        }],
+        tokens_per_s_per_user: 50.0,
+        ..Scenario::default()
+    };
+    let few = plan(
+        c,
+        &Scenario {
+            peak_users: 10,
+            ..base.clone()
+        },
+    )
+    .unwrap();
+    let many = plan(
+        c,
+        &Scenario {
+            peak_users: 5000,
+            ..base
+        },
+    )
+    .unwrap();
+    let (f, m) = (&few.options[0], &many.options[0]);
+    assert_eq!(f.replicas, 1);
+    assert!(m.replicas > 1, "{m:?}");
+    assert!(m.users_per_replica >= 1 && m.users_per_replica * m.replicas >= 5000);
+    assert!(
+        m.cloud.as_ref().unwrap().monthly_usage_usd > f.cloud.as_ref().unwrap().monthly_usage_usd
+    );
+}
+
+#[test]
+fn an_impossible_speed_target_is_reported_not_hidden() {
+    let c = Catalog::builtin();
+    let s = Scenario {
+        tokens_per_s_per_user: 900.0,
+        models: vec!["gpt-oss-120b".into()],
+        quants: vec!["mxfp4".into()],
+        gpus: vec![GpuChoice {
+            id: "a100-80gb-sxm".into(),
+            count: 1,
+        }],
+        ..Scenario::default()
+    };
+    let p = plan(c, &s).unwrap();
+    let o = &p.options[0];
+    assert!(o.fits && !o.meets_targets && o.rank.is_none());
+    assert!(
+        o.notes.iter().any(|n| n.contains("per-user speed")),
+        "{:?}",
+        o.notes
+    );
+}
+
+#[test]
+fn local_break_even_is_one_time_over_monthly_saving() {
+    let c = Catalog::builtin();
+    let s = Scenario {
+        hours_per_day: 24.0,
+        models: vec!["gpt-oss-120b".into()],
+        quants: vec!["mxfp4".into()],
+        gpus: vec![GpuChoice {
+            id: "h100-sxm".into(),
+            count: 1,
+        }],
+        ..Scenario::default()
+    };
+    let p = plan(c, &s).unwrap();
+    let o = &p.options[0];
+    let (cloud, local) = (o.cloud.as_ref().unwrap(), o.local.as_ref().unwrap());
+    let saving = cloud.monthly_usage_usd - local.monthly_power_usd.unwrap();
+    assert!((local.break_even_month.unwrap() - local.one_time_usd / saving).abs() < 1e-6);
+    assert!((local.one_time_usd - (30000.0 + s.host_cost_usd)).abs() < 1e-6);
+}
+
+#[test]
+fn custom_model_and_gpu_are_planned_and_marked() {
+    let c = Catalog::builtin();
+    let s = Scenario {
+        models: vec!["mine".into()],
+        quants: vec!["q4_k_m".into()],
+        gpus: vec![GpuChoice { id: "my-card".into(), count: 1 }],
+        custom_models: vec![CustomModel {
+            id: "mine".into(),
+            config_json: r#"{"model_type":"llama","hidden_size":4096,"num_hidden_layers":32,"num_attention_heads":32,
+              "num_key_value_heads":8,"vocab_size":128256,"max_position_embeddings":131072,"intermediate_size":14336}"#.into(),
+        }],
+        custom_gpus: vec![CustomGpu {
+            id: "my-card".into(),
+            name: "Card".into(),
+            memory_gb: 16.0,
+            bandwidth_gbps: 448.0,
+            bf16_tflops: Some(50.0),
+            tdp_w: Some(200.0),
+            price_usd: Some(500.0),
+            usd_per_hour: Some(0.2),
+        }],
+        ..Scenario::default()
+    };
+    assert!(s.validate(c).is_empty(), "{:?}", s.validate(c));
+    let p = plan(c, &s).unwrap();
+    let o = &p.options[0];
+    assert!(o.fits);
+    assert!(o.gpu_name.contains("your figures"));
+    assert!(o.cloud.as_ref().unwrap().user_supplied);
+    assert!(o.local.as_ref().unwrap().user_supplied);
+}
+
+#[test]
+fn every_bad_field_gets_its_own_message() {
+    let c = Catalog::builtin();
+    let s = Scenario {
+        hours_per_day: 30.0,
+        peak_users: 0,
+        models: vec!["gpt-5".into()],
+        quants: vec!["q3".into()],
+        gpus: vec![GpuChoice {
+            id: "h100-sxm".into(),
+            count: 0,
+        }],
+        engine: "tgi".into(),
+        price_basis: "Nowhere Cloud".into(),
+        ..Scenario::default()
+    };
+    let errors = s.validate(c);
+    let fields: Vec<_> = errors.iter().filter_map(PlannerError::field).collect();
+    for f in [
+        "hours_per_day",
+        "peak_users",
+        "models",
+        "quants",
+        "gpus",
+        "engine",
+        "price_basis",
+    ] {
+        assert!(fields.contains(&f), "{f} missing from {fields:?}");
+    }
+    let models = errors
+        .iter()
+        .find(|e| e.field() == Some("models"))
+        .unwrap()
+        .to_string();
+    assert!(
+        models.contains("gpt-5") && models.contains("gpt-oss-120b"),
+        "{models}"
+    );
+}
