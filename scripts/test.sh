@@ -1,8 +1,18 @@
 #!/usr/bin/env bash
-# Every test: formatting, lints, unit/integration/property tests, the calibration report.
+# Every test: formatting, lints, unit/integration/property tests, the calibration report, and
+# the end-to-end suite in Debian's chromium against a server started here on a free port with
+# a temporary database (and stopped at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
+export PATH="$HOME/.cargo/bin:$PATH"
+
+bash scripts/setup.sh
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "== installing Debian's chromium"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+fi
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy --all-targets -D warnings"
@@ -11,3 +21,20 @@ echo "== cargo test"
 cargo test --workspace
 echo "== calibration report (held-out rows)"
 cargo run --quiet -p planner --bin planner -- calibrate --split holdout planner/data/calibration.csv
+
+echo "== end-to-end (release build, chromium)"
+cargo leptos build --release
+tmp=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=planner-web \
+  LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="sqlite://$tmp/e2e.db" \
+  ./target/release/server >"$tmp/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$tmp"' EXIT
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
+  sleep 0.2
+done
+curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$tmp/server.log"; exit 1; }
+(cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null && \
+  PLANNER_URL="http://127.0.0.1:$port" npx playwright test)

@@ -1,0 +1,99 @@
+//! The planner web app: routes, pages and the server functions beside the components that call
+//! them. Server-only code lives in `ssr` and never reaches the wasm.
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes, A},
+    path, SsrMode,
+};
+
+pub mod article_page;
+pub mod catalog_page;
+pub mod fields;
+pub mod planner_page;
+pub mod qs;
+#[cfg(feature = "ssr")]
+pub mod ssr;
+pub mod views;
+
+/// The HTML document around the app (server-rendered).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/planner-web.css"/>
+        <Title text="LLM Deployment Planner"/>
+        <Router>
+            <header class="site">
+                <a class="brand" href="/">"LLM Deployment Planner"</a>
+                <nav aria-label="main">
+                    <A href="/">"Planner"</A>
+                    <A href="/article">"The article, checked"</A>
+                    <A href="/catalog">"Catalog & sources"</A>
+                </nav>
+            </header>
+            <main>
+                <Routes fallback=|| view! { <NotFound/> }>
+                    // Async: the whole page (and its status, 422 on bad input) is decided
+                    // before the first byte is sent.
+                    <Route path=path!("/") view=planner_page::PlannerPage ssr=SsrMode::Async/>
+                    <Route path=path!("/article") view=article_page::ArticlePage ssr=SsrMode::Async/>
+                    <Route path=path!("/catalog") view=catalog_page::CatalogPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+        r.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <h1>"Not found"</h1>
+        <p>"No page here. " <a href="/">"Back to the planner"</a></p>
+    }
+}
+
+/// Formats dollars for tables.
+pub fn usd(v: f64) -> String {
+    if !v.is_finite() {
+        return "—".into();
+    }
+    if v >= 10_000.0 {
+        let s = format!("{:.0}", v);
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        format!("${out}")
+    } else if v >= 100.0 {
+        format!("${v:.0}")
+    } else {
+        format!("${v:.2}")
+    }
+}

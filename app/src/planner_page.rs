@@ -1,0 +1,495 @@
+//! `/`: the planner. A GET form whose query string is the scenario (every what-if is a link,
+//! and the page works without JavaScript); hydrated, results follow the form as the user types
+//! (debounced server call) and the URL follows with history.replaceState.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_navigate};
+
+use crate::fields::{NumberField, ECONOMICS, PRESETS, WORKLOAD};
+use crate::qs;
+use crate::usd;
+use crate::views::{BandView, FormChoices, OptionView, PlanView};
+
+/// Plans the scenario a query string describes. Bad fields come back as `errors` (the page
+/// shows each beside its field and answers 422), not as a server error.
+#[server]
+pub async fn run_plan(query: String) -> Result<PlanView, ServerFnError> {
+    let catalog = planner::Catalog::builtin();
+    let parsed = crate::ssr::query::parse(&query, catalog);
+    Ok(crate::ssr::build::plan_view(&parsed, catalog))
+}
+
+/// What the form offers (catalog ids) and every field's default.
+#[server]
+pub async fn load_form_choices() -> Result<FormChoices, ServerFnError> {
+    use crate::views::Choice;
+    let c = planner::Catalog::builtin();
+    let mut providers: Vec<String> = c.cloud.iter().map(|o| o.provider.to_string()).collect();
+    providers.sort();
+    providers.dedup();
+    Ok(FormChoices {
+        models: c.models.iter().map(|m| Choice { id: m.id.clone(), label: m.name.clone() }).collect(),
+        quants: c.formats.iter().map(|f| Choice { id: f.id.clone(), label: f.name.clone() }).collect(),
+        gpus: c.gpus.iter().map(|g| Choice { id: g.id.clone(), label: g.name.clone() }).collect(),
+        engines: std::iter::once(Choice { id: "auto".into(), label: "auto (the engine that suits each format)".into() })
+            .chain(std::iter::once(Choice { id: "all".into(), label: "all engines".into() }))
+            .chain(c.engines.iter().map(|e| Choice { id: e.id.clone(), label: e.name.clone() }))
+            .collect(),
+        providers: std::iter::once(Choice { id: "cheapest".into(), label: "cheapest on-demand offer".into() })
+            .chain(providers.into_iter().map(|p| Choice { id: p.clone(), label: p }))
+            .collect(),
+        defaults: crate::ssr::query::defaults(),
+    })
+}
+
+type PlanResource = Resource<Result<PlanView, ServerFnError>>;
+
+#[component]
+pub fn PlannerPage() -> impl IntoView {
+    let location = use_location();
+    let search = location.search;
+    let plan: PlanResource = Resource::new(move || search.get(), run_plan);
+    let choices = Resource::new(|| (), |_| load_form_choices());
+    view! {
+        <h1>"Which open model, in which format, on which hardware, at what cost — for your load"</h1>
+        <Presets/>
+        <Suspense fallback=|| view! { <p>"Loading the form…"</p> }>
+            {move || Suspend::new(async move {
+                match choices.await {
+                    Ok(c) => view! { <ScenarioForm choices=c plan=plan/> }.into_any(),
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Suspense>
+        <Transition fallback=|| view! { <p aria-live="polite">"Planning…"</p> }>
+            {move || Suspend::new(async move {
+                match plan.await {
+                    Ok(v) => view! { <Results view=v/> }.into_any(),
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn Presets() -> impl IntoView {
+    let search = use_location().search;
+    view! {
+        <section class="presets" aria-label="use-case presets">
+            <h2>"Start from a use case"</h2>
+            <ul>
+                {PRESETS.iter().map(|p| {
+                    let href = move || {
+                        let mut q = search.get();
+                        for (k, v) in p.values {
+                            q = qs::with(&q, k, v);
+                        }
+                        format!("/?{q}")
+                    };
+                    view! {
+                        <li><a href=href data-preset=p.id>{p.label}</a><span class="assumption">{p.assumption}</span></li>
+                    }
+                }).collect_view()}
+            </ul>
+            <p class="muted">"Preset values are our stated assumptions for each use case, not measurements; change any field."</p>
+        </section>
+    }
+}
+
+/// The message beside a field, from the last plan.
+#[component]
+fn FieldMessage(key: &'static str, plan: PlanResource) -> impl IntoView {
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let msg = plan
+                    .await
+                    .ok()
+                    .and_then(|v| v.errors.into_iter().find(|e| e.field == key))
+                    .map(|e| e.message);
+                msg.map(|m| view! { <span class="field-error" id=format!("{key}-error") role="alert">{m}</span> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
+    let search = use_location().search;
+    // What the user typed (kept as typed, even when invalid), else the default.
+    let current = move |key: &'static str, default: String| {
+        move || {
+            let pairs = qs::parse(&search.get());
+            qs::get(&pairs, key).map(str::to_string).unwrap_or_else(|| default.clone())
+        }
+    };
+    let listed = move |key: &'static str, id: String, default: String| {
+        move || {
+            let pairs = qs::parse(&search.get());
+            let list = qs::get(&pairs, key).map(str::to_string).unwrap_or_else(|| default.clone());
+            list.split(',').any(|x| x.trim() == id)
+        }
+    };
+    let number = move |f: &'static NumberField, choices: &FormChoices| {
+        let default = choices.default_of(f.key);
+        view! {
+            <div class="field">
+                <label for=f.key>{f.label} " " <span class="unit">"(" {f.unit} ")"</span></label>
+                <input type="number" id=f.key name=f.key inputmode="decimal"
+                    min=f.min.to_string() max=f.max.to_string() step=f.step
+                    prop:value=current(f.key, default.clone()) value=current(f.key, default)
+                    aria-describedby=format!("{}-error {}-help", f.key, f.key)/>
+                {(!f.help.is_empty()).then(|| view! { <small id=format!("{}-help", f.key)>{f.help}</small> })}
+                <FieldMessage key=f.key plan=plan/>
+            </div>
+        }
+    };
+
+    let navigate = use_navigate();
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    // Hydrated: follow the form as the user types (debounced), URL via replaceState.
+    let on_input = move |ev: leptos::ev::Event| {
+        #[cfg(feature = "hydrate")]
+        {
+            use wasm_bindgen::JsCast;
+            let Some(form) = ev
+                .current_target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+            else {
+                return;
+            };
+            let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
+            let Ok(params) = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else {
+                return;
+            };
+            let mut pairs = qs::parse(&String::from(params.to_string()));
+            // Keep table settings the form does not carry.
+            let old = qs::parse(&search.get_untracked());
+            for k in ["sort", "dir", "show"] {
+                if let Some(v) = qs::get(&old, k) {
+                    pairs.push((k.to_string(), v.to_string()));
+                }
+            }
+            let url = format!("/?{}", qs::to_string(&pairs));
+            if let Some(h) = timer.get_value() {
+                h.clear();
+            }
+            let navigate = navigate.clone();
+            let handle = set_timeout_with_handle(
+                move || {
+                    navigate(
+                        &url,
+                        leptos_router::NavigateOptions {
+                            replace: true,
+                            scroll: false,
+                            ..Default::default()
+                        },
+                    )
+                },
+                std::time::Duration::from_millis(300),
+            );
+            timer.set_value(handle.ok());
+        }
+        #[cfg(not(feature = "hydrate"))]
+        {
+            let _ = (&ev, &navigate, timer);
+        }
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        // Hydrated, the page already follows the form; without JS the GET submit does the work.
+        ev.prevent_default();
+    };
+
+    let gpus_default = choices.default_of("gpus");
+    let models_default = choices.default_of("models");
+    let quants_default = choices.default_of("quants");
+    let engine_default = choices.default_of("engine");
+    let basis_default = choices.default_of("price_basis");
+    let gpu_list = choices.gpus.iter().map(|g| g.id.clone()).collect::<Vec<_>>().join(", ");
+    view! {
+        <form method="get" action="/" class="scenario" on:input=on_input on:submit=on_submit aria-label="scenario">
+            <fieldset>
+                <legend>"Workload"</legend>
+                {WORKLOAD.iter().map(|f| number(f, &choices)).collect_view()}
+            </fieldset>
+            <fieldset>
+                <legend>"Models"</legend>
+                <input type="hidden" name="models" value=""/>
+                {choices.models.iter().map(|m| {
+                    let id = m.id.clone();
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" name="models" value=id.clone()
+                                prop:checked=listed("models", id.clone(), models_default.clone())
+                                checked=listed("models", id.clone(), models_default.clone())/>
+                            {m.label.clone()}
+                        </label>
+                    }
+                }).collect_view()}
+                <FieldMessage key="models" plan=plan/>
+            </fieldset>
+            <fieldset>
+                <legend>"Formats"</legend>
+                <input type="hidden" name="quants" value=""/>
+                {choices.quants.iter().map(|q| {
+                    let id = q.id.clone();
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" name="quants" value=id.clone()
+                                prop:checked=listed("quants", id.clone(), quants_default.clone())
+                                checked=listed("quants", id.clone(), quants_default.clone())/>
+                            <code>{id.clone()}</code> " " {q.label.clone()}
+                        </label>
+                    }
+                }).collect_view()}
+                <FieldMessage key="quants" plan=plan/>
+            </fieldset>
+            <fieldset>
+                <legend>"Hardware and engine"</legend>
+                <div class="field wide">
+                    <label for="gpus">"GPU options " <span class="unit">"(id:count per replica, comma-separated)"</span></label>
+                    <input type="text" id="gpus" name="gpus" list="gpu-ids" spellcheck="false"
+                        prop:value=current("gpus", gpus_default.clone()) value=current("gpus", gpus_default)
+                        aria-describedby="gpus-error gpus-help"/>
+                    <small id="gpus-help">"GPU ids: " {gpu_list}</small>
+                    <datalist id="gpu-ids">{choices.gpus.iter().map(|g| view! { <option value=format!("{}:1", g.id)>{g.label.clone()}</option> }).collect_view()}</datalist>
+                    <FieldMessage key="gpus" plan=plan/>
+                </div>
+                <div class="field">
+                    <label for="engine">"Engine"</label>
+                    <select id="engine" name="engine" aria-describedby="engine-error">
+                        {choices.engines.iter().map(|e| {
+                            let id = e.id.clone();
+                            let selected = current("engine", engine_default.clone());
+                            let id2 = id.clone();
+                            view! { <option value=id prop:selected=move || selected() == id2>{e.label.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage key="engine" plan=plan/>
+                </div>
+                <div class="field">
+                    <label for="price_basis">"Cloud price basis"</label>
+                    <select id="price_basis" name="price_basis" aria-describedby="price_basis-error">
+                        {choices.providers.iter().map(|p| {
+                            let id = p.id.clone();
+                            let selected = current("price_basis", basis_default.clone());
+                            let id2 = id.clone();
+                            view! { <option value=id prop:selected=move || selected() == id2>{p.label.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage key="price_basis" plan=plan/>
+                </div>
+            </fieldset>
+            <fieldset>
+                <legend>"Economics"</legend>
+                {ECONOMICS.iter().map(|f| number(f, &choices)).collect_view()}
+            </fieldset>
+            <noscript><p>"Without JavaScript, press Plan to update the results."</p></noscript>
+            <button type="submit">"Plan"</button>
+        </form>
+    }
+}
+
+fn band_text(b: Option<BandView>, digits: usize) -> String {
+    match b {
+        Some(b) => format!("{:.*} ({:.*}–{:.*})", digits, b.expected, digits, b.low, digits, b.high),
+        None => "—".into(),
+    }
+}
+
+fn money(v: Option<f64>) -> String {
+    v.map_or("—".into(), usd)
+}
+
+#[component]
+fn Results(view: PlanView) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if !view.errors.is_empty() {
+        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+            r.set_status(http::StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    }
+    if !view.errors.is_empty() {
+        return view! {
+            <section class="errors" role="alert" aria-label="input errors">
+                <h2>"Some fields need fixing"</h2>
+                <ul>{view.errors.iter().map(|e| view! { <li><a href=format!("#{}", e.field)>{e.field.clone()}</a> ": " {e.message.clone()}</li> }).collect_view()}</ul>
+            </section>
+        }
+        .into_any();
+    }
+    let query = view.query.clone();
+    let sort_link = {
+        let query = query.clone();
+        let current = view.sort.clone();
+        let dir = view.dir.clone();
+        let show = view.show.clone();
+        move |key: &str| {
+            let next_dir = if current == key && dir == "asc" { "desc" } else { "asc" };
+            let q = qs::with(&qs::with(&qs::with(&query, "sort", key), "dir", next_dir), "show", &show);
+            format!("/?{q}")
+        }
+    };
+    let header = {
+        let current = view.sort.clone();
+        let dir = view.dir.clone();
+        move |key: &'static str, label: &'static str| {
+            let aria = if current == key { if dir == "asc" { "ascending" } else { "descending" } } else { "none" };
+            view! { <th scope="col" aria-sort=aria><a href=sort_link(key)>{label}</a></th> }
+        }
+    };
+    let show_link = {
+        let query = query.clone();
+        let sort = view.sort.clone();
+        let dir = view.dir.clone();
+        move |show: &str| format!("/?{}", qs::with(&qs::with(&qs::with(&query, "show", show), "sort", &sort), "dir", &dir))
+    };
+    let shown = view.options.len();
+    let total = view.total_options;
+    view! {
+        <section class="verdict" aria-label="verdict">
+            <h2>"Verdict for this scenario"</h2>
+            <div class="cards">
+                {view.verdict.iter().map(|v| view! {
+                    <article class="card">
+                        <h3>{v.category.clone()}</h3>
+                        <p class="winner">{v.winner.clone()}</p>
+                        <p class="reason">{v.reason.clone()}</p>
+                    </article>
+                }).collect_view()}
+            </div>
+            <p class="muted">
+                {format!("{:.1} M output + {:.1} M input tokens a month. ", view.monthly_output_tokens / 1e6, view.monthly_input_tokens / 1e6)}
+                "Speeds are bands (low–high) from calibration residuals; see "
+                <a href="/catalog#engines">"fitted factors"</a> " and " <a href="/catalog">"sources"</a> "."
+            </p>
+        </section>
+        <section class="charts" aria-label="charts">
+            <figure>
+                <div class="chart" inner_html=view.cost_chart_svg.clone()></div>
+                <figcaption>"Monthly cost of the leading options as usage hours change: solid lines rent (billed per usage hour), dashed lines buy (amortized + power); where they cross is the break-even. The grey line marks your hours."</figcaption>
+            </figure>
+            <figure>
+                <div class="chart" inner_html=view.memory_chart_svg.clone()></div>
+                <figcaption>"Memory of each replica against the memory its GPUs can use."</figcaption>
+            </figure>
+        </section>
+        <section class="options" aria-label="options">
+            <h2>"Every option"</h2>
+            <p class="filters">
+                "Show: "
+                <a href=show_link("all") aria-current=(view.show == "all").then_some("true")>"all"</a> " · "
+                <a href=show_link("fits") aria-current=(view.show == "fits").then_some("true")>"fits"</a> " · "
+                <a href=show_link("meets") aria-current=(view.show == "meets").then_some("true")>"meets targets"</a>
+                {format!(" — showing {shown} of {total}")}
+            </p>
+            <div class="scroll">
+            <table class="plan">
+                <thead><tr>
+                    {header("rank", "#")}
+                    {header("model", "Model / format")}
+                    {header("hardware", "Hardware")}
+                    <th scope="col">"Fits"</th>
+                    {header("replicas", "Replicas")}
+                    {header("decode", "Decode tok/s per user")}
+                    {header("ttft", "TTFT ms")}
+                    {header("cloud", "Cloud / month")}
+                    {header("local", "Local one-time")}
+                    <th scope="col">"Break-even"</th>
+                    {header("usd_per_m", "$ / M output")}
+                    <th scope="col">"API / month"</th>
+                    <th scope="col">"What binds"</th>
+                </tr></thead>
+                <tbody>
+                    {view.options.into_iter().map(option_row).collect_view()}
+                </tbody>
+            </table>
+            </div>
+        </section>
+        <section class="api" aria-label="hosted API prices">
+            <h2>"Hosted APIs for the same tokens"</h2>
+            <table>
+                <thead><tr><th scope="col">"Model"</th><th scope="col">"Provider"</th><th scope="col">"$/month"</th><th scope="col">"$ / M output (input included)"</th><th scope="col">"In / out $ per M"</th><th scope="col">"Price date"</th><th scope="col">"Source"</th></tr></thead>
+                <tbody>
+                    {view.api.into_iter().map(|a| view! {
+                        <tr class="api-row">
+                            <td>{a.model}</td><td>{a.provider}</td><td class="num api-monthly">{usd(a.monthly)}</td>
+                            <td class="num">{format!("${:.3}", a.per_m_output)}</td>
+                            <td class="num">{format!("{} / {}", a.input_price, a.output_price)}</td>
+                            <td>{a.date}</td><td class="source">{a.source}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+        <details class="about">
+            <summary>"How these numbers are made"</summary>
+            <ul>
+                {view.calibration.into_iter().map(|c| view! { <li>{c}</li> }).collect_view()}
+                {view.skipped.into_iter().map(|s| view! { <li>"not planned — " {s}</li> }).collect_view()}
+                <li>"Catalog snapshot " <code>{view.catalog_snapshot}</code></li>
+            </ul>
+        </details>
+    }
+    .into_any()
+}
+
+fn option_row(o: OptionView) -> impl IntoView {
+    let class = if !o.fits {
+        "nofit"
+    } else if o.meets_targets {
+        "meets"
+    } else {
+        "misses"
+    };
+    let replicas = if o.meets_targets {
+        format!("{} ({} users each)", o.replicas, o.users_per_replica)
+    } else {
+        "—".into()
+    };
+    let memory = o.memory.clone();
+    view! {
+        <tr class=class data-key=o.key.clone() data-model=o.model.clone()>
+            <td>{o.rank.map_or(String::new(), |r| r.to_string())}{o.pareto.then(|| view! { <span class="pareto" title="on the Pareto front: nothing is cheaper, better and faster at once">" ★"</span> })}</td>
+            <td><strong>{o.model.clone()}</strong> " " <code>{o.quant.clone()}</code> <br/><small>{o.engine.clone()}</small></td>
+            <td>{o.hardware.clone()}</td>
+            <td>{if o.fits { "yes" } else { "no" }}</td>
+            <td>{replicas}</td>
+            <td class="num">{band_text(o.decode, 0)}</td>
+            <td class="num">{band_text(o.ttft_ms, 0)}</td>
+            <td class="num cloud-monthly" title=o.cloud_label.clone().unwrap_or_default()>{money(o.cloud_monthly)}</td>
+            <td class="num">{money(o.local_one_time)}</td>
+            <td class="num">{o.break_even_month.map_or("—".into(), |m| format!("{m:.1} mo"))}</td>
+            <td class="num">{o.usd_per_m.map_or("—".into(), |v| format!("${v:.2}"))}</td>
+            <td class="num">{money(o.api_monthly)}</td>
+            <td>{o.limit.clone()}</td>
+        </tr>
+        <tr class="details-row">
+            <td colspan="13">
+                <details>
+                    <summary>{format!("Details: {} {} on {}", o.model, o.quant, o.hardware)}</summary>
+                    <div class="details">
+                        <dl class="memory">
+                            <dt>"Experts"</dt><dd>{format!("{:.1} GB", memory.experts)}</dd>
+                            <dt>"Dense (attention, router, dense FFN)"</dt><dd>{format!("{:.1} GB", memory.dense)}</dd>
+                            <dt>"Embedding"</dt><dd>{format!("{:.1} GB", memory.embedding)}</dd>
+                            <dt>"lm_head"</dt><dd>{format!("{:.1} GB", memory.unembedding)}</dd>
+                            <dt>"KV cache"</dt><dd>{format!("{:.2} GB", memory.kv_cache)}</dd>
+                            <dt>"Runtime overhead (assumption)"</dt><dd>{format!("{:.1} GB", memory.overhead)}</dd>
+                            <dt>"Total / usable"</dt><dd>{format!("{:.1} / {:.1} GB", memory.total, memory.available)}</dd>
+                        </dl>
+                        <h4>"The arithmetic"</h4>
+                        <ul>{o.arithmetic.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+                        <p>{format!("Step time bound by {}.", o.bound)} {o.cloud_always_on.map(|a| format!(" Always-on cloud: {}/month.", usd(a)))}</p>
+                        {(!o.notes.is_empty()).then(|| view! { <ul class="notes">{o.notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul> })}
+                        <h4>"Sources"</h4>
+                        <ul class="sources">
+                            {o.sources.into_iter().map(|s| view! { <li><strong>{s.label}</strong> ": " {s.value} " — " <span class="source">{s.source}</span> " (" {s.date} ")"</li> }).collect_view()}
+                        </ul>
+                    </div>
+                </details>
+            </td>
+        </tr>
+    }
+}

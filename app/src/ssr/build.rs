@@ -1,0 +1,299 @@
+//! The engine's plan as page data: formatted, sorted, filtered, with the arithmetic and the
+//! sources of each option, and the charts.
+
+use planner::capacity::Limit;
+use planner::estimate::Bound;
+use planner::plan::{Plan, PlanOption};
+use planner::Catalog;
+
+use super::charts;
+use super::query::{canonical, Parsed};
+use crate::views::{ApiView, BandView, MemoryView, OptionView, PlanView, Sourced, VerdictView};
+
+fn band(b: Option<planner::band::Band>) -> Option<BandView> {
+    b.map(|b| BandView {
+        low: b.low,
+        expected: b.expected,
+        high: b.high,
+    })
+}
+
+fn usd(v: f64) -> String {
+    if v >= 100.0 {
+        format!("${v:.0}")
+    } else {
+        format!("${v:.2}")
+    }
+}
+
+fn limit_text(l: Limit) -> &'static str {
+    l.describe()
+}
+
+fn bound_text(b: Bound) -> &'static str {
+    match b {
+        Bound::Capacity => "memory capacity",
+        Bound::Bandwidth => "memory bandwidth",
+        Bound::Compute => "compute",
+        Bound::Interconnect => "interconnect",
+    }
+}
+
+fn option_view(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionView {
+    let s = &plan.scenario;
+    let m = &o.memory_gb;
+    let output_m = plan.monthly_output_tokens / 1e6;
+    let mut arithmetic = vec![
+        format!(
+            "memory per replica: weights {:.1} GB (experts {:.1}, dense {:.1}, embedding {:.1}, lm_head {:.1}) + KV cache {:.1} GB + runtime overhead {:.1} GB = {:.1} GB of {:.1} GB usable",
+            m.weights, m.weights_experts, m.weights_dense, m.weights_embedding, m.weights_unembedding, m.kv_cache, m.overhead, m.total, m.available
+        ),
+        format!(
+            "decode ceiling {:.0} tok/s per stream (every byte at full bandwidth, every FLOP at peak); the expected value applies the engine's fitted efficiency",
+            o.ceiling_decode_tps_stream
+        ),
+    ];
+    if o.meets_targets {
+        arithmetic.push(format!(
+            "capacity: {} users per replica within {:.1} tok/s per user and {:.0} ms to first token (limit: {}); {} peak users -> {} replica(s) of {} GPU(s)",
+            o.users_per_replica, s.tokens_per_s_per_user, s.ttft_ms, limit_text(o.limit), s.peak_users, o.replicas, o.gpus_per_replica
+        ));
+    }
+    if let Some(c) = &o.cloud {
+        arithmetic.push(format!(
+            "cloud: {} instance(s) x {}/h ({} GPUs each) x {:.0} usage h/month = {}/month; always-on x 730 h = {}/month",
+            c.instances, usd(c.usd_per_instance_hour), c.gpus_per_instance, s.usage_hours_per_month(), usd(c.monthly_usage_usd), usd(c.monthly_always_on_usd)
+        ));
+    }
+    if let Some(l) = &o.local {
+        let mut line = format!(
+            "local: {} GPU(s) x {} + {} host(s) x {} = {} one-time",
+            o.gpus_per_replica * o.replicas.max(1), usd(l.gpu_price_usd), o.replicas.max(1), usd(s.host_cost_usd), usd(l.one_time_usd)
+        );
+        if let (Some(w), Some(p)) = (l.watts, l.monthly_power_usd) {
+            line.push_str(&format!(
+                "; power {:.0} W x {:.0} h x PUE {} x {}/kWh = {}/month",
+                w, s.usage_hours_per_month(), s.pue, s.kwh_price, usd(p)
+            ));
+        } else {
+            line.push_str("; power not estimated (no sourced TDP)");
+        }
+        if let Some(b) = l.break_even_month {
+            line.push_str(&format!("; buying beats renting after {b:.1} months"));
+        }
+        arithmetic.push(line);
+    }
+    if output_m > 0.0 {
+        arithmetic.push(format!(
+            "volume: {:.1} M output tokens/month ({} users x {} tok/s x 3600 s x {:.0} h x {} load)",
+            output_m, s.peak_users, s.tokens_per_s_per_user, s.usage_hours_per_month(), s.utilization
+        ));
+    }
+    let mut sources = Vec::new();
+    if let Ok(g) = catalog.gpu(&o.gpu) {
+        sources.push(Sourced {
+            label: format!("{} specs", g.name),
+            value: format!(
+                "{} GB, {} GB/s{}",
+                g.memory_gb,
+                g.bandwidth_gbps,
+                g.bf16_tflops.map_or(String::new(), |t| format!(", {t} BF16 TFLOPS"))
+            ),
+            source: g.source.clone(),
+            date: g.source_date.clone(),
+        });
+    } else {
+        sources.push(Sourced {
+            label: format!("{} specs", o.gpu_name),
+            value: "your figures".into(),
+            source: "user-supplied".into(),
+            date: "user-supplied".into(),
+        });
+    }
+    if let Ok(model) = catalog.model(&o.model) {
+        sources.push(Sourced {
+            label: format!("{} architecture", model.id),
+            value: format!("{} layers, {} KV heads x {}", model.layers, model.kv_heads, model.head_dim),
+            source: model.source.clone(),
+            date: model.source_date.clone(),
+        });
+    }
+    if let Ok(f) = catalog.format(&o.quant) {
+        sources.push(Sourced {
+            label: format!("{} layout", f.id),
+            value: format!("experts {} / dense {} bits", f.experts_bits, f.dense_bits),
+            source: f.source.clone(),
+            date: f.source_date.clone(),
+        });
+    }
+    if let Some(c) = &o.cloud {
+        sources.push(Sourced {
+            label: format!("{} {} price", c.provider, c.offer),
+            value: format!("{}/instance-hour, {}", usd(c.usd_per_instance_hour), c.pricing_type),
+            source: c.source.to_string(),
+            date: c.price_date.to_string(),
+        });
+    }
+    if let Some(l) = &o.local {
+        sources.push(Sourced {
+            label: "GPU purchase price".into(),
+            value: format!("{} ({})", usd(l.gpu_price_usd), l.gpu_price_basis),
+            source: l.gpu_price_source.to_string(),
+            date: l.gpu_price_date.to_string(),
+        });
+    }
+    let api_monthly = plan
+        .api
+        .iter()
+        .filter(|a| a.model == *o.model)
+        .map(|a| a.monthly_usd)
+        .reduce(f64::min);
+    OptionView {
+        key: o.key(),
+        model: o.model.to_string(),
+        quant: o.quant.to_string(),
+        gpu: o.gpu.to_string(),
+        hardware: format!("{}x {}", o.gpus_per_replica, o.gpu_name),
+        engine: o.engine.to_string(),
+        fits: o.fits,
+        meets_targets: o.meets_targets,
+        replicas: o.replicas,
+        users_per_replica: o.users_per_replica,
+        decode: band(o.decode_tps_stream),
+        ttft_ms: band(o.ttft_ms),
+        cloud_monthly: o.cloud.as_ref().map(|c| c.monthly_usage_usd),
+        cloud_always_on: o.cloud.as_ref().map(|c| c.monthly_always_on_usd),
+        cloud_label: o.cloud.as_ref().map(|c| format!("{} {}", c.provider, c.offer)),
+        local_one_time: o.local.as_ref().map(|l| l.one_time_usd),
+        local_monthly: o.local.as_ref().and_then(|l| l.monthly_amortized_usd),
+        break_even_month: o.local.as_ref().and_then(|l| l.break_even_month),
+        usd_per_m: match (o.cloud_usd_per_m_output, o.local_usd_per_m_output) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        },
+        api_monthly,
+        limit: if o.fits { limit_text(o.limit).into() } else { "does not fit".into() },
+        bound: bound_text(o.bound).into(),
+        rank: o.rank,
+        pareto: o.pareto,
+        memory: MemoryView {
+            experts: m.weights_experts,
+            dense: m.weights_dense,
+            embedding: m.weights_embedding,
+            unembedding: m.weights_unembedding,
+            weights: m.weights,
+            kv_cache: m.kv_cache,
+            overhead: m.overhead,
+            total: m.total,
+            available: m.available,
+        },
+        arithmetic,
+        sources,
+        notes: o.notes.iter().map(|n| n.to_string()).collect(),
+    }
+}
+
+fn sort_options(v: &mut [OptionView], sort: &str, desc: bool) {
+    let key = |o: &OptionView| -> f64 {
+        let missing = f64::INFINITY;
+        match sort {
+            "cloud" => o.cloud_monthly.unwrap_or(missing),
+            "local" => o.local_one_time.unwrap_or(missing),
+            "decode" => o.decode.map_or(missing, |b| -b.expected),
+            "ttft" => o.ttft_ms.map_or(missing, |b| b.expected),
+            "usd_per_m" => o.usd_per_m.unwrap_or(missing),
+            "replicas" => if o.replicas == 0 { missing } else { o.replicas as f64 },
+            "memory" => o.memory.total,
+            _ => o.rank.map_or(missing, |r| r as f64),
+        }
+    };
+    v.sort_by(|a, b| {
+        let ord = match sort {
+            "model" => a.model.cmp(&b.model).then(a.quant.cmp(&b.quant)),
+            "hardware" => a.hardware.cmp(&b.hardware),
+            _ => key(a).total_cmp(&key(b)),
+        };
+        if desc {
+            ord.reverse()
+        } else {
+            ord
+        }
+    });
+}
+
+/// Page data for a parsed query: the errors only when the scenario is invalid, else the plan.
+pub fn plan_view(parsed: &Parsed, catalog: &Catalog) -> PlanView {
+    let mut view = PlanView {
+        sort: parsed.sort.clone(),
+        dir: parsed.dir.clone(),
+        show: parsed.show.clone(),
+        ..PlanView::default()
+    };
+    if !parsed.errors.is_empty() {
+        view.errors = parsed.errors.clone();
+        return view;
+    }
+    let plan = match planner::plan(catalog, &parsed.scenario) {
+        Ok(p) => p,
+        Err(e) => {
+            view.errors = vec![crate::views::FieldError {
+                field: e.field().unwrap_or("scenario").to_string(),
+                message: e.to_string(),
+            }];
+            return view;
+        }
+    };
+    view.query = canonical(&parsed.scenario);
+    view.verdict = plan
+        .verdict
+        .iter()
+        .map(|v| VerdictView {
+            category: v.category.clone(),
+            winner: v.winner.clone().unwrap_or_else(|| "no data".into()),
+            reason: v.reason.clone(),
+        })
+        .collect();
+    let mut options: Vec<OptionView> = plan.options.iter().map(|o| option_view(o, &plan, catalog)).collect();
+    view.total_options = options.len();
+    options.retain(|o| match parsed.show.as_str() {
+        "fits" => o.fits,
+        "meets" => o.meets_targets,
+        _ => true,
+    });
+    sort_options(&mut options, &parsed.sort, parsed.dir == "desc");
+    view.options = options;
+    view.api = plan
+        .api
+        .iter()
+        .map(|a| ApiView {
+            model: a.model.clone(),
+            provider: a.provider.clone(),
+            monthly: a.monthly_usd,
+            per_m_output: a.usd_per_m_output_tokens,
+            input_price: a.usd_per_m_input,
+            output_price: a.usd_per_m_output,
+            date: a.price_date.clone(),
+            source: a.source.clone(),
+        })
+        .collect();
+    view.cost_chart_svg = charts::cost_vs_hours(&plan);
+    let mut fitting: Vec<&PlanOption> = plan.options.iter().filter(|o| o.fits).collect();
+    fitting.sort_by_key(|o| o.rank.unwrap_or(u32::MAX));
+    let mut seen = Vec::new();
+    fitting.retain(|o| {
+        let k = (o.model.clone(), o.quant.clone(), o.gpu.clone(), o.gpus_per_replica);
+        if seen.contains(&k) {
+            false
+        } else {
+            seen.push(k);
+            true
+        }
+    });
+    view.memory_chart_svg = charts::memory_breakdown(&fitting);
+    view.monthly_output_tokens = plan.monthly_output_tokens;
+    view.monthly_input_tokens = plan.monthly_input_tokens;
+    view.catalog_snapshot = plan.catalog_snapshot.clone();
+    view.calibration = plan.calibration.clone();
+    view.skipped = plan.skipped.iter().map(|k| format!("{}: {}", k.what, k.reason)).collect();
+    view
+}

@@ -1,0 +1,148 @@
+//! The catalog page's data: every model, format, GPU, engine and price with source and date.
+
+use planner::Catalog;
+
+use crate::views::{CatalogRow, CatalogTable, CatalogView};
+
+fn opt(v: Option<f64>) -> String {
+    v.map_or("—".into(), |v| format!("{v}"))
+}
+
+pub fn catalog_view(c: &Catalog) -> CatalogView {
+    let models = CatalogTable {
+        title: "Models".into(),
+        anchor: "models".into(),
+        headers: ["id", "params (derived / published)", "active (no input emb.)", "layers", "KV heads x dim", "experts", "context", "release", "quality"].map(String::from).to_vec(),
+        rows: c
+            .models
+            .iter()
+            .map(|m| CatalogRow {
+                id: m.id.clone(),
+                cells: vec![
+                    m.id.clone(),
+                    format!("{:.2}B / {}B", m.tensor_groups().total() / 1e9, m.published_total_params_b),
+                    format!("{:.2}B", m.active_params() / 1e9),
+                    m.layers.to_string(),
+                    format!("{} x {}", m.kv_heads, m.head_dim),
+                    if m.is_moe() { format!("{} of {}", m.experts_active, m.experts) } else { "dense".into() },
+                    m.max_context.to_string(),
+                    m.release_date.clone(),
+                    m.quality.iter().map(|q| format!("{} {} ({})", q.benchmark, q.score, q.setting)).collect::<Vec<_>>().join("; "),
+                ],
+                source: m.source.clone(),
+                date: m.source_date.clone(),
+            })
+            .collect(),
+    };
+    let formats = CatalogTable {
+        title: "Weight formats".into(),
+        anchor: "formats".into(),
+        headers: ["id", "name", "bits: experts / dense / embedding / lm_head", "containers", "quality"].map(String::from).to_vec(),
+        rows: c
+            .formats
+            .iter()
+            .map(|f| CatalogRow {
+                id: f.id.clone(),
+                cells: vec![
+                    f.id.clone(),
+                    f.name.clone(),
+                    format!("{} / {} / {} / {}", f.experts_bits, f.dense_bits, f.embedding_bits, f.unembedding_bits),
+                    f.containers.iter().map(|c| format!("{c:?}").to_lowercase()).collect::<Vec<_>>().join(", "),
+                    f.quality.clone(),
+                ],
+                source: f.source.clone(),
+                date: f.source_date.clone(),
+            })
+            .collect(),
+    };
+    let gpus = CatalogTable {
+        title: "GPUs".into(),
+        anchor: "gpus".into(),
+        headers: ["id", "name", "memory GB", "bandwidth GB/s", "BF16 / FP8 / FP4 TFLOPS", "TDP W", "price"].map(String::from).to_vec(),
+        rows: c
+            .gpus
+            .iter()
+            .map(|g| CatalogRow {
+                id: g.id.clone(),
+                cells: vec![
+                    g.id.clone(),
+                    g.name.clone(),
+                    if g.unified { format!("{} (unified; GPU may use {:.0}%)", g.memory_gb, g.usable_fraction * 100.0) } else { g.memory_gb.to_string() },
+                    g.bandwidth_gbps.to_string(),
+                    format!("{} / {} / {}", opt(g.bf16_tflops), opt(g.fp8_tflops), opt(g.fp4_tflops)),
+                    opt(g.tdp_w),
+                    g.price.as_ref().map_or("not sourced".into(), |p| format!("${} ({}, {}, {})", p.usd, p.basis, p.source, p.date)),
+                ],
+                source: g.source.clone(),
+                date: g.source_date.clone(),
+            })
+            .collect(),
+    };
+    let engines = CatalogTable {
+        title: "Engines".into(),
+        anchor: "engines".into(),
+        headers: ["id", "formats", "multi-GPU", "memory share", "fitted factors"].map(String::from).to_vec(),
+        rows: c
+            .engines
+            .iter()
+            .map(|e| {
+                let (f, from) = c.fit.for_engine(&e.id);
+                CatalogRow {
+                    id: e.id.clone(),
+                    cells: vec![
+                        e.id.clone(),
+                        e.formats.join(", "),
+                        format!("{:?}", e.multi_gpu),
+                        format!("{:.0}% (+{} GB overhead per GPU, an assumption)", e.memory_fraction * 100.0, e.runtime_overhead_gb),
+                        format!("bandwidth {:.2}, compute {:.2} dense / {:.3} MoE, {:.1} ms/step per 32 layers — {from}", f.eta_bandwidth, f.eta_compute_dense, f.eta_compute_moe, f.step_overhead_s * 1000.0),
+                    ],
+                    source: e.source.clone(),
+                    date: e.source_date.clone(),
+                }
+            })
+            .collect(),
+    };
+    let cloud = CatalogTable {
+        title: "Cloud GPU prices".into(),
+        anchor: "cloud".into(),
+        headers: ["gpu", "provider", "offer", "GPUs", "USD/instance-hour", "USD/GPU-hour", "type"].map(String::from).to_vec(),
+        rows: c
+            .cloud
+            .iter()
+            .map(|o| CatalogRow {
+                id: o.gpu_id.to_string(),
+                cells: vec![
+                    o.gpu_id.to_string(),
+                    o.provider.to_string(),
+                    o.offer.to_string(),
+                    o.gpus_per_instance.to_string(),
+                    format!("{:.3}", o.usd_per_instance_hour),
+                    format!("{:.3}", o.usd_per_gpu_hour()),
+                    o.pricing_type.to_string(),
+                ],
+                source: o.source.to_string(),
+                date: o.price_date.to_string(),
+            })
+            .collect(),
+    };
+    let api = CatalogTable {
+        title: "Hosted API prices".into(),
+        anchor: "api".into(),
+        headers: ["model", "provider", "USD/M input", "USD/M output"].map(String::from).to_vec(),
+        rows: c
+            .api
+            .iter()
+            .map(|a| CatalogRow {
+                id: a.model_id.clone(),
+                cells: vec![a.model_id.clone(), a.provider.clone(), a.usd_per_m_input.to_string(), a.usd_per_m_output.to_string()],
+                source: a.source.clone(),
+                date: a.price_date.clone(),
+            })
+            .collect(),
+    };
+    CatalogView {
+        snapshot: c.snapshot_id.clone(),
+        tables: vec![models, formats, gpus, engines, cloud, api],
+        skipped: c.skipped.iter().map(|s| format!("{} — {}: {}", s.file, s.row, s.reason)).collect(),
+    }
+}

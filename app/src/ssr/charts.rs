@@ -1,0 +1,214 @@
+//! Server-rendered SVG charts, drawn with plotters: monthly cost against usage hours (cloud,
+//! local, API — where lines cross is the break-even) and the memory breakdown of options.
+
+use plotters::prelude::*;
+
+use planner::money::HOURS_PER_MONTH;
+use planner::plan::{Plan, PlanOption};
+
+const PALETTE: [RGBColor; 6] = [
+    RGBColor(31, 119, 180),
+    RGBColor(214, 39, 40),
+    RGBColor(44, 160, 44),
+    RGBColor(148, 103, 189),
+    RGBColor(255, 127, 14),
+    RGBColor(23, 190, 207),
+];
+
+/// A line of the cost chart: label and monthly cost at hours/day 1..=24.
+struct Line {
+    label: String,
+    points: Vec<(f64, f64)>,
+    dashed: bool,
+}
+
+fn cost_lines(plan: &Plan) -> Vec<Line> {
+    let s = &plan.scenario;
+    let days = s.days_per_month;
+    let mut lines = Vec::new();
+    let mut leaders: Vec<&PlanOption> = plan.options.iter().filter(|o| o.rank.is_some()).collect();
+    leaders.sort_by_key(|o| o.rank);
+    for o in leaders.into_iter().take(3) {
+        let name = format!("{} {} on {}x {}", o.model, o.quant, o.gpus_per_replica, o.gpu);
+        if let Some(c) = &o.cloud {
+            let hourly = c.instances as f64 * c.usd_per_instance_hour;
+            lines.push(Line {
+                label: format!("cloud: {name} ({})", c.provider),
+                points: (1..=24).map(|h| (h as f64, hourly * h as f64 * days)).collect(),
+                dashed: false,
+            });
+        }
+        if let Some(l) = &o.local {
+            if let (Some(w), Some(_)) = (l.watts, l.monthly_power_usd) {
+                let n = (o.gpus_per_replica * o.replicas.max(1)) as f64;
+                let per_month = l.one_time_usd / s.amortization_months as f64;
+                lines.push(Line {
+                    label: format!("local: {name} (amortized {} mo)", s.amortization_months),
+                    points: (1..=24)
+                        .map(|h| {
+                            let busy = w * h as f64 * days / 1000.0;
+                            let idle = s.idle_watts_per_gpu * n * (HOURS_PER_MONTH - h as f64 * days).max(0.0) / 1000.0;
+                            (h as f64, per_month + (busy + idle) * s.pue * s.kwh_price)
+                        })
+                        .collect(),
+                    dashed: true,
+                });
+            }
+        }
+    }
+    // The cheapest hosted API for the same tokens: tokens scale with usage hours.
+    if let Some(a) = plan.api.first() {
+        let per_hour = a.monthly_usd / (s.hours_per_day * days).max(f64::MIN_POSITIVE);
+        lines.push(Line {
+            label: format!("API: {} via {}", a.model, a.provider),
+            points: (1..=24).map(|h| (h as f64, per_hour * h as f64 * days)).collect(),
+            dashed: false,
+        });
+    }
+    lines
+}
+
+fn svg_error(what: &str) -> String {
+    format!("<p class=\"chart-error\">{what} chart unavailable</p>")
+}
+
+/// Monthly cost against usage hours per day for the leading options and the cheapest API.
+pub fn cost_vs_hours(plan: &Plan) -> String {
+    let lines = cost_lines(plan);
+    if lines.is_empty() {
+        return String::new();
+    }
+    let ymax = lines
+        .iter()
+        .flat_map(|l| l.points.iter().map(|p| p.1))
+        .fold(1.0f64, f64::max)
+        * 1.1;
+    let mut svg = String::new();
+    let drawn = (|| -> Result<(), String> {
+        let root = SVGBackend::with_string(&mut svg, (760, 380)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption("Monthly cost vs usage hours per day", ("sans-serif", 18))
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(70)
+            .build_cartesian_2d(1f64..24f64, 0f64..ymax).map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc("usage hours per day")
+            .y_desc("USD per month")
+            .y_label_formatter(&|v| format!("${v:.0}"))
+            .draw().map_err(|e| e.to_string())?;
+        let now = plan.scenario.hours_per_day;
+        chart.draw_series(LineSeries::new(
+            vec![(now, 0.0), (now, ymax)],
+            BLACK.mix(0.3).stroke_width(1),
+        )).map_err(|e| e.to_string())?;
+        for (i, line) in lines.iter().enumerate() {
+            let color = PALETTE[i % PALETTE.len()];
+            let style = color.stroke_width(if line.dashed { 3 } else { 2 });
+            let series = chart.draw_series(LineSeries::new(line.points.clone(), style)).map_err(|e| e.to_string())?;
+            series
+                .label(line.label.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .label_font(("sans-serif", 12))
+            .draw().map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+        Ok(())
+    })();
+    match drawn {
+        Ok(()) => svg,
+        Err(_) => svg_error("cost"),
+    }
+}
+
+/// Memory breakdown (weights, KV cache, runtime overhead) against usable memory.
+pub fn memory_breakdown(options: &[&PlanOption]) -> String {
+    let items: Vec<&PlanOption> = options.iter().copied().take(8).collect();
+    if items.is_empty() {
+        return String::new();
+    }
+    let labels: Vec<String> = items
+        .iter()
+        .map(|o| format!("{} {} {}x {}", o.model, o.quant, o.gpus_per_replica, o.gpu))
+        .collect();
+    let xmax = items
+        .iter()
+        .map(|o| o.memory_gb.total.max(o.memory_gb.available))
+        .fold(1.0f64, f64::max)
+        * 1.05;
+    let n = items.len() as f64;
+    let mut svg = String::new();
+    let drawn = (|| -> Result<(), String> {
+        let root = SVGBackend::with_string(&mut svg, (760, 60 + 34 * items.len() as u32))
+            .into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption("Memory per replica: weights, KV cache, overhead vs usable (GB)", ("sans-serif", 16))
+            .margin(10)
+            .x_label_area_size(30)
+            .y_label_area_size(260)
+            .build_cartesian_2d(0f64..xmax, 0f64..n).map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(items.len())
+            .y_label_formatter(&|y| {
+                let i = (n - y - 0.5).round() as usize;
+                labels.get(i).cloned().unwrap_or_default()
+            })
+            .x_label_formatter(&|x| format!("{x:.0}"))
+            .draw().map_err(|e| e.to_string())?;
+        let parts = [
+            ("weights", PALETTE[0]),
+            ("KV cache", PALETTE[2]),
+            ("overhead", PALETTE[4]),
+        ];
+        for (k, &(name, color)) in parts.iter().enumerate() {
+            let bars = items.iter().enumerate().map(|(i, o)| {
+                let m = &o.memory_gb;
+                let (start, len) = match k {
+                    0 => (0.0, m.weights),
+                    1 => (m.weights, m.kv_cache),
+                    _ => (m.weights + m.kv_cache, m.overhead),
+                };
+                let y = n - i as f64 - 1.0;
+                Rectangle::new([(start, y + 0.2), (start + len, y + 0.8)], color.filled())
+            });
+            chart
+                .draw_series(bars).map_err(|e| e.to_string())?
+                .label(name.to_string())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+        }
+        let marks = items.iter().enumerate().map(|(i, o)| {
+            let y = n - i as f64 - 1.0;
+            PathElement::new(
+                vec![(o.memory_gb.available, y + 0.05), (o.memory_gb.available, y + 0.95)],
+                BLACK.stroke_width(2),
+            )
+        });
+        chart
+            .draw_series(marks).map_err(|e| e.to_string())?
+            .label("usable")
+            .legend(|(x, y)| PathElement::new(vec![(x + 6, y - 6), (x + 6, y + 6)], BLACK.stroke_width(2)));
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK.mix(0.3))
+            .label_font(("sans-serif", 12))
+            .draw().map_err(|e| e.to_string())?;
+        root.present().map_err(|e| e.to_string())?;
+        Ok(())
+    })();
+    match drawn {
+        Ok(()) => svg,
+        Err(_) => svg_error("memory"),
+    }
+}

@@ -1,0 +1,8 @@
+//! Server-only code: the query string as a scenario, the plan as page data, charts, and the
+//! catalog and article pages' data. Compiled with the `ssr` feature only.
+
+pub mod article;
+pub mod build;
+pub mod catalog_view;
+pub mod charts;
+pub mod query;

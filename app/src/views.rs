@@ -1,0 +1,176 @@
+//! What the server sends the page: plain data built from the engine's plan on the server, so
+//! the wasm never carries the engine or its catalog.
+
+use serde::{Deserialize, Serialize};
+
+/// A message beside a form field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BandView {
+    pub low: f64,
+    pub expected: f64,
+    pub high: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VerdictView {
+    pub category: String,
+    pub winner: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct MemoryView {
+    pub experts: f64,
+    pub dense: f64,
+    pub embedding: f64,
+    pub unembedding: f64,
+    pub weights: f64,
+    pub kv_cache: f64,
+    pub overhead: f64,
+    pub total: f64,
+    pub available: f64,
+}
+
+/// A sourced figure shown with where it came from.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sourced {
+    pub label: String,
+    pub value: String,
+    pub source: String,
+    pub date: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OptionView {
+    pub key: String,
+    pub model: String,
+    pub quant: String,
+    pub gpu: String,
+    pub hardware: String,
+    pub engine: String,
+    pub fits: bool,
+    pub meets_targets: bool,
+    pub replicas: u32,
+    pub users_per_replica: u32,
+    pub decode: Option<BandView>,
+    pub ttft_ms: Option<BandView>,
+    pub cloud_monthly: Option<f64>,
+    pub cloud_always_on: Option<f64>,
+    pub cloud_label: Option<String>,
+    pub local_one_time: Option<f64>,
+    pub local_monthly: Option<f64>,
+    pub break_even_month: Option<f64>,
+    pub usd_per_m: Option<f64>,
+    pub api_monthly: Option<f64>,
+    pub limit: String,
+    pub bound: String,
+    pub rank: Option<u32>,
+    pub pareto: bool,
+    pub memory: MemoryView,
+    /// The arithmetic behind the numbers, one line each.
+    pub arithmetic: Vec<String>,
+    pub sources: Vec<Sourced>,
+    pub notes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiView {
+    pub model: String,
+    pub provider: String,
+    pub monthly: f64,
+    pub per_m_output: f64,
+    pub input_price: f64,
+    pub output_price: f64,
+    pub date: String,
+    pub source: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct PlanView {
+    /// The scenario as a canonical query string (what a share link carries).
+    pub query: String,
+    pub errors: Vec<FieldError>,
+    pub verdict: Vec<VerdictView>,
+    pub options: Vec<OptionView>,
+    /// Options before filtering, for "showing N of M".
+    pub total_options: usize,
+    pub api: Vec<ApiView>,
+    pub cost_chart_svg: String,
+    pub memory_chart_svg: String,
+    pub monthly_output_tokens: f64,
+    pub monthly_input_tokens: f64,
+    pub catalog_snapshot: String,
+    pub calibration: Vec<String>,
+    pub skipped: Vec<String>,
+    pub sort: String,
+    pub dir: String,
+    pub show: String,
+}
+
+/// One checkbox / select choice.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Choice {
+    pub id: String,
+    pub label: String,
+}
+
+/// What the form offers, from the catalog, plus the default value of every field.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct FormChoices {
+    pub models: Vec<Choice>,
+    pub quants: Vec<Choice>,
+    pub gpus: Vec<Choice>,
+    pub engines: Vec<Choice>,
+    pub providers: Vec<Choice>,
+    pub defaults: Vec<(String, String)>,
+}
+
+impl FormChoices {
+    pub fn default_of(&self, key: &str) -> String {
+        self.defaults
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+}
+
+/// A row of the catalog page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatalogRow {
+    pub id: String,
+    pub cells: Vec<String>,
+    pub source: String,
+    pub date: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CatalogTable {
+    pub title: String,
+    pub anchor: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<CatalogRow>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct CatalogView {
+    pub snapshot: String,
+    pub tables: Vec<CatalogTable>,
+    pub skipped: Vec<String>,
+}
+
+/// One claim of the article beside the planner's number and the sourced fact.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClaimView {
+    pub number: u32,
+    pub claim: String,
+    pub verdict: String,
+    pub planner: String,
+    pub fact: String,
+}

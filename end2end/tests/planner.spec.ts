@@ -1,0 +1,72 @@
+import { test, expect, Page } from "@playwright/test";
+
+// Waits until the wasm has hydrated the page: the frontend sets this marker after hydration.
+async function hydrated(page: Page) {
+  await page.waitForFunction(() => (window as any).__planner_hydrated === true, null, { timeout: 30_000 });
+}
+
+function dollars(text: string | null): number {
+  return Number((text ?? "").replace(/[$,]/g, ""));
+}
+
+test("the default page lists both gpt-oss models with costs", async ({ page }) => {
+  const response = await page.goto("/");
+  expect(response?.status()).toBe(200);
+  for (const model of ["gpt-oss-20b", "gpt-oss-120b"]) {
+    const rows = page.locator(`table.plan tr[data-model="${model}"]`);
+    expect(await rows.count()).toBeGreaterThan(0);
+  }
+  const key = "gpt-oss-120b|mxfp4|a100-80gb-sxm|1|vllm";
+  const cost = page.locator(`tr[data-key="${key}"] td.cloud-monthly`);
+  expect(dollars(await cost.textContent())).toBeGreaterThan(0);
+  await expect(page.locator(".verdict .card")).toHaveCount(4);
+  await expect(page.locator(".charts svg")).toHaveCount(2);
+  expect(await page.locator("tr.api-row").count()).toBeGreaterThan(0);
+});
+
+test("doubling hours/day doubles the billed-hours cloud cost live, and the URL follows", async ({ page }) => {
+  await page.goto("/");
+  await hydrated(page);
+  const key = "gpt-oss-120b|mxfp4|a100-80gb-sxm|1|vllm";
+  const cell = page.locator(`tr[data-key="${key}"] td.cloud-monthly`);
+  const before = dollars(await cell.textContent());
+  expect(before).toBeGreaterThan(0);
+  await page.locator("#hours_per_day").fill("16");
+  // Only the hydrated page reacts to typing: no submit here.
+  await expect(page).toHaveURL(/hours_per_day=16/);
+  await expect.poll(async () => dollars(await cell.textContent())).toBeCloseTo(before * 2, 0);
+});
+
+test("the same query works with JavaScript disabled", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const response = await page.goto("/?hours_per_day=16&models=gpt-oss-120b&quants=mxfp4&gpus=a100-80gb-sxm:1");
+  expect(response?.status()).toBe(200);
+  const cell = page.locator(`tr[data-key="gpt-oss-120b|mxfp4|a100-80gb-sxm|1|vllm"] td.cloud-monthly`);
+  const sixteen = dollars(await cell.textContent());
+  await page.locator("#hours_per_day").fill("8");
+  await Promise.all([page.waitForURL(/hours_per_day=8/), page.locator("form.scenario button[type=submit]").click()]);
+  const eight = dollars(await page.locator(`tr[data-key="gpt-oss-120b|mxfp4|a100-80gb-sxm|1|vllm"] td.cloud-monthly`).textContent());
+  expect(sixteen).toBeCloseTo(eight * 2, 0);
+  await context.close();
+});
+
+test("an invalid field shows its message, keeps what was typed and answers 422", async ({ page }) => {
+  const response = await page.goto("/?hours_per_day=30&peak_users=abc&models=gpt-oss-20b");
+  expect(response?.status()).toBe(422);
+  await expect(page.locator("#hours_per_day-error")).toContainText("between 0.5 and 24");
+  await expect(page.locator("#peak_users-error")).toContainText("not a number");
+  await expect(page.locator("#hours_per_day")).toHaveValue("30");
+  await expect(page.locator("table.plan")).toHaveCount(0);
+});
+
+test("/article and /catalog render", async ({ page }) => {
+  let r = await page.goto("/article");
+  expect(r?.status()).toBe(200);
+  expect(await page.locator("table.claims tbody tr").count()).toBeGreaterThanOrEqual(12);
+  await expect(page.locator("table.claims")).toContainText("gpt-oss-120b");
+  r = await page.goto("/catalog");
+  expect(r?.status()).toBe(200);
+  await expect(page.locator("#gpus-a100-80gb-sxm")).toContainText("2039");
+  await expect(page.locator("#models-gpt-oss-120b")).toContainText("arXiv:2508.10925");
+});

@@ -1,0 +1,41 @@
+//! Serves the planner: loads and calibrates the catalog, opens (creating and migrating) the
+//! SQLite store, then serves HTTP with TCP_NODELAY.
+
+use std::net::SocketAddr;
+
+use leptos::config::get_configuration;
+use server::{router, store};
+
+#[tokio::main]
+async fn main() {
+    if let Err(e) = run().await {
+        eprintln!("error: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    let conf = get_configuration(None)?;
+    let leptos_options = conf.leptos_options;
+    let addr: SocketAddr = leptos_options.site_addr;
+    // Calibrate before taking traffic, so the first request is not the slow one.
+    let catalog = planner::Catalog::builtin();
+    let pool = store::connect().await?;
+    println!(
+        "catalog {} ({} models, {} GPUs); database ready",
+        catalog.snapshot_id,
+        catalog.models.len(),
+        catalog.gpus.len()
+    );
+    let app = router(leptos_options, pool);
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    println!("listening on http://{addr}");
+    // An SSR response goes out in several writes; Nagle plus delayed ACKs would stall each by
+    // about 40 ms (toolchain.md).
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
+    axum::serve(listener, app.into_make_service()).await?;
+    Ok(())
+}

@@ -1,0 +1,82 @@
+//! The planner page in-process: query parsing, the 422 path, /healthz and the other pages.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use leptos::prelude::LeptosOptions;
+use tower::ServiceExt;
+
+async fn app() -> axum::Router {
+    let dir = std::env::temp_dir().join(format!("planner-page-{}-{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/t.db", dir.display());
+    let pool = server::store::connect_to(&url).await.unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("planner-web")
+        .site_root("target/site")
+        .build();
+    server::router(options, pool)
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+async fn get(path: &str) -> (StatusCode, String) {
+    let response = app()
+        .await
+        .oneshot(Request::builder().uri(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8_lossy(&body).into_owned())
+}
+
+#[tokio::test]
+async fn default_page_plans_both_gpt_oss_models() {
+    let (status, body) = get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#"data-model="gpt-oss-20b""#));
+    assert!(body.contains(r#"data-model="gpt-oss-120b""#));
+    assert!(body.contains("Output quality"));
+    assert_eq!(body.matches("<svg").count(), 2, "two server-rendered charts");
+}
+
+#[tokio::test]
+async fn bad_fields_answer_422_with_a_message_and_keep_the_input() {
+    for (query, field, message) in [
+        ("hours_per_day=30", "hours_per_day", "between 0.5 and 24"),
+        ("peak_users=-1", "peak_users", "not a whole number"),
+        ("peak_users=abc", "peak_users", "not a number"),
+        ("models=nope", "models", "unknown id 'nope'"),
+        ("gpus=h100-sxm:x", "gpus", "expected id:count"),
+        ("tokens_per_s_per_user=NaN", "tokens_per_s_per_user", "not a number"),
+        ("engine=tgi", "engine", "unknown id"),
+    ] {
+        let (status, body) = get(&format!("/?{query}")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        let marker = format!(r#"id="{field}-error""#);
+        let at = body.find(&marker).unwrap_or_else(|| panic!("{query}: no message beside {field}"));
+        let span = &body[at..(at + 400).min(body.len())];
+        assert!(span.contains(message) || body.contains(message), "{query}: {span}");
+        assert!(!body.contains("table class=\"plan\""), "{query}: no results for bad input");
+    }
+    let (_, body) = get("/?hours_per_day=30").await;
+    assert!(body.contains(r#"value="30""#), "what the user typed stays in the field");
+}
+
+#[tokio::test]
+async fn healthz_article_catalog_and_404() {
+    assert_eq!(get("/healthz").await, (StatusCode::OK, "ok".to_string()));
+    let (status, body) = get("/article").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("MMLU 57% (20B) vs 72% (120B)"));
+    let (status, body) = get("/catalog").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("arXiv:2508.10925"));
+    assert_eq!(get("/no-such-page").await.0, StatusCode::NOT_FOUND);
+}
