@@ -15,10 +15,13 @@ fi
 
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
+# The server and the wasm need `app` with different features (ssr / hydrate): build them in
+# separate commands so Cargo does not unify both into one `app`.
 echo "== cargo clippy --all-targets -D warnings"
-cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p planner -p app -p server --all-targets -- -D warnings
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 echo "== cargo test"
-cargo test --workspace
+cargo test -p planner -p app -p server
 echo "== calibration report (held-out rows)"
 cargo run --quiet -p planner --bin planner -- calibrate --split holdout planner/data/calibration.csv
 

@@ -6,7 +6,9 @@ use crate::views::CatalogView;
 
 #[server]
 pub async fn load_catalog() -> Result<CatalogView, ServerFnError> {
-    Ok(crate::ssr::catalog_view::catalog_view(planner::Catalog::builtin()))
+    Ok(crate::ssr::catalog_view::catalog_view(
+        planner::Catalog::builtin(),
+    ))
 }
 
 #[component]

@@ -13,26 +13,138 @@ pub struct NumberField {
 }
 
 pub const WORKLOAD: &[NumberField] = &[
-    NumberField { key: "hours_per_day", label: "Usage hours per day", unit: "h/day", min: 0.5, max: 24.0, step: "0.5", help: "Hours a day the service is in use; cloud bills these hours (or 730 h/month always-on)." },
-    NumberField { key: "days_per_month", label: "Days per month", unit: "days", min: 1.0, max: 31.0, step: "1", help: "" },
-    NumberField { key: "peak_users", label: "Peak concurrent users", unit: "users", min: 1.0, max: 1_000_000.0, step: "1", help: "Requests in flight at the busiest moment: this sizes the fleet." },
-    NumberField { key: "tokens_per_s_per_user", label: "Speed per user", unit: "tokens/s", min: 0.1, max: 1000.0, step: "any", help: "Decode speed each user must see (reading speed is about 5-10 tokens/s)." },
-    NumberField { key: "prompt_tokens", label: "Prompt length", unit: "tokens", min: 1.0, max: 1_000_000.0, step: "1", help: "" },
-    NumberField { key: "output_tokens", label: "Output length", unit: "tokens", min: 1.0, max: 1_000_000.0, step: "1", help: "" },
-    NumberField { key: "ttft_ms", label: "Time to first token target", unit: "ms", min: 10.0, max: 600_000.0, step: "1", help: "" },
-    NumberField { key: "utilization", label: "Load during usage hours", unit: "share of peak (0-1]", min: 0.01, max: 1.0, step: "0.01", help: "1 = every peak user streams the whole usage time; sets the monthly token volume." },
+    NumberField {
+        key: "hours_per_day",
+        label: "Usage hours per day",
+        unit: "h/day",
+        min: 0.5,
+        max: 24.0,
+        step: "0.5",
+        help:
+            "Hours a day the service is in use; cloud bills these hours (or 730 h/month always-on).",
+    },
+    NumberField {
+        key: "days_per_month",
+        label: "Days per month",
+        unit: "days",
+        min: 1.0,
+        max: 31.0,
+        step: "1",
+        help: "",
+    },
+    NumberField {
+        key: "peak_users",
+        label: "Peak concurrent users",
+        unit: "users",
+        min: 1.0,
+        max: 1_000_000.0,
+        step: "1",
+        help: "Requests in flight at the busiest moment: this sizes the fleet.",
+    },
+    NumberField {
+        key: "tokens_per_s_per_user",
+        label: "Speed per user",
+        unit: "tokens/s",
+        min: 0.1,
+        max: 1000.0,
+        step: "any",
+        help: "Decode speed each user must see (reading speed is about 5-10 tokens/s).",
+    },
+    NumberField {
+        key: "prompt_tokens",
+        label: "Prompt length",
+        unit: "tokens",
+        min: 1.0,
+        max: 1_000_000.0,
+        step: "1",
+        help: "",
+    },
+    NumberField {
+        key: "output_tokens",
+        label: "Output length",
+        unit: "tokens",
+        min: 1.0,
+        max: 1_000_000.0,
+        step: "1",
+        help: "",
+    },
+    NumberField {
+        key: "ttft_ms",
+        label: "Time to first token target",
+        unit: "ms",
+        min: 10.0,
+        max: 600_000.0,
+        step: "1",
+        help: "",
+    },
+    NumberField {
+        key: "utilization",
+        label: "Load during usage hours",
+        unit: "share of peak (0-1]",
+        min: 0.01,
+        max: 1.0,
+        step: "0.01",
+        help: "1 = every peak user streams the whole usage time; sets the monthly token volume.",
+    },
 ];
 
 pub const ECONOMICS: &[NumberField] = &[
-    NumberField { key: "kwh_price", label: "Electricity price", unit: "USD/kWh", min: 0.0, max: 10.0, step: "0.01", help: "" },
-    NumberField { key: "pue", label: "PUE", unit: "x", min: 1.0, max: 3.0, step: "0.05", help: "Facility overhead on power (1.0 at home)." },
-    NumberField { key: "host_cost_usd", label: "Host cost per local replica", unit: "USD", min: 0.0, max: 10_000_000.0, step: "1", help: "CPU, board, RAM, PSU and case of each local machine." },
-    NumberField { key: "amortization_months", label: "Amortization", unit: "months", min: 1.0, max: 240.0, step: "1", help: "" },
-    NumberField { key: "idle_watts_per_gpu", label: "Idle power per GPU", unit: "W", min: 0.0, max: 2000.0, step: "1", help: "Outside usage hours; 0 leaves idle power out." },
+    NumberField {
+        key: "kwh_price",
+        label: "Electricity price",
+        unit: "USD/kWh",
+        min: 0.0,
+        max: 10.0,
+        step: "0.01",
+        help: "",
+    },
+    NumberField {
+        key: "pue",
+        label: "PUE",
+        unit: "x",
+        min: 1.0,
+        max: 3.0,
+        step: "0.05",
+        help: "Facility overhead on power (1.0 at home).",
+    },
+    NumberField {
+        key: "host_cost_usd",
+        label: "Host cost per local replica",
+        unit: "USD",
+        min: 0.0,
+        max: 10_000_000.0,
+        step: "1",
+        help: "CPU, board, RAM, PSU and case of each local machine.",
+    },
+    NumberField {
+        key: "amortization_months",
+        label: "Amortization",
+        unit: "months",
+        min: 1.0,
+        max: 240.0,
+        step: "1",
+        help: "",
+    },
+    NumberField {
+        key: "idle_watts_per_gpu",
+        label: "Idle power per GPU",
+        unit: "W",
+        min: 0.0,
+        max: 2000.0,
+        step: "1",
+        help: "Outside usage hours; 0 leaves idle power out.",
+    },
 ];
 
 /// Every query key the page understands besides the numeric fields.
-pub const LIST_KEYS: &[&str] = &["models", "quants", "gpus", "engine", "price_basis", "kv_format"];
+pub const LIST_KEYS: &[&str] = &[
+    "models",
+    "quants",
+    "gpus",
+    "engine",
+    "price_basis",
+    "kv_format",
+];
 
 /// Use-case presets from the article's table. Their values are our stated assumptions, shown on
 /// the page, not facts.

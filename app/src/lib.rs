@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The planner web app: routes, pages and the server functions beside the components that call
 //! them. Server-only code lives in `ssr` and never reaches the wasm.
 
@@ -13,6 +14,7 @@ pub mod catalog_page;
 pub mod fields;
 pub mod planner_page;
 pub mod qs;
+pub mod scenarios_page;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod views;
@@ -49,6 +51,7 @@ pub fn App() -> impl IntoView {
                     <A href="/">"Planner"</A>
                     <A href="/article">"The article, checked"</A>
                     <A href="/catalog">"Catalog & sources"</A>
+                    <A href="/scenarios">"My scenarios"</A>
                 </nav>
             </header>
             <main>
@@ -58,6 +61,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=planner_page::PlannerPage ssr=SsrMode::Async/>
                     <Route path=path!("/article") view=article_page::ArticlePage ssr=SsrMode::Async/>
                     <Route path=path!("/catalog") view=catalog_page::CatalogPage ssr=SsrMode::Async/>
+                    <Route path=path!("/s/:id") view=scenarios_page::SavedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/scenarios") view=scenarios_page::MyScenariosPage ssr=SsrMode::Async/>
+                    <Route path=path!("/compare") view=scenarios_page::ComparePage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -28,16 +28,52 @@ pub async fn load_form_choices() -> Result<FormChoices, ServerFnError> {
     providers.sort();
     providers.dedup();
     Ok(FormChoices {
-        models: c.models.iter().map(|m| Choice { id: m.id.clone(), label: m.name.clone() }).collect(),
-        quants: c.formats.iter().map(|f| Choice { id: f.id.clone(), label: f.name.clone() }).collect(),
-        gpus: c.gpus.iter().map(|g| Choice { id: g.id.clone(), label: g.name.clone() }).collect(),
-        engines: std::iter::once(Choice { id: "auto".into(), label: "auto (the engine that suits each format)".into() })
-            .chain(std::iter::once(Choice { id: "all".into(), label: "all engines".into() }))
-            .chain(c.engines.iter().map(|e| Choice { id: e.id.clone(), label: e.name.clone() }))
+        models: c
+            .models
+            .iter()
+            .map(|m| Choice {
+                id: m.id.clone(),
+                label: m.name.clone(),
+            })
             .collect(),
-        providers: std::iter::once(Choice { id: "cheapest".into(), label: "cheapest on-demand offer".into() })
-            .chain(providers.into_iter().map(|p| Choice { id: p.clone(), label: p }))
+        quants: c
+            .formats
+            .iter()
+            .map(|f| Choice {
+                id: f.id.clone(),
+                label: f.name.clone(),
+            })
             .collect(),
+        gpus: c
+            .gpus
+            .iter()
+            .map(|g| Choice {
+                id: g.id.clone(),
+                label: g.name.clone(),
+            })
+            .collect(),
+        engines: std::iter::once(Choice {
+            id: "auto".into(),
+            label: "auto (the engine that suits each format)".into(),
+        })
+        .chain(std::iter::once(Choice {
+            id: "all".into(),
+            label: "all engines".into(),
+        }))
+        .chain(c.engines.iter().map(|e| Choice {
+            id: e.id.clone(),
+            label: e.name.clone(),
+        }))
+        .collect(),
+        providers: std::iter::once(Choice {
+            id: "cheapest".into(),
+            label: "cheapest on-demand offer".into(),
+        })
+        .chain(providers.into_iter().map(|p| Choice {
+            id: p.clone(),
+            label: p,
+        }))
+        .collect(),
         defaults: crate::ssr::query::defaults(),
     })
 }
@@ -121,13 +157,17 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
     let current = move |key: &'static str, default: String| {
         move || {
             let pairs = qs::parse(&search.get());
-            qs::get(&pairs, key).map(str::to_string).unwrap_or_else(|| default.clone())
+            qs::get(&pairs, key)
+                .map(str::to_string)
+                .unwrap_or_else(|| default.clone())
         }
     };
     let listed = move |key: &'static str, id: String, default: String| {
         move || {
             let pairs = qs::parse(&search.get());
-            let list = qs::get(&pairs, key).map(str::to_string).unwrap_or_else(|| default.clone());
+            let list = qs::get(&pairs, key)
+                .map(str::to_string)
+                .unwrap_or_else(|| default.clone());
             list.split(',').any(|x| x.trim() == id)
         }
     };
@@ -159,7 +199,9 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
             else {
                 return;
             };
-            let Ok(data) = web_sys::FormData::new_with_form(&form) else { return };
+            let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+                return;
+            };
             let Ok(params) = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else {
                 return;
             };
@@ -206,7 +248,12 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
     let quants_default = choices.default_of("quants");
     let engine_default = choices.default_of("engine");
     let basis_default = choices.default_of("price_basis");
-    let gpu_list = choices.gpus.iter().map(|g| g.id.clone()).collect::<Vec<_>>().join(", ");
+    let gpu_list = choices
+        .gpus
+        .iter()
+        .map(|g| g.id.clone())
+        .collect::<Vec<_>>()
+        .join(", ");
     view! {
         <form method="get" action="/" class="scenario" on:input=on_input on:submit=on_submit aria-label="scenario">
             <fieldset>
@@ -293,7 +340,10 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
 
 fn band_text(b: Option<BandView>, digits: usize) -> String {
     match b {
-        Some(b) => format!("{:.*} ({:.*}–{:.*})", digits, b.expected, digits, b.low, digits, b.high),
+        Some(b) => format!(
+            "{:.*} ({:.*}–{:.*})",
+            digits, b.expected, digits, b.low, digits, b.high
+        ),
         None => "—".into(),
     }
 }
@@ -302,8 +352,10 @@ fn money(v: Option<f64>) -> String {
     v.map_or("—".into(), usd)
 }
 
+/// The plan: verdict, charts, table, APIs; on the planner page also the Save form and the
+/// exports of the unsaved scenario.
 #[component]
-fn Results(view: PlanView) -> impl IntoView {
+pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
     #[cfg(feature = "ssr")]
     if !view.errors.is_empty() {
         if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
@@ -326,8 +378,16 @@ fn Results(view: PlanView) -> impl IntoView {
         let dir = view.dir.clone();
         let show = view.show.clone();
         move |key: &str| {
-            let next_dir = if current == key && dir == "asc" { "desc" } else { "asc" };
-            let q = qs::with(&qs::with(&qs::with(&query, "sort", key), "dir", next_dir), "show", &show);
+            let next_dir = if current == key && dir == "asc" {
+                "desc"
+            } else {
+                "asc"
+            };
+            let q = qs::with(
+                &qs::with(&qs::with(&query, "sort", key), "dir", next_dir),
+                "show",
+                &show,
+            );
             format!("/?{q}")
         }
     };
@@ -335,7 +395,15 @@ fn Results(view: PlanView) -> impl IntoView {
         let current = view.sort.clone();
         let dir = view.dir.clone();
         move |key: &'static str, label: &'static str| {
-            let aria = if current == key { if dir == "asc" { "ascending" } else { "descending" } } else { "none" };
+            let aria = if current == key {
+                if dir == "asc" {
+                    "ascending"
+                } else {
+                    "descending"
+                }
+            } else {
+                "none"
+            };
             view! { <th scope="col" aria-sort=aria><a href=sort_link(key)>{label}</a></th> }
         }
     };
@@ -343,11 +411,20 @@ fn Results(view: PlanView) -> impl IntoView {
         let query = query.clone();
         let sort = view.sort.clone();
         let dir = view.dir.clone();
-        move |show: &str| format!("/?{}", qs::with(&qs::with(&qs::with(&query, "show", show), "sort", &sort), "dir", &dir))
+        move |show: &str| {
+            format!(
+                "/?{}",
+                qs::with(
+                    &qs::with(&qs::with(&query, "show", show), "sort", &sort),
+                    "dir",
+                    &dir
+                )
+            )
+        }
     };
     let shown = view.options.len();
     let total = view.total_options;
-    view! {
+    let verdict = view! {
         <section class="verdict" aria-label="verdict">
             <h2>"Verdict for this scenario"</h2>
             <div class="cards">
@@ -365,6 +442,9 @@ fn Results(view: PlanView) -> impl IntoView {
                 <a href="/catalog#engines">"fitted factors"</a> " and " <a href="/catalog">"sources"</a> "."
             </p>
         </section>
+    }
+    .into_any();
+    let charts = view! {
         <section class="charts" aria-label="charts">
             <figure>
                 <div class="chart" inner_html=view.cost_chart_svg.clone()></div>
@@ -375,6 +455,9 @@ fn Results(view: PlanView) -> impl IntoView {
                 <figcaption>"Memory of each replica against the memory its GPUs can use."</figcaption>
             </figure>
         </section>
+    }
+    .into_any();
+    let table = view! {
         <section class="options" aria-label="options">
             <h2>"Every option"</h2>
             <p class="filters">
@@ -407,6 +490,9 @@ fn Results(view: PlanView) -> impl IntoView {
             </table>
             </div>
         </section>
+    }
+    .into_any();
+    let api = view! {
         <section class="api" aria-label="hosted API prices">
             <h2>"Hosted APIs for the same tokens"</h2>
             <table>
@@ -423,6 +509,38 @@ fn Results(view: PlanView) -> impl IntoView {
                 </tbody>
             </table>
         </section>
+    }
+    .into_any();
+    let parent = {
+        let search = use_location().search;
+        move || {
+            qs::get(&qs::parse(&search.get()), "parent")
+                .unwrap_or("")
+                .to_string()
+        }
+    };
+    let save = (!saved).then(|| {
+        let q = query.clone();
+        view! {
+            <section class="save" aria-label="save and export">
+                <form method="post" action="/scenarios" class="save-form">
+                    <input type="hidden" name="query" value=q.clone()/>
+                    <input type="hidden" name="parent" prop:value=parent value=parent/>
+                    <label for="scenario-name">"Name"</label>
+                    <input id="scenario-name" name="name" required maxlength="200" placeholder="e.g. Support bot, Q3 budget"/>
+                    <button type="submit">"Save and share"</button>
+                </form>
+                <p class="exports">
+                    "Export this unsaved scenario: "
+                    <a href=format!("/report.csv?{q}") download="">"CSV"</a> " · "
+                    <a href=format!("/report.json?{q}") download="">"JSON"</a> " · "
+                    <a href=format!("/report.md?{q}") download="">"Markdown"</a> " · "
+                    <a href=format!("/report.html?{q}")>"Print report"</a>
+                </p>
+            </section>
+        }
+    });
+    let about = view! {
         <details class="about">
             <summary>"How these numbers are made"</summary>
             <ul>
@@ -432,10 +550,11 @@ fn Results(view: PlanView) -> impl IntoView {
             </ul>
         </details>
     }
-    .into_any()
+    .into_any();
+    view! { {save} {verdict} {charts} {table} {api} {about} }.into_any()
 }
 
-fn option_row(o: OptionView) -> impl IntoView {
+fn option_row(o: OptionView) -> AnyView {
     let class = if !o.fits {
         "nofit"
     } else if o.meets_targets {
@@ -492,4 +611,5 @@ fn option_row(o: OptionView) -> impl IntoView {
             </td>
         </tr>
     }
+    .into_any()
 }

@@ -4,7 +4,11 @@
 /// Key/value pairs, percent-decoded, repeated keys joined with commas (checkboxes), in order.
 pub fn parse(query: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
-    for part in query.trim_start_matches('?').split('&').filter(|p| !p.is_empty()) {
+    for part in query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
         let (k, v) = (decode(k), decode(v));
         match out.iter_mut().find(|(key, _)| *key == k) {
@@ -23,7 +27,10 @@ pub fn parse(query: &str) -> Vec<(String, String)> {
 }
 
 pub fn get<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
-    pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+    pairs
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
 }
 
 /// The pairs as a query string (without '?'), commas kept readable.
@@ -98,6 +105,9 @@ mod tests {
         assert_eq!(to_string(&parse(&to_string(&p))), to_string(&p));
         assert_eq!(with("a=1&b=2", "b", "3"), "a=1&b=3");
         assert_eq!(with("a=1", "s", "x y"), "a=1&s=x+y");
-        assert_eq!(parse("models=&models=q"), vec![("models".to_string(), "q".to_string())]);
+        assert_eq!(
+            parse("models=&models=q"),
+            vec![("models".to_string(), "q".to_string())]
+        );
     }
 }

@@ -174,3 +174,60 @@ pub struct ClaimView {
     pub planner: String,
     pub fact: String,
 }
+
+/// A saved scenario's page.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct SavedView {
+    pub found: bool,
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub parent_id: Option<String>,
+    pub inputs: Vec<(String, String)>,
+    pub plan: PlanView,
+    pub is_owner: bool,
+    /// The private owner link, shown once right after saving.
+    pub owner_url: Option<String>,
+    pub owner_token: Option<String>,
+    /// "prices changed since this was saved", in plain lines.
+    pub price_change: Vec<String>,
+}
+
+/// One of this browser's saved scenarios.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MySaved {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub owner_token: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompareInput {
+    pub key: String,
+    pub a: String,
+    pub b: String,
+    pub differs: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CompareRow {
+    pub key: String,
+    pub a_cloud: Option<f64>,
+    pub b_cloud: Option<f64>,
+    pub a_local: Option<f64>,
+    pub b_local: Option<f64>,
+    pub a_per_m: Option<f64>,
+    pub b_per_m: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct CompareView {
+    pub error: Option<String>,
+    pub a_id: String,
+    pub a_name: String,
+    pub b_id: String,
+    pub b_name: String,
+    pub inputs: Vec<CompareInput>,
+    pub rows: Vec<CompareRow>,
+}

@@ -7,7 +7,11 @@ use leptos::prelude::LeptosOptions;
 use tower::ServiceExt;
 
 async fn app() -> axum::Router {
-    let dir = std::env::temp_dir().join(format!("planner-page-{}-{}", std::process::id(), rand_suffix()));
+    let dir = std::env::temp_dir().join(format!(
+        "planner-page-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/t.db", dir.display());
     let pool = server::store::connect_to(&url).await.unwrap();
@@ -43,7 +47,11 @@ async fn default_page_plans_both_gpt_oss_models() {
     assert!(body.contains(r#"data-model="gpt-oss-20b""#));
     assert!(body.contains(r#"data-model="gpt-oss-120b""#));
     assert!(body.contains("Output quality"));
-    assert_eq!(body.matches("<svg").count(), 2, "two server-rendered charts");
+    assert_eq!(
+        body.matches("<svg").count(),
+        2,
+        "two server-rendered charts"
+    );
 }
 
 #[tokio::test]
@@ -54,19 +62,34 @@ async fn bad_fields_answer_422_with_a_message_and_keep_the_input() {
         ("peak_users=abc", "peak_users", "not a number"),
         ("models=nope", "models", "unknown id 'nope'"),
         ("gpus=h100-sxm:x", "gpus", "expected id:count"),
-        ("tokens_per_s_per_user=NaN", "tokens_per_s_per_user", "not a number"),
+        (
+            "tokens_per_s_per_user=NaN",
+            "tokens_per_s_per_user",
+            "not a number",
+        ),
         ("engine=tgi", "engine", "unknown id"),
     ] {
         let (status, body) = get(&format!("/?{query}")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
         let marker = format!(r#"id="{field}-error""#);
-        let at = body.find(&marker).unwrap_or_else(|| panic!("{query}: no message beside {field}"));
+        let at = body
+            .find(&marker)
+            .unwrap_or_else(|| panic!("{query}: no message beside {field}"));
         let span = &body[at..(at + 400).min(body.len())];
-        assert!(span.contains(message) || body.contains(message), "{query}: {span}");
-        assert!(!body.contains("table class=\"plan\""), "{query}: no results for bad input");
+        assert!(
+            span.contains(message) || body.contains(message),
+            "{query}: {span}"
+        );
+        assert!(
+            !body.contains("table class=\"plan\""),
+            "{query}: no results for bad input"
+        );
     }
     let (_, body) = get("/?hours_per_day=30").await;
-    assert!(body.contains(r#"value="30""#), "what the user typed stays in the field");
+    assert!(
+        body.contains(r#"value="30""#),
+        "what the user typed stays in the field"
+    );
 }
 
 #[tokio::test]

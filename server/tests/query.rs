@@ -9,7 +9,10 @@ fn empty_query_is_the_article_scenario() {
     let p = parse("", Catalog::builtin());
     assert!(p.errors.is_empty());
     assert_eq!(p.scenario, Scenario::default());
-    assert_eq!((p.sort.as_str(), p.dir.as_str(), p.show.as_str()), ("rank", "asc", "all"));
+    assert_eq!(
+        (p.sort.as_str(), p.dir.as_str(), p.show.as_str()),
+        ("rank", "asc", "all")
+    );
 }
 
 #[test]
@@ -24,7 +27,10 @@ fn keys_lists_and_gpu_counts_parse() {
     assert_eq!(s.models, ["gpt-oss-20b", "qwen3-32b"]);
     assert_eq!(s.quants, ["mxfp4", "q4_k_m"]);
     let gpus: Vec<_> = s.gpus.iter().map(|g| (g.id.as_str(), g.count)).collect();
-    assert_eq!(gpus, [("a100-80gb-sxm", 4), ("rtx-3090", 2), ("h100-sxm", 1)]);
+    assert_eq!(
+        gpus,
+        [("a100-80gb-sxm", 4), ("rtx-3090", 2), ("h100-sxm", 1)]
+    );
     assert_eq!(s.engine, "vllm");
     assert_eq!((p.sort.as_str(), p.dir.as_str()), ("cloud", "desc"));
 }
@@ -43,10 +49,17 @@ fn canonical_query_round_trips() {
 
 #[test]
 fn every_bad_field_is_named_once() {
-    let p = parse("hours_per_day=x&peak_users=2.5&models=&gpus=h100-sxm:0", Catalog::builtin());
+    let p = parse(
+        "hours_per_day=x&peak_users=2.5&models=&gpus=h100-sxm:0",
+        Catalog::builtin(),
+    );
     let fields: Vec<_> = p.errors.iter().map(|e| e.field.as_str()).collect();
     for f in ["hours_per_day", "peak_users", "models", "gpus"] {
-        assert_eq!(fields.iter().filter(|x| **x == f).count(), 1, "{f} in {fields:?}");
+        assert_eq!(
+            fields.iter().filter(|x| **x == f).count(),
+            1,
+            "{f} in {fields:?}"
+        );
     }
 }
 
@@ -54,18 +67,39 @@ fn every_bad_field_is_named_once() {
 fn form_defaults_and_bounds_agree_with_the_engine() {
     let d = defaults();
     let reparsed = parse(
-        &d.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&"),
+        &d.iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("&"),
         Catalog::builtin(),
     );
     assert_eq!(reparsed.scenario, Scenario::default());
     for f in WORKLOAD.iter().chain(ECONOMICS) {
-        assert!(d.iter().any(|(k, _)| k == f.key), "no default for {}", f.key);
+        assert!(
+            d.iter().any(|(k, _)| k == f.key),
+            "no default for {}",
+            f.key
+        );
         let at = |v: f64| parse(&format!("{}={v}", f.key), Catalog::builtin()).errors;
-        assert!(at(f.min).is_empty(), "{} min {} should be valid", f.key, f.min);
-        assert!(at(f.max).is_empty(), "{} max {} should be valid", f.key, f.max);
+        assert!(
+            at(f.min).is_empty(),
+            "{} min {} should be valid",
+            f.key,
+            f.min
+        );
+        assert!(
+            at(f.max).is_empty(),
+            "{} max {} should be valid",
+            f.key,
+            f.max
+        );
         let below = f.min - if f.step == "1" { 1.0 } else { 0.001 };
         if below >= 0.0 || f.min > 0.0 {
-            assert!(!at(below).is_empty(), "{} below min should be invalid", f.key);
+            assert!(
+                !at(below).is_empty(),
+                "{} below min should be invalid",
+                f.key
+            );
         }
     }
 }

@@ -8,31 +8,70 @@ use planner::Catalog;
 use crate::views::ClaimView;
 
 fn decode(c: &Catalog, model: &str, gpu: &str, gpus: u32, quant: &str) -> String {
-    let (Ok(m), Ok(f), Ok(g), Ok(kv)) = (c.model(model), c.format(quant), c.gpu(gpu), c.kv_format("bf16")) else {
+    let (Ok(m), Ok(f), Ok(g), Ok(kv)) = (
+        c.model(model),
+        c.format(quant),
+        c.gpu(gpu),
+        c.kv_format("bf16"),
+    ) else {
         return "n/a".into();
     };
     let Ok(engine) = c.default_engine(f, g) else {
         return "no engine".into();
     };
-    let setup = Setup { model: m, format: f, gpu: g, gpus, engine, kv };
+    let setup = Setup {
+        model: m,
+        format: f,
+        gpu: g,
+        gpus,
+        engine,
+        kv,
+    };
     match estimate(&setup, &Workload::default(), &c.fit) {
         Ok(e) => match e.decode_tps_stream {
-            Some(b) => format!("{model}: {:.0} tok/s ({:.0}-{:.0}, {}), fits {:.1} of {:.1} GB", b.expected, b.low, b.high, engine.id, e.memory_gb.total, e.memory_gb.available),
-            None => format!("{model}: does not fit ({:.1} GB needed, {:.1} GB usable)", e.memory_gb.total, e.memory_gb.available),
+            Some(b) => format!(
+                "{model}: {:.0} tok/s ({:.0}-{:.0}, {}), fits {:.1} of {:.1} GB",
+                b.expected, b.low, b.high, engine.id, e.memory_gb.total, e.memory_gb.available
+            ),
+            None => format!(
+                "{model}: does not fit ({:.1} GB needed, {:.1} GB usable)",
+                e.memory_gb.total, e.memory_gb.available
+            ),
         },
         Err(e) => format!("{model}: {e}"),
     }
 }
 
 fn fits(c: &Catalog, model: &str, quant: &str, gpu: &str, gpus: u32) -> String {
-    let (Ok(m), Ok(f), Ok(g), Ok(kv)) = (c.model(model), c.format(quant), c.gpu(gpu), c.kv_format("bf16")) else {
+    let (Ok(m), Ok(f), Ok(g), Ok(kv)) = (
+        c.model(model),
+        c.format(quant),
+        c.gpu(gpu),
+        c.kv_format("bf16"),
+    ) else {
         return "n/a".into();
     };
     let Ok(engine) = c.default_engine(f, g) else {
         return "no engine".into();
     };
-    match estimate(&Setup { model: m, format: f, gpu: g, gpus, engine, kv }, &Workload::default(), &c.fit) {
-        Ok(e) => format!("{model} {quant} on {gpus}x {gpu}: {} ({:.1} of {:.1} GB)", if e.fits { "fits" } else { "does not fit" }, e.memory_gb.total, e.memory_gb.available),
+    match estimate(
+        &Setup {
+            model: m,
+            format: f,
+            gpu: g,
+            gpus,
+            engine,
+            kv,
+        },
+        &Workload::default(),
+        &c.fit,
+    ) {
+        Ok(e) => format!(
+            "{model} {quant} on {gpus}x {gpu}: {} ({:.1} of {:.1} GB)",
+            if e.fits { "fits" } else { "does not fit" },
+            e.memory_gb.total,
+            e.memory_gb.available
+        ),
         Err(e) => format!("{model} {quant} on {gpus}x {gpu}: {e}"),
     }
 }
@@ -41,18 +80,27 @@ fn monthly(c: &Catalog, model: &str, gpu: &str, count: u32) -> String {
     let s = Scenario {
         models: vec![model.into()],
         quants: vec!["mxfp4".into()],
-        gpus: vec![GpuChoice { id: gpu.into(), count }],
+        gpus: vec![GpuChoice {
+            id: gpu.into(),
+            count,
+        }],
         peak_users: 1,
         ..Scenario::default()
     };
     match planner::plan(c, &s) {
-        Ok(p) => p
-            .options
-            .first()
-            .and_then(|o| o.cloud.as_ref())
-            .map_or("no cloud offer rents that shape".into(), |cl| {
-                format!("{count}x {gpu} at 8 h/day: ${:.0}/month ({} {}, {}), always-on ${:.0}", cl.monthly_usage_usd, cl.provider, cl.offer, cl.price_date, cl.monthly_always_on_usd)
-            }),
+        Ok(p) => p.options.first().and_then(|o| o.cloud.as_ref()).map_or(
+            "no cloud offer rents that shape".into(),
+            |cl| {
+                format!(
+                    "{count}x {gpu} at 8 h/day: ${:.0}/month ({} {}, {}), always-on ${:.0}",
+                    cl.monthly_usage_usd,
+                    cl.provider,
+                    cl.offer,
+                    cl.price_date,
+                    cl.monthly_always_on_usd
+                )
+            },
+        ),
         Err(e) => e.to_string(),
     }
 }
@@ -60,10 +108,21 @@ fn monthly(c: &Catalog, model: &str, gpu: &str, count: u32) -> String {
 pub fn claims(c: &Catalog) -> Vec<ClaimView> {
     let m = |id: &str| c.model(id).ok();
     let params = |id: &str| {
-        m(id).map_or("n/a".into(), |m| format!("{id}: {:.2}B total, {:.2}B active (derived from config.json)", m.tensor_groups().total() / 1e9, m.active_params() / 1e9))
+        m(id).map_or("n/a".into(), |m| {
+            format!(
+                "{id}: {:.2}B total, {:.2}B active (derived from config.json)",
+                m.tensor_groups().total() / 1e9,
+                m.active_params() / 1e9
+            )
+        })
     };
     let weights_bf16 = |id: &str| {
-        m(id).map_or("n/a".into(), |m| format!("{id}: {:.1} GB as a BF16 upcast", m.tensor_groups().total() * 2.0 / 1e9))
+        m(id).map_or("n/a".into(), |m| {
+            format!(
+                "{id}: {:.1} GB as a BF16 upcast",
+                m.tensor_groups().total() * 2.0 / 1e9
+            )
+        })
     };
     let row = |number, claim: &str, verdict: &str, planner: String, fact: &str| ClaimView {
         number,

@@ -68,12 +68,20 @@ fn option_view(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionView {
     if let Some(l) = &o.local {
         let mut line = format!(
             "local: {} GPU(s) x {} + {} host(s) x {} = {} one-time",
-            o.gpus_per_replica * o.replicas.max(1), usd(l.gpu_price_usd), o.replicas.max(1), usd(s.host_cost_usd), usd(l.one_time_usd)
+            o.gpus_per_replica * o.replicas.max(1),
+            usd(l.gpu_price_usd),
+            o.replicas.max(1),
+            usd(s.host_cost_usd),
+            usd(l.one_time_usd)
         );
         if let (Some(w), Some(p)) = (l.watts, l.monthly_power_usd) {
             line.push_str(&format!(
                 "; power {:.0} W x {:.0} h x PUE {} x {}/kWh = {}/month",
-                w, s.usage_hours_per_month(), s.pue, s.kwh_price, usd(p)
+                w,
+                s.usage_hours_per_month(),
+                s.pue,
+                s.kwh_price,
+                usd(p)
             ));
         } else {
             line.push_str("; power not estimated (no sourced TDP)");
@@ -97,7 +105,8 @@ fn option_view(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionView {
                 "{} GB, {} GB/s{}",
                 g.memory_gb,
                 g.bandwidth_gbps,
-                g.bf16_tflops.map_or(String::new(), |t| format!(", {t} BF16 TFLOPS"))
+                g.bf16_tflops
+                    .map_or(String::new(), |t| format!(", {t} BF16 TFLOPS"))
             ),
             source: g.source.clone(),
             date: g.source_date.clone(),
@@ -113,7 +122,10 @@ fn option_view(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionView {
     if let Ok(model) = catalog.model(&o.model) {
         sources.push(Sourced {
             label: format!("{} architecture", model.id),
-            value: format!("{} layers, {} KV heads x {}", model.layers, model.kv_heads, model.head_dim),
+            value: format!(
+                "{} layers, {} KV heads x {}",
+                model.layers, model.kv_heads, model.head_dim
+            ),
             source: model.source.clone(),
             date: model.source_date.clone(),
         });
@@ -129,7 +141,11 @@ fn option_view(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionView {
     if let Some(c) = &o.cloud {
         sources.push(Sourced {
             label: format!("{} {} price", c.provider, c.offer),
-            value: format!("{}/instance-hour, {}", usd(c.usd_per_instance_hour), c.pricing_type),
+            value: format!(
+                "{}/instance-hour, {}",
+                usd(c.usd_per_instance_hour),
+                c.pricing_type
+            ),
             source: c.source.to_string(),
             date: c.price_date.to_string(),
         });
@@ -163,7 +179,10 @@ fn option_view(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionView {
         ttft_ms: band(o.ttft_ms),
         cloud_monthly: o.cloud.as_ref().map(|c| c.monthly_usage_usd),
         cloud_always_on: o.cloud.as_ref().map(|c| c.monthly_always_on_usd),
-        cloud_label: o.cloud.as_ref().map(|c| format!("{} {}", c.provider, c.offer)),
+        cloud_label: o
+            .cloud
+            .as_ref()
+            .map(|c| format!("{} {}", c.provider, c.offer)),
         local_one_time: o.local.as_ref().map(|l| l.one_time_usd),
         local_monthly: o.local.as_ref().and_then(|l| l.monthly_amortized_usd),
         break_even_month: o.local.as_ref().and_then(|l| l.break_even_month),
@@ -172,7 +191,11 @@ fn option_view(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionView {
             (a, b) => a.or(b),
         },
         api_monthly,
-        limit: if o.fits { limit_text(o.limit).into() } else { "does not fit".into() },
+        limit: if o.fits {
+            limit_text(o.limit).into()
+        } else {
+            "does not fit".into()
+        },
         bound: bound_text(o.bound).into(),
         rank: o.rank,
         pareto: o.pareto,
@@ -202,7 +225,13 @@ fn sort_options(v: &mut [OptionView], sort: &str, desc: bool) {
             "decode" => o.decode.map_or(missing, |b| -b.expected),
             "ttft" => o.ttft_ms.map_or(missing, |b| b.expected),
             "usd_per_m" => o.usd_per_m.unwrap_or(missing),
-            "replicas" => if o.replicas == 0 { missing } else { o.replicas as f64 },
+            "replicas" => {
+                if o.replicas == 0 {
+                    missing
+                } else {
+                    o.replicas as f64
+                }
+            }
             "memory" => o.memory.total,
             _ => o.rank.map_or(missing, |r| r as f64),
         }
@@ -253,7 +282,11 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog) -> PlanView {
             reason: v.reason.clone(),
         })
         .collect();
-    let mut options: Vec<OptionView> = plan.options.iter().map(|o| option_view(o, &plan, catalog)).collect();
+    let mut options: Vec<OptionView> = plan
+        .options
+        .iter()
+        .map(|o| option_view(o, &plan, catalog))
+        .collect();
     view.total_options = options.len();
     options.retain(|o| match parsed.show.as_str() {
         "fits" => o.fits,
@@ -281,7 +314,12 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog) -> PlanView {
     fitting.sort_by_key(|o| o.rank.unwrap_or(u32::MAX));
     let mut seen = Vec::new();
     fitting.retain(|o| {
-        let k = (o.model.clone(), o.quant.clone(), o.gpu.clone(), o.gpus_per_replica);
+        let k = (
+            o.model.clone(),
+            o.quant.clone(),
+            o.gpu.clone(),
+            o.gpus_per_replica,
+        );
         if seen.contains(&k) {
             false
         } else {
@@ -294,6 +332,10 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog) -> PlanView {
     view.monthly_input_tokens = plan.monthly_input_tokens;
     view.catalog_snapshot = plan.catalog_snapshot.clone();
     view.calibration = plan.calibration.clone();
-    view.skipped = plan.skipped.iter().map(|k| format!("{}: {}", k.what, k.reason)).collect();
+    view.skipped = plan
+        .skipped
+        .iter()
+        .map(|k| format!("{}: {}", k.what, k.reason))
+        .collect();
     view
 }

@@ -12,7 +12,19 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
     let models = CatalogTable {
         title: "Models".into(),
         anchor: "models".into(),
-        headers: ["id", "params (derived / published)", "active (no input emb.)", "layers", "KV heads x dim", "experts", "context", "release", "quality"].map(String::from).to_vec(),
+        headers: [
+            "id",
+            "params (derived / published)",
+            "active (no input emb.)",
+            "layers",
+            "KV heads x dim",
+            "experts",
+            "context",
+            "release",
+            "quality",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: c
             .models
             .iter()
@@ -20,14 +32,26 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
                 id: m.id.clone(),
                 cells: vec![
                     m.id.clone(),
-                    format!("{:.2}B / {}B", m.tensor_groups().total() / 1e9, m.published_total_params_b),
+                    format!(
+                        "{:.2}B / {}B",
+                        m.tensor_groups().total() / 1e9,
+                        m.published_total_params_b
+                    ),
                     format!("{:.2}B", m.active_params() / 1e9),
                     m.layers.to_string(),
                     format!("{} x {}", m.kv_heads, m.head_dim),
-                    if m.is_moe() { format!("{} of {}", m.experts_active, m.experts) } else { "dense".into() },
+                    if m.is_moe() {
+                        format!("{} of {}", m.experts_active, m.experts)
+                    } else {
+                        "dense".into()
+                    },
                     m.max_context.to_string(),
                     m.release_date.clone(),
-                    m.quality.iter().map(|q| format!("{} {} ({})", q.benchmark, q.score, q.setting)).collect::<Vec<_>>().join("; "),
+                    m.quality
+                        .iter()
+                        .map(|q| format!("{} {} ({})", q.benchmark, q.score, q.setting))
+                        .collect::<Vec<_>>()
+                        .join("; "),
                 ],
                 source: m.source.clone(),
                 date: m.source_date.clone(),
@@ -37,7 +61,15 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
     let formats = CatalogTable {
         title: "Weight formats".into(),
         anchor: "formats".into(),
-        headers: ["id", "name", "bits: experts / dense / embedding / lm_head", "containers", "quality"].map(String::from).to_vec(),
+        headers: [
+            "id",
+            "name",
+            "bits: experts / dense / embedding / lm_head",
+            "containers",
+            "quality",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: c
             .formats
             .iter()
@@ -46,8 +78,15 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
                 cells: vec![
                     f.id.clone(),
                     f.name.clone(),
-                    format!("{} / {} / {} / {}", f.experts_bits, f.dense_bits, f.embedding_bits, f.unembedding_bits),
-                    f.containers.iter().map(|c| format!("{c:?}").to_lowercase()).collect::<Vec<_>>().join(", "),
+                    format!(
+                        "{} / {} / {} / {}",
+                        f.experts_bits, f.dense_bits, f.embedding_bits, f.unembedding_bits
+                    ),
+                    f.containers
+                        .iter()
+                        .map(|c| format!("{c:?}").to_lowercase())
+                        .collect::<Vec<_>>()
+                        .join(", "),
                     f.quality.clone(),
                 ],
                 source: f.source.clone(),
@@ -58,7 +97,17 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
     let gpus = CatalogTable {
         title: "GPUs".into(),
         anchor: "gpus".into(),
-        headers: ["id", "name", "memory GB", "bandwidth GB/s", "BF16 / FP8 / FP4 TFLOPS", "TDP W", "price"].map(String::from).to_vec(),
+        headers: [
+            "id",
+            "name",
+            "memory GB",
+            "bandwidth GB/s",
+            "BF16 / FP8 / FP4 TFLOPS",
+            "TDP W",
+            "price",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: c
             .gpus
             .iter()
@@ -67,11 +116,26 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
                 cells: vec![
                     g.id.clone(),
                     g.name.clone(),
-                    if g.unified { format!("{} (unified; GPU may use {:.0}%)", g.memory_gb, g.usable_fraction * 100.0) } else { g.memory_gb.to_string() },
+                    if g.unified {
+                        format!(
+                            "{} (unified; GPU may use {:.0}%)",
+                            g.memory_gb,
+                            g.usable_fraction * 100.0
+                        )
+                    } else {
+                        g.memory_gb.to_string()
+                    },
                     g.bandwidth_gbps.to_string(),
-                    format!("{} / {} / {}", opt(g.bf16_tflops), opt(g.fp8_tflops), opt(g.fp4_tflops)),
+                    format!(
+                        "{} / {} / {}",
+                        opt(g.bf16_tflops),
+                        opt(g.fp8_tflops),
+                        opt(g.fp4_tflops)
+                    ),
                     opt(g.tdp_w),
-                    g.price.as_ref().map_or("not sourced".into(), |p| format!("${} ({}, {}, {})", p.usd, p.basis, p.source, p.date)),
+                    g.price.as_ref().map_or("not sourced".into(), |p| {
+                        format!("${} ({}, {}, {})", p.usd, p.basis, p.source, p.date)
+                    }),
                 ],
                 source: g.source.clone(),
                 date: g.source_date.clone(),
@@ -105,7 +169,17 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
     let cloud = CatalogTable {
         title: "Cloud GPU prices".into(),
         anchor: "cloud".into(),
-        headers: ["gpu", "provider", "offer", "GPUs", "USD/instance-hour", "USD/GPU-hour", "type"].map(String::from).to_vec(),
+        headers: [
+            "gpu",
+            "provider",
+            "offer",
+            "GPUs",
+            "USD/instance-hour",
+            "USD/GPU-hour",
+            "type",
+        ]
+        .map(String::from)
+        .to_vec(),
         rows: c
             .cloud
             .iter()
@@ -128,13 +202,20 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
     let api = CatalogTable {
         title: "Hosted API prices".into(),
         anchor: "api".into(),
-        headers: ["model", "provider", "USD/M input", "USD/M output"].map(String::from).to_vec(),
+        headers: ["model", "provider", "USD/M input", "USD/M output"]
+            .map(String::from)
+            .to_vec(),
         rows: c
             .api
             .iter()
             .map(|a| CatalogRow {
                 id: a.model_id.clone(),
-                cells: vec![a.model_id.clone(), a.provider.clone(), a.usd_per_m_input.to_string(), a.usd_per_m_output.to_string()],
+                cells: vec![
+                    a.model_id.clone(),
+                    a.provider.clone(),
+                    a.usd_per_m_input.to_string(),
+                    a.usd_per_m_output.to_string(),
+                ],
                 source: a.source.clone(),
                 date: a.price_date.clone(),
             })
@@ -143,6 +224,10 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
     CatalogView {
         snapshot: c.snapshot_id.clone(),
         tables: vec![models, formats, gpus, engines, cloud, api],
-        skipped: c.skipped.iter().map(|s| format!("{} — {}: {}", s.file, s.row, s.reason)).collect(),
+        skipped: c
+            .skipped
+            .iter()
+            .map(|s| format!("{} — {}: {}", s.file, s.row, s.reason))
+            .collect(),
     }
 }

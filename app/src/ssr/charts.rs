@@ -29,12 +29,17 @@ fn cost_lines(plan: &Plan) -> Vec<Line> {
     let mut leaders: Vec<&PlanOption> = plan.options.iter().filter(|o| o.rank.is_some()).collect();
     leaders.sort_by_key(|o| o.rank);
     for o in leaders.into_iter().take(3) {
-        let name = format!("{} {} on {}x {}", o.model, o.quant, o.gpus_per_replica, o.gpu);
+        let name = format!(
+            "{} {} on {}x {}",
+            o.model, o.quant, o.gpus_per_replica, o.gpu
+        );
         if let Some(c) = &o.cloud {
             let hourly = c.instances as f64 * c.usd_per_instance_hour;
             lines.push(Line {
                 label: format!("cloud: {name} ({})", c.provider),
-                points: (1..=24).map(|h| (h as f64, hourly * h as f64 * days)).collect(),
+                points: (1..=24)
+                    .map(|h| (h as f64, hourly * h as f64 * days))
+                    .collect(),
                 dashed: false,
             });
         }
@@ -47,7 +52,10 @@ fn cost_lines(plan: &Plan) -> Vec<Line> {
                     points: (1..=24)
                         .map(|h| {
                             let busy = w * h as f64 * days / 1000.0;
-                            let idle = s.idle_watts_per_gpu * n * (HOURS_PER_MONTH - h as f64 * days).max(0.0) / 1000.0;
+                            let idle = s.idle_watts_per_gpu
+                                * n
+                                * (HOURS_PER_MONTH - h as f64 * days).max(0.0)
+                                / 1000.0;
                             (h as f64, per_month + (busy + idle) * s.pue * s.kwh_price)
                         })
                         .collect(),
@@ -61,7 +69,9 @@ fn cost_lines(plan: &Plan) -> Vec<Line> {
         let per_hour = a.monthly_usd / (s.hours_per_day * days).max(f64::MIN_POSITIVE);
         lines.push(Line {
             label: format!("API: {} via {}", a.model, a.provider),
-            points: (1..=24).map(|h| (h as f64, per_hour * h as f64 * days)).collect(),
+            points: (1..=24)
+                .map(|h| (h as f64, per_hour * h as f64 * days))
+                .collect(),
             dashed: false,
         });
     }
@@ -92,25 +102,31 @@ pub fn cost_vs_hours(plan: &Plan) -> String {
             .margin(12)
             .x_label_area_size(40)
             .y_label_area_size(70)
-            .build_cartesian_2d(1f64..24f64, 0f64..ymax).map_err(|e| e.to_string())?;
+            .build_cartesian_2d(1f64..24f64, 0f64..ymax)
+            .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
             .x_desc("usage hours per day")
             .y_desc("USD per month")
             .y_label_formatter(&|v| format!("${v:.0}"))
-            .draw().map_err(|e| e.to_string())?;
+            .draw()
+            .map_err(|e| e.to_string())?;
         let now = plan.scenario.hours_per_day;
-        chart.draw_series(LineSeries::new(
-            vec![(now, 0.0), (now, ymax)],
-            BLACK.mix(0.3).stroke_width(1),
-        )).map_err(|e| e.to_string())?;
+        chart
+            .draw_series(LineSeries::new(
+                vec![(now, 0.0), (now, ymax)],
+                BLACK.mix(0.3).stroke_width(1),
+            ))
+            .map_err(|e| e.to_string())?;
         for (i, line) in lines.iter().enumerate() {
             let color = PALETTE[i % PALETTE.len()];
             let style = color.stroke_width(if line.dashed { 3 } else { 2 });
-            let series = chart.draw_series(LineSeries::new(line.points.clone(), style)).map_err(|e| e.to_string())?;
-            series
-                .label(line.label.clone())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3)));
+            let series = chart
+                .draw_series(LineSeries::new(line.points.clone(), style))
+                .map_err(|e| e.to_string())?;
+            series.label(line.label.clone()).legend(move |(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
+            });
         }
         chart
             .configure_series_labels()
@@ -118,7 +134,8 @@ pub fn cost_vs_hours(plan: &Plan) -> String {
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK.mix(0.3))
             .label_font(("sans-serif", 12))
-            .draw().map_err(|e| e.to_string())?;
+            .draw()
+            .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
         Ok(())
     })();
@@ -150,11 +167,15 @@ pub fn memory_breakdown(options: &[&PlanOption]) -> String {
             .into_drawing_area();
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let mut chart = ChartBuilder::on(&root)
-            .caption("Memory per replica: weights, KV cache, overhead vs usable (GB)", ("sans-serif", 16))
+            .caption(
+                "Memory per replica: weights, KV cache, overhead vs usable (GB)",
+                ("sans-serif", 16),
+            )
             .margin(10)
             .x_label_area_size(30)
             .y_label_area_size(260)
-            .build_cartesian_2d(0f64..xmax, 0f64..n).map_err(|e| e.to_string())?;
+            .build_cartesian_2d(0f64..xmax, 0f64..n)
+            .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -164,7 +185,8 @@ pub fn memory_breakdown(options: &[&PlanOption]) -> String {
                 labels.get(i).cloned().unwrap_or_default()
             })
             .x_label_formatter(&|x| format!("{x:.0}"))
-            .draw().map_err(|e| e.to_string())?;
+            .draw()
+            .map_err(|e| e.to_string())?;
         let parts = [
             ("weights", PALETTE[0]),
             ("KV cache", PALETTE[2]),
@@ -182,28 +204,38 @@ pub fn memory_breakdown(options: &[&PlanOption]) -> String {
                 Rectangle::new([(start, y + 0.2), (start + len, y + 0.8)], color.filled())
             });
             chart
-                .draw_series(bars).map_err(|e| e.to_string())?
+                .draw_series(bars)
+                .map_err(|e| e.to_string())?
                 .label(name.to_string())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled()));
+                .legend(move |(x, y)| {
+                    Rectangle::new([(x, y - 5), (x + 12, y + 5)], color.filled())
+                });
         }
         let marks = items.iter().enumerate().map(|(i, o)| {
             let y = n - i as f64 - 1.0;
             PathElement::new(
-                vec![(o.memory_gb.available, y + 0.05), (o.memory_gb.available, y + 0.95)],
+                vec![
+                    (o.memory_gb.available, y + 0.05),
+                    (o.memory_gb.available, y + 0.95),
+                ],
                 BLACK.stroke_width(2),
             )
         });
         chart
-            .draw_series(marks).map_err(|e| e.to_string())?
+            .draw_series(marks)
+            .map_err(|e| e.to_string())?
             .label("usable")
-            .legend(|(x, y)| PathElement::new(vec![(x + 6, y - 6), (x + 6, y + 6)], BLACK.stroke_width(2)));
+            .legend(|(x, y)| {
+                PathElement::new(vec![(x + 6, y - 6), (x + 6, y + 6)], BLACK.stroke_width(2))
+            });
         chart
             .configure_series_labels()
             .position(SeriesLabelPosition::LowerRight)
             .background_style(WHITE.mix(0.85))
             .border_style(BLACK.mix(0.3))
             .label_font(("sans-serif", 12))
-            .draw().map_err(|e| e.to_string())?;
+            .draw()
+            .map_err(|e| e.to_string())?;
         root.present().map_err(|e| e.to_string())?;
         Ok(())
     })();

@@ -6,3 +6,5 @@ pub mod build;
 pub mod catalog_view;
 pub mod charts;
 pub mod query;
+pub mod saved;
+pub mod store;

@@ -194,7 +194,11 @@ pub fn canonical(s: &Scenario) -> String {
     q.append_pair("utilization", &n(s.utilization));
     q.append_pair("models", &s.models.join(","));
     q.append_pair("quants", &s.quants.join(","));
-    let gpus: Vec<String> = s.gpus.iter().map(|g| format!("{}:{}", g.id, g.count)).collect();
+    let gpus: Vec<String> = s
+        .gpus
+        .iter()
+        .map(|g| format!("{}:{}", g.id, g.count))
+        .collect();
     q.append_pair("gpus", &gpus.join(","));
     q.append_pair("engine", &s.engine);
     q.append_pair("price_basis", &s.price_basis);

@@ -21,8 +21,9 @@ use gpu::Gpu;
 use model::Model;
 use prices::{ApiPrice, CloudOffer, SkippedRow};
 
-/// The text of every data file. Tests build broken variants of it to prove validation fails.
-#[derive(Debug, Clone)]
+/// The text of every data file. Tests build broken variants of it to prove validation fails;
+/// a saved scenario stores it so its link shows the same numbers after the catalog changes.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Sources {
     pub models: String,
     pub gpus: String,

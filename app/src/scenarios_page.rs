@@ -1,0 +1,263 @@
+//! Saved scenarios: `/s/:id` (the plan as saved, the owner's rename/delete, exports),
+//! `/scenarios` (this browser's saves, from its cookie) and `/compare?a=&b=`.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_params_map};
+
+use crate::planner_page::Results;
+use crate::qs;
+use crate::usd;
+use crate::views::{CompareView, MySaved, SavedView};
+
+#[server]
+pub async fn load_saved(id: String, query: String) -> Result<SavedView, ServerFnError> {
+    let pool = expect_context::<sqlx::SqlitePool>();
+    let catalogs = expect_context::<crate::ssr::store::Catalogs>();
+    let q = qs::parse(&query);
+    let owner = qs::get(&q, "owner").unwrap_or("").to_string();
+    let new = qs::get(&q, "new") == Some("1");
+    let view = crate::ssr::saved::saved_view(&pool, &catalogs, &id, &owner, new, &query)
+        .await
+        .map_err(ServerFnError::new)?;
+    if !view.found {
+        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+            r.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    Ok(view)
+}
+
+#[server]
+pub async fn load_my_scenarios() -> Result<Vec<MySaved>, ServerFnError> {
+    let pool = expect_context::<sqlx::SqlitePool>();
+    let headers: http::HeaderMap = leptos_axum::extract().await?;
+    let cookie = headers
+        .get(http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let pairs = crate::ssr::store::remembered_from_cookie_header(cookie);
+    let ids: Vec<String> = pairs.iter().map(|(id, _)| id.clone()).collect();
+    let saved = crate::ssr::store::list(&pool, &ids)
+        .await
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
+    Ok(saved
+        .into_iter()
+        .map(|s| MySaved {
+            owner_token: pairs
+                .iter()
+                .find(|(id, _)| *id == s.id)
+                .map(|(_, t)| t.clone())
+                .unwrap_or_default(),
+            id: s.id,
+            name: s.name,
+            created_at: s.created_at,
+        })
+        .collect())
+}
+
+#[server]
+pub async fn load_compare(a: String, b: String) -> Result<CompareView, ServerFnError> {
+    let pool = expect_context::<sqlx::SqlitePool>();
+    let catalogs = expect_context::<crate::ssr::store::Catalogs>();
+    let view = crate::ssr::saved::compare_view(&pool, &catalogs, &a, &b)
+        .await
+        .map_err(ServerFnError::new)?;
+    if view.error.is_some() {
+        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+            r.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    Ok(view)
+}
+
+#[component]
+pub fn SavedPage() -> impl IntoView {
+    let params = use_params_map();
+    let search = use_location().search;
+    let data = Resource::new(
+        move || {
+            (
+                params.with(|p| p.get("id").unwrap_or_default()),
+                search.get(),
+            )
+        },
+        |(id, q)| load_saved(id, q),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading the scenario…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Ok(v) if !v.found => view! {
+                        <h1>"Scenario not found"</h1>
+                        <p>"No saved scenario has this link (it may have been deleted). " <a href="/">"Plan a new one"</a></p>
+                    }.into_any(),
+                    Ok(v) => saved_body(v),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn saved_body(v: SavedView) -> AnyView {
+    let id = v.id.clone();
+    let edit_query = qs::to_string(&v.inputs);
+    let edit = format!("/?{}", qs::with(&edit_query, "parent", &id));
+    let share = format!("/s/{id}");
+    let owner = v.owner_token.clone().unwrap_or_default();
+    view! {
+        <h1 class="saved-name">{v.name.clone()}</h1>
+        <p class="muted">
+            "Saved " {v.created_at.clone()}
+            {v.parent_id.clone().map(|p| view! { " · forked from " <a href=format!("/s/{p}")>{p.clone()}</a> })}
+            " · share link: " <a class="share-link" href=share.clone()>{share.clone()}</a>
+        </p>
+        {v.owner_url.clone().map(|u| view! {
+            <p class="owner-link" role="status">
+                "Your private owner link (shown once, keep it: it alone can rename or delete): "
+                <a href=u.clone()>{u.clone()}</a>
+            </p>
+        })}
+        <section class="saved-actions" aria-label="actions">
+            <a href=edit>"Edit (opens the planner; saving makes a fork)"</a>
+            " · " <a href=format!("/s/{id}/report.csv") download="">"CSV"</a>
+            " · " <a href=format!("/s/{id}/report.json") download="">"JSON"</a>
+            " · " <a href=format!("/s/{id}/report.md") download="">"Markdown"</a>
+            " · " <a href=format!("/s/{id}/report")>"Print report"</a>
+            " · " <a href="/scenarios">"My scenarios"</a>
+        </section>
+        {v.is_owner.then(|| view! {
+            <section class="owner" aria-label="owner actions">
+                <form method="post" action=format!("/s/{id}/rename")>
+                    <input type="hidden" name="owner" value=owner.clone()/>
+                    <label for="rename">"New name"</label>
+                    <input id="rename" name="name" maxlength="200" value=v.name.clone()/>
+                    <button type="submit">"Rename"</button>
+                </form>
+                <form method="post" action=format!("/s/{id}/delete")>
+                    <input type="hidden" name="owner" value=owner.clone()/>
+                    <button type="submit" class="danger">"Delete"</button>
+                </form>
+            </section>
+        })}
+        <section class="price-change" aria-label="prices since saved">
+            {v.price_change.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
+        </section>
+        <details class="inputs" open>
+            <summary>"Inputs"</summary>
+            <dl>{v.inputs.into_iter().map(|(k, val)| view! { <dt>{k}</dt><dd>{val}</dd> }).collect_view()}</dl>
+        </details>
+        <Results view=v.plan saved=true/>
+    }
+    .into_any()
+}
+
+#[component]
+pub fn MyScenariosPage() -> impl IntoView {
+    let data = Resource::new(|| (), |_| load_my_scenarios());
+    view! {
+        <h1>"My scenarios"</h1>
+        <p class="muted">"The scenarios this browser saved (remembered in a cookie); nobody else's. Compare two by ticking them."</p>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Ok(list) if list.is_empty() => view! { <p>"Nothing saved in this browser yet. " <a href="/">"Plan and save one"</a></p> }.into_any(),
+                    Ok(list) => view! {
+                        <form method="get" action="/compare" class="compare-pick">
+                            <table>
+                                <thead><tr><th scope="col">"A"</th><th scope="col">"B"</th><th scope="col">"Name"</th><th scope="col">"Saved"</th><th scope="col">"Owner"</th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().enumerate().map(|(i, s)| {
+                                        let (first, second) = (i == 0, i == 1);
+                                        view! {
+                                        <tr class="my-scenario">
+                                            <td><input type="radio" name="a" value=s.id.clone() checked=first aria-label=format!("compare {} as A", s.name)/></td>
+                                            <td><input type="radio" name="b" value=s.id.clone() checked=second aria-label=format!("compare {} as B", s.name)/></td>
+                                            <td><a href=format!("/s/{}", s.id)>{s.name.clone()}</a></td>
+                                            <td>{s.created_at}</td>
+                                            <td><a href=format!("/s/{}?owner={}", s.id, s.owner_token)>"rename / delete"</a></td>
+                                        </tr>
+                                    }}).collect_view()}
+                                </tbody>
+                            </table>
+                            <button type="submit">"Compare A with B"</button>
+                        </form>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn delta(a: Option<f64>, b: Option<f64>) -> String {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            let d = b - a;
+            if d.abs() < 0.005 {
+                "=".into()
+            } else if d > 0.0 {
+                format!("+{}", usd(d))
+            } else {
+                format!("−{}", usd(-d))
+            }
+        }
+        _ => "—".into(),
+    }
+}
+
+#[component]
+pub fn ComparePage() -> impl IntoView {
+    let search = use_location().search;
+    let data = Resource::new(
+        move || {
+            let q = qs::parse(&search.get());
+            (
+                qs::get(&q, "a").unwrap_or("").to_string(),
+                qs::get(&q, "b").unwrap_or("").to_string(),
+            )
+        },
+        |(a, b)| load_compare(a, b),
+    );
+    let money = |v: Option<f64>| v.map_or("—".into(), usd);
+    view! {
+        <h1>"Compare two scenarios"</h1>
+        <Suspense fallback=|| view! { <p>"Comparing…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    Ok(v) if v.error.is_some() => view! { <p class="error">{v.error.unwrap_or_default()}</p> }.into_any(),
+                    Ok(v) => view! {
+                        <p>"A: " <a href=format!("/s/{}", v.a_id)>{v.a_name.clone()}</a> " · B: " <a href=format!("/s/{}", v.b_id)>{v.b_name.clone()}</a></p>
+                        <h2>"Inputs"</h2>
+                        <table class="compare-inputs">
+                            <thead><tr><th scope="col">"Input"</th><th scope="col">"A"</th><th scope="col">"B"</th></tr></thead>
+                            <tbody>{v.inputs.into_iter().map(|i| view! {
+                                <tr class:differs=i.differs><td>{i.key}</td><td>{i.a}</td><td>{i.b}</td></tr>
+                            }).collect_view()}</tbody>
+                        </table>
+                        <h2>"Options"</h2>
+                        <div class="scroll">
+                        <table class="compare">
+                            <thead><tr>
+                                <th scope="col">"Option"</th>
+                                <th scope="col">"Cloud A"</th><th scope="col">"Cloud B"</th><th scope="col">"Δ"</th>
+                                <th scope="col">"Local A"</th><th scope="col">"Local B"</th><th scope="col">"Δ"</th>
+                                <th scope="col">"$/M A"</th><th scope="col">"$/M B"</th><th scope="col">"Δ"</th>
+                            </tr></thead>
+                            <tbody>{v.rows.into_iter().map(|r| view! {
+                                <tr data-key=r.key.clone()>
+                                    <td>{r.key.clone()}</td>
+                                    <td class="num">{money(r.a_cloud)}</td><td class="num">{money(r.b_cloud)}</td><td class="num delta-cloud">{delta(r.a_cloud, r.b_cloud)}</td>
+                                    <td class="num">{money(r.a_local)}</td><td class="num">{money(r.b_local)}</td><td class="num">{delta(r.a_local, r.b_local)}</td>
+                                    <td class="num">{money(r.a_per_m)}</td><td class="num">{money(r.b_per_m)}</td><td class="num">{delta(r.a_per_m, r.b_per_m)}</td>
+                                </tr>
+                            }).collect_view()}</tbody>
+                        </table>
+                        </div>
+                    }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}

@@ -1,0 +1,178 @@
+//! Data of the saved-scenario, my-scenarios and compare pages.
+
+use planner::Catalog;
+use sqlx::SqlitePool;
+
+use super::build::plan_view;
+use super::query::{canonical, pairs, Parsed};
+use super::store::{self, Catalogs};
+use crate::views::{CompareInput, CompareRow, CompareView, SavedView};
+
+fn parsed_for(scenario: planner::Scenario, table_query: &str) -> Parsed {
+    let table = pairs(table_query);
+    let get = |k: &str, d: &str| {
+        table
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_else(|| d.to_string())
+    };
+    Parsed {
+        scenario,
+        errors: Vec::new(),
+        sort: get("sort", "rank"),
+        dir: get("dir", "asc"),
+        show: get("show", "all"),
+    }
+}
+
+fn cheapest(plan: &planner::Plan) -> Option<(f64, String)> {
+    plan.options
+        .iter()
+        .filter(|o| o.rank == Some(1))
+        .map(|o| (o.monthly_cost_usd.unwrap_or(0.0), o.key()))
+        .next()
+}
+
+pub async fn saved_view(
+    pool: &SqlitePool,
+    catalogs: &Catalogs,
+    id: &str,
+    owner: &str,
+    new: bool,
+    table_query: &str,
+) -> Result<SavedView, String> {
+    let Some(saved) = store::get(pool, id).await.map_err(|e| e.to_string())? else {
+        return Ok(SavedView::default());
+    };
+    let catalog = catalogs
+        .get(pool, &saved.catalog_snapshot_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let view = plan_view(&parsed_for(saved.scenario.clone(), table_query), &catalog);
+    let is_owner = !owner.is_empty() && store::is_owner(pool, id, owner).await;
+    // Prices today versus when saved.
+    let mut price_change = Vec::new();
+    let today = Catalog::builtin();
+    if today.snapshot_id == saved.catalog_snapshot_id {
+        price_change.push("Prices unchanged since this was saved (same catalog snapshot).".into());
+    } else if let (Ok(then), Ok(now)) = (
+        planner::plan(&catalog, &saved.scenario),
+        planner::plan(today, &saved.scenario),
+    ) {
+        price_change.push(format!(
+            "Prices changed since this was saved: catalog {} then, {} today.",
+            then.catalog_snapshot, now.catalog_snapshot
+        ));
+        match (cheapest(&then), cheapest(&now)) {
+            (Some((a, ka)), Some((b, kb))) => price_change.push(format!(
+                "Cheapest option meeting the targets: ${a:.0}/month when saved ({ka}), ${b:.0}/month today ({kb}): {:+.0} $/month.",
+                b - a
+            )),
+            _ => price_change.push("No option met the targets under one of the catalogs.".into()),
+        }
+        let changed = then
+            .options
+            .iter()
+            .filter_map(|o| {
+                let k = o.key();
+                now.options
+                    .iter()
+                    .find(|n| n.key() == k)
+                    .map(|n| (o.monthly_cost_usd, n.monthly_cost_usd))
+            })
+            .filter(|(a, b)| a != b)
+            .count();
+        price_change.push(format!("{changed} option(s) cost differently today."));
+    }
+    Ok(SavedView {
+        found: true,
+        id: saved.id.clone(),
+        name: saved.name.clone(),
+        created_at: saved.created_at.clone(),
+        parent_id: saved.parent_id.clone(),
+        inputs: pairs(&canonical(&saved.scenario)),
+        plan: view,
+        is_owner,
+        owner_url: (is_owner && new).then(|| format!("/s/{}?owner={owner}", saved.id)),
+        owner_token: is_owner.then(|| owner.to_string()),
+        price_change,
+    })
+}
+
+pub async fn compare_view(
+    pool: &SqlitePool,
+    catalogs: &Catalogs,
+    a: &str,
+    b: &str,
+) -> Result<CompareView, String> {
+    let (Some(sa), Some(sb)) = (
+        store::get(pool, a).await.map_err(|e| e.to_string())?,
+        store::get(pool, b).await.map_err(|e| e.to_string())?,
+    ) else {
+        return Ok(CompareView {
+            error: Some("one of the scenarios does not exist".into()),
+            ..CompareView::default()
+        });
+    };
+    let ca = catalogs
+        .get(pool, &sa.catalog_snapshot_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let cb = catalogs
+        .get(pool, &sb.catalog_snapshot_id)
+        .await
+        .map_err(|e| e.to_string())?;
+    let pa = planner::plan(&ca, &sa.scenario).map_err(|e| e.to_string())?;
+    let pb = planner::plan(&cb, &sb.scenario).map_err(|e| e.to_string())?;
+    let ia = pairs(&canonical(&sa.scenario));
+    let ib = pairs(&canonical(&sb.scenario));
+    let inputs = ia
+        .iter()
+        .map(|(k, va)| {
+            let vb = ib
+                .iter()
+                .find(|(kb, _)| kb == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default();
+            CompareInput {
+                key: k.clone(),
+                differs: *va != vb,
+                a: va.clone(),
+                b: vb,
+            }
+        })
+        .collect();
+    let mut keys: Vec<String> = pa.options.iter().map(|o| o.key()).collect();
+    for o in &pb.options {
+        let k = o.key();
+        if !keys.contains(&k) {
+            keys.push(k);
+        }
+    }
+    let rows = keys
+        .into_iter()
+        .map(|k| {
+            let oa = pa.options.iter().find(|o| o.key() == k);
+            let ob = pb.options.iter().find(|o| o.key() == k);
+            CompareRow {
+                a_cloud: oa.and_then(|o| o.cloud.as_ref().map(|c| c.monthly_usage_usd)),
+                b_cloud: ob.and_then(|o| o.cloud.as_ref().map(|c| c.monthly_usage_usd)),
+                a_local: oa.and_then(|o| o.local.as_ref().map(|l| l.one_time_usd)),
+                b_local: ob.and_then(|o| o.local.as_ref().map(|l| l.one_time_usd)),
+                a_per_m: oa.and_then(|o| o.cloud_usd_per_m_output.or(o.local_usd_per_m_output)),
+                b_per_m: ob.and_then(|o| o.cloud_usd_per_m_output.or(o.local_usd_per_m_output)),
+                key: k,
+            }
+        })
+        .collect();
+    Ok(CompareView {
+        error: None,
+        a_id: sa.id,
+        a_name: sa.name,
+        b_id: sb.id,
+        b_name: sb.name,
+        inputs,
+        rows,
+    })
+}

@@ -1,0 +1,161 @@
+//! The JSON API under /api/v1. Bodies over the limit get 413; invalid JSON or fields get 422
+//! with one message per field.
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use planner::{Catalog, Scenario};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{AppError, FieldMessage};
+use crate::state::AppState;
+use crate::store;
+
+/// Largest request body accepted, bytes.
+pub const BODY_LIMIT: usize = 256 * 1024;
+
+/// Parses a JSON body, naming the field at fault (serde_path_to_error gives the path).
+fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, AppError> {
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." {
+            "body".to_string()
+        } else {
+            path
+        };
+        AppError::field(&field, e.inner().to_string())
+    })
+}
+
+fn validate(s: &Scenario) -> Result<(), AppError> {
+    let errors = s.validate(Catalog::builtin());
+    if errors.is_empty() {
+        return Ok(());
+    }
+    Err(AppError::Invalid(
+        errors
+            .into_iter()
+            .map(|e| FieldMessage {
+                field: e.field().unwrap_or("scenario").to_string(),
+                message: e.to_string(),
+            })
+            .collect(),
+    ))
+}
+
+/// GET /api/v1/scenario-template: the default scenario (the article's setting).
+pub async fn template() -> Json<Scenario> {
+    Json(Scenario::default())
+}
+
+/// POST /api/v1/plan: a scenario in, the full plan out.
+pub async fn plan(body: Bytes) -> Response {
+    let run = || -> Result<planner::Plan, AppError> {
+        let s: Scenario = parse(&body)?;
+        validate(&s)?;
+        planner::plan(Catalog::builtin(), &s).map_err(|e| AppError::Internal(e.to_string()))
+    };
+    match run() {
+        Ok(p) => Json(p).into_response(),
+        Err(e) => e.json(),
+    }
+}
+
+/// A scenario with a name, for saving.
+#[derive(Deserialize)]
+pub struct NewScenario {
+    pub name: String,
+    #[serde(default)]
+    pub parent: Option<String>,
+    #[serde(flatten)]
+    pub scenario: Scenario,
+}
+
+#[derive(Serialize)]
+pub struct Created {
+    pub id: String,
+    pub url: String,
+    pub owner_url: String,
+}
+
+/// POST /api/v1/scenarios: 201 with the share link and the private owner link (shown once).
+pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
+    let result = async {
+        let new: NewScenario = parse(&body)?;
+        validate(&new.scenario)?;
+        let (saved, token) = store::save(
+            &state.pool,
+            &new.name,
+            &new.scenario,
+            new.parent.as_deref(),
+            &planner::catalog::Sources::builtin(),
+        )
+        .await?;
+        Ok::<_, AppError>(Created {
+            url: format!("/s/{}", saved.id),
+            owner_url: format!("/s/{}?owner={token}", saved.id),
+            id: saved.id,
+        })
+    }
+    .await;
+    match result {
+        Ok(c) => (StatusCode::CREATED, Json(c)).into_response(),
+        Err(e) => e.json(),
+    }
+}
+
+#[derive(Serialize)]
+pub struct SavedJson {
+    pub id: String,
+    pub name: String,
+    pub created_at: String,
+    pub schema_version: u32,
+    pub parent_id: Option<String>,
+    pub catalog_snapshot_id: String,
+    pub scenario: Scenario,
+    pub plan: planner::Plan,
+}
+
+/// GET /api/v1/scenarios/{id}: the saved scenario and its plan under the saved catalog.
+pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Response {
+    match crate::saved::saved_plan(&state, &id).await {
+        Ok((s, plan)) => Json(SavedJson {
+            id: s.id,
+            name: s.name,
+            created_at: s.created_at,
+            schema_version: s.schema_version,
+            parent_id: s.parent_id,
+            catalog_snapshot_id: s.catalog_snapshot_id,
+            scenario: s.scenario,
+            plan,
+        })
+        .into_response(),
+        Err(e) => e.json(),
+    }
+}
+
+/// GET /api/v1/catalog: every model, format, GPU, engine and price, with sources and dates.
+pub async fn catalog() -> Response {
+    let c = Catalog::builtin();
+    Json(serde_json::json!({
+        "snapshot_id": c.snapshot_id,
+        "models": c.models,
+        "formats": c.formats,
+        "kv_formats": c.kv_formats,
+        "gpus": c.gpus,
+        "engines": c.engines,
+        "cloud_offers": c.cloud,
+        "api_prices": c.api,
+        "skipped_price_rows": c.skipped,
+        "calibration": c.fit,
+    }))
+    .into_response()
+}
+
+/// Unknown API paths answer JSON, not the HTML 404 page.
+pub async fn not_found() -> Response {
+    AppError::NotFound("no such API endpoint".into()).json()
+}

@@ -1,0 +1,143 @@
+//! The server's error type: each variant says what the user sees and with which status.
+
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+
+use crate::store::StoreError;
+
+#[derive(Debug, Serialize)]
+pub struct FieldMessage {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug)]
+pub enum AppError {
+    /// 404 with a page (or JSON for the API) saying the scenario does not exist.
+    NotFound(String),
+    /// 403: only the owner link may do this.
+    Forbidden,
+    /// 422 with one message per bad field.
+    Invalid(Vec<FieldMessage>),
+    /// 500: something failed on our side; nothing saved was changed.
+    Internal(String),
+}
+
+impl AppError {
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Invalid(vec![FieldMessage {
+            field: field.into(),
+            message: message.into(),
+        }])
+    }
+
+    fn status(&self) -> StatusCode {
+        match self {
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn messages(&self) -> Vec<FieldMessage> {
+        match self {
+            AppError::NotFound(what) => vec![FieldMessage {
+                field: "id".into(),
+                message: what.clone(),
+            }],
+            AppError::Forbidden => vec![FieldMessage {
+                field: "owner".into(),
+                message: "only the owner link can change or delete this scenario".into(),
+            }],
+            AppError::Invalid(m) => m
+                .iter()
+                .map(|f| FieldMessage {
+                    field: f.field.clone(),
+                    message: f.message.clone(),
+                })
+                .collect(),
+            AppError::Internal(m) => vec![FieldMessage {
+                field: "server".into(),
+                message: m.clone(),
+            }],
+        }
+    }
+
+    /// The error as JSON, for the API.
+    pub fn json(self) -> Response {
+        #[derive(Serialize)]
+        struct Body {
+            errors: Vec<FieldMessage>,
+        }
+        (
+            self.status(),
+            Json(Body {
+                errors: self.messages(),
+            }),
+        )
+            .into_response()
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(id) => {
+                AppError::NotFound(format!("no saved scenario with id '{id}'"))
+            }
+            StoreError::Forbidden => AppError::Forbidden,
+            StoreError::Invalid { field, message } => AppError::field(&field, message),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Errors of HTML routes are small pages.
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let items: String = self
+            .messages()
+            .iter()
+            .map(|m| {
+                format!(
+                    "<li><strong>{}</strong>: {}</li>",
+                    escape(&m.field),
+                    escape(&m.message)
+                )
+            })
+            .collect();
+        let title = match status {
+            StatusCode::NOT_FOUND => "Not found",
+            StatusCode::FORBIDDEN => "Not allowed",
+            StatusCode::UNPROCESSABLE_ENTITY => "Some fields need fixing",
+            _ => "Something went wrong",
+        };
+        (
+            status,
+            Html(format!(
+                "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1><ul>{items}</ul><p><a href=\"/\">Back to the planner</a></p></body></html>"
+            )),
+        )
+            .into_response()
+    }
+}
+
+/// HTML-escapes text for pages this crate writes by hand.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -1,0 +1,250 @@
+//! Saving, renaming and deleting scenarios from plain HTML forms (no JavaScript needed), the
+//! browser's list of its own saves (a cookie), and the report downloads.
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use planner::Catalog;
+use serde::Deserialize;
+
+use crate::error::AppError;
+use crate::report::{self, Subject};
+use crate::state::AppState;
+use crate::store;
+
+/// Cookie listing `id.token` pairs of the scenarios this browser saved.
+pub const SAVED_COOKIE: &str = "planner_saved";
+const MAX_REMEMBERED: usize = 50;
+
+/// The `id.token` pairs in the request's cookie.
+pub fn remembered(headers: &HeaderMap) -> Vec<(String, String)> {
+    app::ssr::store::remembered_from_cookie_header(
+        headers
+            .get(header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or(""),
+    )
+}
+
+fn cookie_value(pairs: &[(String, String)]) -> String {
+    let list: Vec<String> = pairs.iter().map(|(id, t)| format!("{id}.{t}")).collect();
+    format!(
+        "{SAVED_COOKIE}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax",
+        list.join("|")
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SaveForm {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub query: String,
+    #[serde(default)]
+    pub parent: String,
+}
+
+/// POST /scenarios: save the scenario a query describes, remember it in this browser, and go to
+/// its page with the private owner link shown once.
+pub async fn save_form(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<SaveForm>,
+) -> Result<Response, AppError> {
+    let parsed = app::ssr::query::parse(&form.query, Catalog::builtin());
+    if !parsed.errors.is_empty() {
+        return Err(AppError::Invalid(
+            parsed
+                .errors
+                .into_iter()
+                .map(|e| crate::error::FieldMessage {
+                    field: e.field,
+                    message: e.message,
+                })
+                .collect(),
+        ));
+    }
+    let parent = (!form.parent.is_empty()).then_some(form.parent.as_str());
+    let (saved, token) = store::save(
+        &state.pool,
+        &form.name,
+        &parsed.scenario,
+        parent,
+        &planner::catalog::Sources::builtin(),
+    )
+    .await?;
+    let mut pairs = remembered(&headers);
+    pairs.retain(|(id, _)| *id != saved.id);
+    pairs.insert(0, (saved.id.clone(), token.clone()));
+    pairs.truncate(MAX_REMEMBERED);
+    let mut response =
+        Redirect::to(&format!("/s/{}?owner={token}&new=1", saved.id)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie_value(&pairs)) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct OwnerForm {
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default)]
+    pub name: String,
+}
+
+pub async fn rename_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(form): Form<OwnerForm>,
+) -> Result<Response, AppError> {
+    store::rename(&state.pool, &id, &form.owner, &form.name).await?;
+    Ok(Redirect::to(&format!("/s/{id}?owner={}", form.owner)).into_response())
+}
+
+pub async fn delete_form(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<OwnerForm>,
+) -> Result<Response, AppError> {
+    store::delete(&state.pool, &id, &form.owner).await?;
+    let mut pairs = remembered(&headers);
+    pairs.retain(|(i, _)| *i != id);
+    let mut response = Redirect::to("/scenarios").into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie_value(&pairs)) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
+/// Report formats.
+#[derive(Clone, Copy)]
+pub enum Format {
+    Csv,
+    Json,
+    Markdown,
+    Html,
+}
+
+fn respond(
+    format: Format,
+    subject: &Subject,
+    plan: &planner::Plan,
+    stem: &str,
+) -> Result<Response, AppError> {
+    let (body, mime, ext) = match format {
+        Format::Csv => (
+            report::csv(subject, plan).map_err(AppError::Internal)?,
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        Format::Json => (
+            report::json(subject, plan).map_err(AppError::Internal)?,
+            "application/json",
+            "json",
+        ),
+        Format::Markdown => (
+            report::markdown(subject, plan),
+            "text/markdown; charset=utf-8",
+            "md",
+        ),
+        Format::Html => (
+            report::print_html(subject, plan),
+            "text/html; charset=utf-8",
+            "html",
+        ),
+    };
+    let mut response = (StatusCode::OK, [(header::CONTENT_TYPE, mime)], body).into_response();
+    if !matches!(format, Format::Html) {
+        let disposition = format!("attachment; filename=\"{stem}.{ext}\"");
+        if let Ok(v) = HeaderValue::from_str(&disposition) {
+            response
+                .headers_mut()
+                .insert(header::CONTENT_DISPOSITION, v);
+        }
+    }
+    Ok(response)
+}
+
+/// A saved scenario re-planned with the catalog it was saved with.
+pub async fn saved_plan(
+    state: &AppState,
+    id: &str,
+) -> Result<(store::Saved, planner::Plan), AppError> {
+    let saved = store::get(&state.pool, id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(format!("no saved scenario with id '{id}'")))?;
+    let catalog = state
+        .catalogs
+        .get(&state.pool, &saved.catalog_snapshot_id)
+        .await?;
+    let plan =
+        planner::plan(&catalog, &saved.scenario).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok((saved, plan))
+}
+
+pub async fn saved_report(
+    state: &AppState,
+    id: &str,
+    format: Format,
+) -> Result<Response, AppError> {
+    let (saved, plan) = saved_plan(state, id).await?;
+    let now = store::now_rfc3339();
+    let subject = Subject {
+        id: Some(&saved.id),
+        name: &saved.name,
+        generated_at: &now,
+    };
+    respond(format, &subject, &plan, &format!("scenario-{}", saved.id))
+}
+
+pub async fn current_report(query: &str, format: Format) -> Result<Response, AppError> {
+    let catalog = Catalog::builtin();
+    let parsed = app::ssr::query::parse(query, catalog);
+    if !parsed.errors.is_empty() {
+        return Err(AppError::Invalid(
+            parsed
+                .errors
+                .into_iter()
+                .map(|e| crate::error::FieldMessage {
+                    field: e.field,
+                    message: e.message,
+                })
+                .collect(),
+        ));
+    }
+    let plan =
+        planner::plan(catalog, &parsed.scenario).map_err(|e| AppError::Internal(e.to_string()))?;
+    let now = store::now_rfc3339();
+    let subject = Subject {
+        id: None,
+        name: "Unsaved scenario",
+        generated_at: &now,
+    };
+    respond(format, &subject, &plan, "scenario")
+}
+
+/// GET /s/{id}/report.{csv,json,md} and /s/{id}/report (print HTML).
+pub async fn saved_report_route(
+    State(state): State<AppState>,
+    Path((id, file)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let format = match file.as_str() {
+        "report.csv" => Format::Csv,
+        "report.json" => Format::Json,
+        "report.md" => Format::Markdown,
+        "report" | "report.html" => Format::Html,
+        _ => return Err(AppError::NotFound(format!("no report '{file}'"))),
+    };
+    saved_report(&state, &id, format).await
+}
+
+/// GET /report.{csv,json,md,html}?{query}: the same for the unsaved scenario of a query.
+pub async fn current_report_route(
+    format: Format,
+    RawQuery(query): RawQuery,
+) -> Result<Response, AppError> {
+    current_report(query.as_deref().unwrap_or(""), format).await
+}
