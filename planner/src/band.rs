@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// low <= expected <= high, all finite and positive.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Band {
     pub low: f64,
     pub expected: f64,

@@ -12,6 +12,7 @@ use crate::scenario::Scenario;
 /// What caps the users one replica serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Limit {
     /// One replica serves the whole peak.
     Demand,

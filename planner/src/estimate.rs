@@ -64,6 +64,7 @@ pub struct Setup<'a> {
 /// What limits the configuration (physics note §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Bound {
     /// Memory capacity: it does not fit, or fewer sequences fit than asked for.
     Capacity,
@@ -77,6 +78,7 @@ pub enum Bound {
 
 /// Memory of one replica (all its GPUs), in GB (10^9 bytes).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MemoryBreakdown {
     pub weights: f64,
     pub weights_experts: f64,

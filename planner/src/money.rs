@@ -13,11 +13,17 @@ use crate::scenario::{Scenario, PRICE_BASIS_CHEAPEST};
 pub const HOURS_PER_MONTH: f64 = 730.0;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CloudCost {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub provider: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub offer: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub pricing_type: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub price_date: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub source: Arc<str>,
     pub gpus_per_instance: u32,
     pub instances: u32,
@@ -91,12 +97,16 @@ pub fn pick_offer<'a>(
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LocalCost {
     /// GPUs and hosts for every replica.
     pub one_time_usd: f64,
     pub gpu_price_usd: f64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub gpu_price_basis: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub gpu_price_source: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub gpu_price_date: Arc<str>,
     /// Energy a month (None when the GPU has no sourced TDP).
     pub monthly_power_usd: Option<f64>,
@@ -145,6 +155,7 @@ pub fn local_cost(
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiCost {
     pub model: String,
     pub provider: String,

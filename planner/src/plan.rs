@@ -23,12 +23,18 @@ use crate::scenario::{Scenario, SCENARIO_SCHEMA_VERSION};
 pub const QUALITY_BENCHMARK: &str = "MMLU";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanOption {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub model: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub quant: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub gpu: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub gpu_name: Arc<str>,
     pub gpus_per_replica: u32,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub engine: Arc<str>,
     pub fits: bool,
     pub meets_targets: bool,
@@ -51,6 +57,7 @@ pub struct PlanOption {
     /// 1 = cheapest option meeting the targets.
     pub rank: Option<u32>,
     pub pareto: bool,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
     pub notes: Vec<Cow<'static, str>>,
 }
 
@@ -75,6 +82,7 @@ impl PlanOption {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Verdict {
     pub category: String,
     /// Winning model id, "tie", or None when there is no data to decide.
@@ -83,12 +91,14 @@ pub struct Verdict {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Skipped {
     pub what: String,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
     pub schema_version: u32,
     pub catalog_snapshot: String,

@@ -16,6 +16,7 @@ pub const SCENARIO_SCHEMA_VERSION: u32 = 1;
 
 /// A GPU option: `count` GPUs of one type per replica.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GpuChoice {
     pub id: String,
     pub count: u32,
@@ -23,6 +24,7 @@ pub struct GpuChoice {
 
 /// A model from a pasted config.json.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomModel {
     pub id: String,
     pub config_json: String,
@@ -30,6 +32,7 @@ pub struct CustomModel {
 
 /// A GPU the catalog lacks, described by the user. Every figure is marked as the user's.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CustomGpu {
     pub id: String,
     pub name: String,
@@ -51,6 +54,7 @@ pub const PRICE_BASIS_CHEAPEST: &str = "cheapest";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Scenario {
     /// Hours a day the service is used.
     pub hours_per_day: f64,

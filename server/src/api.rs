@@ -47,11 +47,16 @@ fn validate(s: &Scenario) -> Result<(), AppError> {
 }
 
 /// GET /api/v1/scenario-template: the default scenario (the article's setting).
+#[utoipa::path(get, path = "/api/v1/scenario-template", responses((status = 200, description = "The default scenario", body = Scenario)))]
 pub async fn template() -> Json<Scenario> {
     Json(Scenario::default())
 }
 
 /// POST /api/v1/plan: a scenario in, the full plan out.
+#[utoipa::path(post, path = "/api/v1/plan", request_body = Scenario, responses(
+    (status = 200, description = "The plan", body = planner::Plan),
+    (status = 413, description = "Body over the size limit"),
+    (status = 422, description = "One message per invalid field", body = crate::error::ErrorBody)))]
 pub async fn plan(body: Bytes) -> Response {
     let run = || -> Result<planner::Plan, AppError> {
         let s: Scenario = parse(&body)?;
@@ -65,7 +70,7 @@ pub async fn plan(body: Bytes) -> Response {
 }
 
 /// A scenario with a name, for saving.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewScenario {
     pub name: String,
     #[serde(default)]
@@ -74,7 +79,7 @@ pub struct NewScenario {
     pub scenario: Scenario,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Created {
     pub id: String,
     pub url: String,
@@ -82,6 +87,10 @@ pub struct Created {
 }
 
 /// POST /api/v1/scenarios: 201 with the share link and the private owner link (shown once).
+#[utoipa::path(post, path = "/api/v1/scenarios", request_body = NewScenario, responses(
+    (status = 201, description = "Saved", body = Created),
+    (status = 413, description = "Body over the size limit"),
+    (status = 422, description = "One message per invalid field", body = crate::error::ErrorBody)))]
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
     let result = async {
         let new: NewScenario = parse(&body)?;
@@ -107,7 +116,7 @@ pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct SavedJson {
     pub id: String,
     pub name: String,
@@ -120,6 +129,9 @@ pub struct SavedJson {
 }
 
 /// GET /api/v1/scenarios/{id}: the saved scenario and its plan under the saved catalog.
+#[utoipa::path(get, path = "/api/v1/scenarios/{id}", params(("id" = String, Path, description = "Scenario id")), responses(
+    (status = 200, description = "The saved scenario", body = SavedJson),
+    (status = 404, description = "No such scenario", body = crate::error::ErrorBody)))]
 pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Response {
     match crate::saved::saved_plan(&state, &id).await {
         Ok((s, plan)) => Json(SavedJson {
@@ -138,6 +150,7 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Respo
 }
 
 /// GET /api/v1/catalog: every model, format, GPU, engine and price, with sources and dates.
+#[utoipa::path(get, path = "/api/v1/catalog", responses((status = 200, description = "The catalog with sources and dates", body = serde_json::Value)))]
 pub async fn catalog() -> Response {
     let c = Catalog::builtin();
     Json(serde_json::json!({

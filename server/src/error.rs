@@ -7,10 +7,16 @@ use serde::Serialize;
 
 use crate::store::StoreError;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FieldMessage {
     pub field: String,
     pub message: String,
+}
+
+/// The API's error body: one message per field.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub errors: Vec<FieldMessage>,
 }
 
 #[derive(Debug)]

@@ -11,6 +11,7 @@ use sqlx::SqlitePool;
 
 pub mod api;
 pub mod error;
+pub mod openapi;
 pub mod report;
 pub mod saved;
 pub mod state;
@@ -35,6 +36,7 @@ pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
         .route("/scenarios", post(api::create))
         .route("/scenarios/{id}", get(api::get))
         .route("/catalog", get(api::catalog))
+        .route("/openapi.json", get(openapi::document))
         .fallback(api::not_found)
         .layer(DefaultBodyLimit::max(api::BODY_LIMIT));
     let site = Router::new()

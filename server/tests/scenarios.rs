@@ -1,0 +1,323 @@
+//! Saved scenarios on a temporary SQLite: save and fetch, concurrency, catalog snapshots,
+//! owner-only changes, 404s, escaping and formula-safe CSV.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::app;
+use planner::catalog::Sources;
+use planner::{Catalog, Scenario};
+
+#[tokio::test]
+async fn save_then_fetch_gives_the_same_scenario_and_plan() {
+    let t = app().await;
+    let (id, _) = t
+        .save("Support bot", ", \"peak_users\": 25, \"hours_per_day\": 12")
+        .await;
+    let r = t.get(&format!("/api/v1/scenarios/{id}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let scenario: Scenario = serde_json::from_value(v["scenario"].clone()).unwrap();
+    assert_eq!(scenario.peak_users, 25);
+    assert_eq!(scenario.hours_per_day, 12.0);
+    assert_eq!(v["name"], "Support bot");
+    let fresh = planner::plan(Catalog::builtin(), &scenario).unwrap();
+    // Byte-identical (comparing parsed floats would lose the last bit without float_roundtrip).
+    assert!(
+        r.body.contains(&serde_json::to_string(&fresh).unwrap()),
+        "the same plan"
+    );
+    assert_eq!(v["catalog_snapshot_id"], Catalog::builtin().snapshot_id);
+    assert!(
+        id.len() >= 16
+            && id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    );
+}
+
+#[tokio::test]
+async fn two_hundred_concurrent_saves_all_come_back() {
+    let t = app().await;
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let router = t.router.clone();
+        tasks.push(tokio::spawn(async move {
+            let t = common::TestApp {
+                router,
+                pool: sqlx::SqlitePool::connect_lazy("sqlite::memory:").unwrap(),
+            };
+            t.save(&format!("run {i}"), &format!(", \"peak_users\": {}", i + 1))
+                .await
+        }));
+    }
+    let mut ids = Vec::new();
+    for task in tasks {
+        ids.push(task.await.unwrap());
+    }
+    let mut unique: Vec<_> = ids.iter().map(|(id, _)| id.clone()).collect();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 200);
+    for (i, (id, _)) in ids.iter().enumerate() {
+        let s = server::store::get(&t.pool, id).await.unwrap().unwrap();
+        assert_eq!(s.scenario.peak_users, i as u32 + 1);
+        assert_eq!(s.name, format!("run {i}"));
+    }
+}
+
+#[tokio::test]
+async fn a_saved_link_keeps_its_original_prices_after_the_catalog_changes() {
+    let t = app().await;
+    // Save under a catalog where the cheapest A100 80GB offer cost 10x more.
+    let mut old = Sources::builtin();
+    old.cloud_prices = old.cloud_prices.replace(
+        "a100-80gb-sxm,RunPod,A100 80GB SXM,pod (1 GPU),1,1.39,1.39",
+        "a100-80gb-sxm,RunPod,A100 80GB SXM,pod (1 GPU),1,13.9,13.9",
+    );
+    assert_ne!(old.snapshot_id(), Sources::builtin().snapshot_id());
+    let scenario = Scenario {
+        models: vec!["gpt-oss-120b".into()],
+        quants: vec!["mxfp4".into()],
+        gpus: vec![planner::scenario::GpuChoice {
+            id: "a100-80gb-sxm".into(),
+            count: 1,
+        }],
+        ..Scenario::default()
+    };
+    let (saved, _) = server::store::save(&t.pool, "old prices", &scenario, None, &old)
+        .await
+        .unwrap();
+    let r = t.get(&format!("/api/v1/scenarios/{}", saved.id)).await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let then = v["plan"]["options"][0]["cloud"]["monthly_usage_usd"]
+        .as_f64()
+        .unwrap();
+    let today = planner::plan(Catalog::builtin(), &scenario)
+        .unwrap()
+        .options[0]
+        .cloud
+        .as_ref()
+        .unwrap()
+        .monthly_usage_usd;
+    assert!(
+        then > today,
+        "saved plan uses its own catalog: {then} vs {today}"
+    );
+    assert_eq!(v["catalog_snapshot_id"], old.snapshot_id());
+    let page = t.get(&format!("/s/{}", saved.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Prices changed since this was saved"),
+        "the page says prices moved"
+    );
+}
+
+#[tokio::test]
+async fn only_the_owner_can_rename_or_delete() {
+    let t = app().await;
+    let (id, token) = t.save("mine", "").await;
+    for owner in ["", "wrong-token"] {
+        let r = t
+            .post_form(&format!("/s/{id}/delete"), &[("owner", owner)])
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = t
+            .post_form(
+                &format!("/s/{id}/rename"),
+                &[("owner", owner), ("name", "stolen")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(
+        server::store::get(&t.pool, &id)
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        "mine"
+    );
+    let r = t
+        .post_form(
+            &format!("/s/{id}/rename"),
+            &[("owner", &token), ("name", "renamed")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        server::store::get(&t.pool, &id)
+            .await
+            .unwrap()
+            .unwrap()
+            .name,
+        "renamed"
+    );
+    let r = t
+        .post_form(&format!("/s/{id}/delete"), &[("owner", &token)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.get(&format!("/s/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn unknown_ids_are_404_not_500() {
+    let t = app().await;
+    let page = t.get("/s/does-not-exist").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("Scenario not found"));
+    assert_eq!(
+        t.get("/api/v1/scenarios/does-not-exist").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        t.get("/s/does-not-exist/report.csv").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        t.get("/compare?a=x&b=y").await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = t
+        .post_form("/s/does-not-exist/delete", &[("owner", "x")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_save_form_redirects_remembers_and_lists_only_this_browsers_saves() {
+    let t = app().await;
+    let r = t
+        .post_form(
+            "/scenarios",
+            &[
+                ("name", "form save"),
+                ("query", "hours_per_day=6&models=gpt-oss-20b"),
+                ("parent", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let location = r.headers["location"].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with("/s/") && location.contains("owner=") && location.contains("new=1")
+    );
+    let cookie = r.headers["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let (other, _) = t.save("someone else's", "").await;
+    let list = t.get_with_cookie("/scenarios", &cookie).await;
+    assert!(list.body.contains("form save"));
+    assert!(
+        !list.body.contains("someone else"),
+        "never everyone's scenarios"
+    );
+    assert!(!list.body.contains(&other));
+    let bad = t
+        .post_form(
+            "/scenarios",
+            &[("name", "x"), ("query", "hours_per_day=99")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let unnamed = t
+        .post_form("/scenarios", &[("name", "  "), ("query", "")])
+        .await;
+    assert_eq!(unnamed.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn names_are_text_everywhere_and_never_formulas() {
+    let t = app().await;
+    let (xss, token) = t.save("<script>alert(1)</script>", "").await;
+    let page = t.get(&format!("/s/{xss}?owner={token}")).await;
+    assert!(!page.body.contains("<script>alert(1)</script>"));
+    assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    let print = t.get(&format!("/s/{xss}/report")).await;
+    assert!(!print.body.contains("<script>alert(1)"));
+    let list = t
+        .get_with_cookie("/scenarios", &format!("planner_saved={xss}.{token}"))
+        .await;
+    assert!(!list.body.contains("<script>alert(1)</script>"));
+
+    let (formula, _) = t.save("=HYPERLINK(\"x\")", "").await;
+    let csv = t.get(&format!("/s/{formula}/report.csv")).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let mut rdr = csv::Reader::from_reader(csv.body.as_bytes());
+    for rec in rdr.records() {
+        let rec = rec.unwrap();
+        assert_eq!(&rec[0], "'=HYPERLINK(\"x\")");
+        for cell in rec.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{cell}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn exports_parse_in_every_format() {
+    let t = app().await;
+    let (id, _) = t.save("exports", "").await;
+    let csv = t.get(&format!("/s/{id}/report.csv")).await;
+    assert!(csv.headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    let mut rdr = csv::Reader::from_reader(csv.body.as_bytes());
+    assert!(rdr
+        .headers()
+        .unwrap()
+        .iter()
+        .any(|h| h == "cloud_monthly_usage_usd"));
+    assert!(rdr.records().count() >= 12);
+    let json = t.get(&format!("/s/{id}/report.json")).await;
+    let v: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["currency"], "USD");
+    assert!(v["generated_at"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(v["catalog_snapshot_id"], Catalog::builtin().snapshot_id);
+    assert!(v["options"][0]["key"].as_str().unwrap().contains('|'));
+    assert!(v["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|o| o["cloud"]["monthly_usage_usd"].is_number()));
+    let md = t.get(&format!("/s/{id}/report.md")).await;
+    assert!(md.body.starts_with("# exports") && md.body.contains("| Category | Winner | Why |"));
+    let html = t.get(&format!("/s/{id}/report")).await;
+    assert!(html.body.contains("@page") && html.body.matches("<svg").count() == 2);
+    // The unsaved scenario of a query exports too.
+    let current = t.get("/report.json?hours_per_day=4").await;
+    let v: serde_json::Value = serde_json::from_str(&current.body).unwrap();
+    assert_eq!(v["inputs"]["hours_per_day"], 4.0);
+    assert_eq!(
+        t.get("/report.csv?hours_per_day=99").await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}
+
+#[tokio::test]
+async fn compare_shows_input_and_cost_differences() {
+    let t = app().await;
+    let (a, _) = t.save("eight hours", ", \"hours_per_day\": 8").await;
+    let (b, _) = t.save("sixteen hours", ", \"hours_per_day\": 16").await;
+    let r = t.get(&format!("/compare?a={a}&b={b}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(
+        r.body.contains("class=\"differs\""),
+        "the changed input is highlighted"
+    );
+    assert!(
+        r.body.contains("delta-cloud\">+$"),
+        "the cloud cost difference is shown"
+    );
+}
