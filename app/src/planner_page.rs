@@ -577,7 +577,8 @@ fn option_row(o: OptionView) -> AnyView {
             <td>{replicas}</td>
             <td class="num">{band_text(o.decode, 0)}</td>
             <td class="num">{band_text(o.ttft_ms, 0)}</td>
-            <td class="num cloud-monthly" title=o.cloud_label.clone().unwrap_or_default()>{money(o.cloud_monthly)}</td>
+            <td class="num cloud-monthly" title=o.cloud_label.clone().unwrap_or_default()
+                data-usd=o.cloud_monthly.map(|v| format!("{v:.4}")).unwrap_or_default()>{money(o.cloud_monthly)}</td>
             <td class="num">{money(o.local_one_time)}</td>
             <td class="num">{o.break_even_month.map_or("—".into(), |m| format!("{m:.1} mo"))}</td>
             <td class="num">{o.usd_per_m.map_or("—".into(), |v| format!("${v:.2}"))}</td>

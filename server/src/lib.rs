@@ -10,6 +10,7 @@ use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::SqlitePool;
 
 pub mod api;
+pub mod cache;
 pub mod error;
 pub mod openapi;
 pub mod report;
@@ -82,5 +83,8 @@ pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler(app::shell))
         .with_state(leptos_options);
-    site.merge(leptos)
+    site.merge(leptos).layer(axum::middleware::from_fn_with_state(
+        cache::PageCache::default(),
+        cache::middleware,
+    ))
 }

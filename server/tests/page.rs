@@ -103,3 +103,22 @@ async fn healthz_article_catalog_and_404() {
     assert!(body.contains("arXiv:2508.10925"));
     assert_eq!(get("/no-such-page").await.0, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn repeated_pages_come_back_identical_from_the_cache() {
+    let app = app().await;
+    for path in ["/", "/?hours_per_day=30", "/catalog"] {
+        let send = || async {
+            let r = app
+                .clone()
+                .oneshot(Request::builder().uri(path).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            let status = r.status();
+            (status, r.into_body().collect().await.unwrap().to_bytes())
+        };
+        let first = send().await;
+        let second = send().await;
+        assert_eq!(first, second, "{path}");
+    }
+}
