@@ -69,7 +69,9 @@ impl PageCache {
     }
 
     fn put(&self, key: String, status: StatusCode, headers: HeaderMap, body: Bytes) {
-        let Ok(mut inner) = self.inner.lock() else { return };
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
         if inner.map.contains_key(&key) {
             return;
         }

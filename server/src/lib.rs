@@ -83,8 +83,9 @@ pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
         )
         .fallback(leptos_axum::file_and_error_handler(app::shell))
         .with_state(leptos_options);
-    site.merge(leptos).layer(axum::middleware::from_fn_with_state(
-        cache::PageCache::default(),
-        cache::middleware,
-    ))
+    site.merge(leptos)
+        .layer(axum::middleware::from_fn_with_state(
+            cache::PageCache::default(),
+            cache::middleware,
+        ))
 }

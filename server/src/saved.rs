@@ -13,6 +13,19 @@ use crate::report::{self, Subject};
 use crate::state::AppState;
 use crate::store;
 
+/// A query's field errors as a 422.
+fn query_errors(errors: Vec<app::views::FieldError>) -> AppError {
+    AppError::Invalid(
+        errors
+            .into_iter()
+            .map(|e| crate::error::FieldMessage {
+                field: e.field,
+                message: e.message,
+            })
+            .collect(),
+    )
+}
+
 /// Cookie listing `id.token` pairs of the scenarios this browser saved.
 pub const SAVED_COOKIE: &str = "planner_saved";
 const MAX_REMEMBERED: usize = 50;
@@ -54,16 +67,7 @@ pub async fn save_form(
 ) -> Result<Response, AppError> {
     let parsed = app::ssr::query::parse(&form.query, Catalog::builtin());
     if !parsed.errors.is_empty() {
-        return Err(AppError::Invalid(
-            parsed
-                .errors
-                .into_iter()
-                .map(|e| crate::error::FieldMessage {
-                    field: e.field,
-                    message: e.message,
-                })
-                .collect(),
-        ));
+        return Err(query_errors(parsed.errors));
     }
     let parent = (!form.parent.is_empty()).then_some(form.parent.as_str());
     let (saved, token) = store::save(
@@ -204,16 +208,7 @@ pub async fn current_report(query: &str, format: Format) -> Result<Response, App
     let catalog = Catalog::builtin();
     let parsed = app::ssr::query::parse(query, catalog);
     if !parsed.errors.is_empty() {
-        return Err(AppError::Invalid(
-            parsed
-                .errors
-                .into_iter()
-                .map(|e| crate::error::FieldMessage {
-                    field: e.field,
-                    message: e.message,
-                })
-                .collect(),
-        ));
+        return Err(query_errors(parsed.errors));
     }
     let plan =
         planner::plan(catalog, &parsed.scenario).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -7,31 +7,39 @@ use planner::Catalog;
 
 use crate::views::ClaimView;
 
-fn decode(c: &Catalog, model: &str, gpu: &str, gpus: u32, quant: &str) -> String {
-    let (Ok(m), Ok(f), Ok(g), Ok(kv)) = (
-        c.model(model),
-        c.format(quant),
-        c.gpu(gpu),
-        c.kv_format("bf16"),
-    ) else {
-        return "n/a".into();
-    };
-    let Ok(engine) = c.default_engine(f, g) else {
-        return "no engine".into();
-    };
-    let setup = Setup {
+/// The setup of a claim's configuration, with the engine that suits it.
+fn setup<'a>(
+    c: &'a Catalog,
+    model: &str,
+    quant: &str,
+    gpu: &str,
+    gpus: u32,
+) -> Result<Setup<'a>, String> {
+    let m = c.model(model).map_err(|e| e.to_string())?;
+    let f = c.format(quant).map_err(|e| e.to_string())?;
+    let g = c.gpu(gpu).map_err(|e| e.to_string())?;
+    let kv = c.kv_format("bf16").map_err(|e| e.to_string())?;
+    let engine = c.default_engine(f, g).map_err(|e| e.to_string())?;
+    Ok(Setup {
         model: m,
         format: f,
         gpu: g,
         gpus,
         engine,
         kv,
+    })
+}
+
+fn decode(c: &Catalog, model: &str, gpu: &str, gpus: u32, quant: &str) -> String {
+    let s = match setup(c, model, quant, gpu, gpus) {
+        Ok(s) => s,
+        Err(e) => return format!("{model}: {e}"),
     };
-    match estimate(&setup, &Workload::default(), &c.fit) {
+    match estimate(&s, &Workload::default(), &c.fit) {
         Ok(e) => match e.decode_tps_stream {
             Some(b) => format!(
                 "{model}: {:.0} tok/s ({:.0}-{:.0}, {}), fits {:.1} of {:.1} GB",
-                b.expected, b.low, b.high, engine.id, e.memory_gb.total, e.memory_gb.available
+                b.expected, b.low, b.high, s.engine.id, e.memory_gb.total, e.memory_gb.available
             ),
             None => format!(
                 "{model}: does not fit ({:.1} GB needed, {:.1} GB usable)",
@@ -43,36 +51,17 @@ fn decode(c: &Catalog, model: &str, gpu: &str, gpus: u32, quant: &str) -> String
 }
 
 fn fits(c: &Catalog, model: &str, quant: &str, gpu: &str, gpus: u32) -> String {
-    let (Ok(m), Ok(f), Ok(g), Ok(kv)) = (
-        c.model(model),
-        c.format(quant),
-        c.gpu(gpu),
-        c.kv_format("bf16"),
-    ) else {
-        return "n/a".into();
-    };
-    let Ok(engine) = c.default_engine(f, g) else {
-        return "no engine".into();
-    };
-    match estimate(
-        &Setup {
-            model: m,
-            format: f,
-            gpu: g,
-            gpus,
-            engine,
-            kv,
-        },
-        &Workload::default(),
-        &c.fit,
-    ) {
+    let label = format!("{model} {quant} on {gpus}x {gpu}");
+    let result = setup(c, model, quant, gpu, gpus)
+        .and_then(|s| estimate(&s, &Workload::default(), &c.fit).map_err(|e| e.to_string()));
+    match result {
         Ok(e) => format!(
-            "{model} {quant} on {gpus}x {gpu}: {} ({:.1} of {:.1} GB)",
+            "{label}: {} ({:.1} of {:.1} GB)",
             if e.fits { "fits" } else { "does not fit" },
             e.memory_gb.total,
             e.memory_gb.available
         ),
-        Err(e) => format!("{model} {quant} on {gpus}x {gpu}: {e}"),
+        Err(e) => format!("{label}: {e}"),
     }
 }
 
