@@ -11,6 +11,7 @@ use leptos_router::{
 
 pub mod article_page;
 pub mod catalog_page;
+pub mod details_page;
 pub mod fields;
 pub mod planner_page;
 pub mod qs;
@@ -64,6 +65,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/s/:id") view=scenarios_page::SavedPage ssr=SsrMode::Async/>
                     <Route path=path!("/scenarios") view=scenarios_page::MyScenariosPage ssr=SsrMode::Async/>
                     <Route path=path!("/compare") view=scenarios_page::ComparePage ssr=SsrMode::Async/>
+                    <Route path=path!("/details") view=details_page::DetailsPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

@@ -16,7 +16,11 @@ use crate::views::{BandView, FormChoices, OptionView, PlanView};
 pub async fn run_plan(query: String) -> Result<PlanView, ServerFnError> {
     let catalog = planner::Catalog::builtin();
     let parsed = crate::ssr::query::parse(&query, catalog);
-    Ok(crate::ssr::build::plan_view(&parsed, catalog))
+    Ok(crate::ssr::build::plan_view(
+        &parsed,
+        catalog,
+        crate::ssr::build::Origin::Current,
+    ))
 }
 
 /// What the form offers (catalog ids) and every field's default.
@@ -423,6 +427,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
         }
     };
     let shown = view.options.len();
+    let details_base = view.details_base.clone();
     let total = view.total_options;
     let verdict = view! {
         <section class="verdict" aria-label="verdict">
@@ -447,11 +452,13 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
     let charts = view! {
         <section class="charts" aria-label="charts">
             <figure>
-                <div class="chart" inner_html=view.cost_chart_svg.clone()></div>
+                <img class="chart" src=view.cost_chart_url.clone() width="760" height="380" loading="lazy"
+                    alt="Line chart: monthly cost of the leading options (cloud, local, API) against usage hours per day"/>
                 <figcaption>"Monthly cost of the leading options as usage hours change: solid lines rent (billed per usage hour), dashed lines buy (amortized + power); where they cross is the break-even. The grey line marks your hours."</figcaption>
             </figure>
             <figure>
-                <div class="chart" inner_html=view.memory_chart_svg.clone()></div>
+                <img class="chart" src=view.memory_chart_url.clone() width="760" loading="lazy"
+                    alt="Bar chart: memory of each replica (weights, KV cache, overhead) against usable memory"/>
                 <figcaption>"Memory of each replica against the memory its GPUs can use."</figcaption>
             </figure>
         </section>
@@ -485,7 +492,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
                     <th scope="col">"What binds"</th>
                 </tr></thead>
                 <tbody>
-                    {view.options.into_iter().map(option_row).collect_view()}
+                    {view.options.into_iter().map(|o| option_row(o, &details_base)).collect_view()}
                 </tbody>
             </table>
             </div>
@@ -554,7 +561,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
     view! { {save} {verdict} {charts} {table} {api} {about} }.into_any()
 }
 
-fn option_row(o: OptionView) -> AnyView {
+fn option_row(o: OptionView, details_base: &str) -> AnyView {
     let class = if !o.fits {
         "nofit"
     } else if o.meets_targets {
@@ -567,7 +574,7 @@ fn option_row(o: OptionView) -> AnyView {
     } else {
         "—".into()
     };
-    let memory = o.memory.clone();
+    let details = format!("{details_base}&key={}", qs::encode_value(&o.key));
     view! {
         <tr class=class data-key=o.key.clone() data-model=o.model.clone()>
             <td>{o.rank.map_or(String::new(), |r| r.to_string())}{o.pareto.then(|| view! { <span class="pareto" title="on the Pareto front: nothing is cheaper, better and faster at once">" ★"</span> })}</td>
@@ -583,33 +590,7 @@ fn option_row(o: OptionView) -> AnyView {
             <td class="num">{o.break_even_month.map_or("—".into(), |m| format!("{m:.1} mo"))}</td>
             <td class="num">{o.usd_per_m.map_or("—".into(), |v| format!("${v:.2}"))}</td>
             <td class="num">{money(o.api_monthly)}</td>
-            <td>{o.limit.clone()}</td>
-        </tr>
-        <tr class="details-row">
-            <td colspan="13">
-                <details>
-                    <summary>{format!("Details: {} {} on {}", o.model, o.quant, o.hardware)}</summary>
-                    <div class="details">
-                        <dl class="memory">
-                            <dt>"Experts"</dt><dd>{format!("{:.1} GB", memory.experts)}</dd>
-                            <dt>"Dense (attention, router, dense FFN)"</dt><dd>{format!("{:.1} GB", memory.dense)}</dd>
-                            <dt>"Embedding"</dt><dd>{format!("{:.1} GB", memory.embedding)}</dd>
-                            <dt>"lm_head"</dt><dd>{format!("{:.1} GB", memory.unembedding)}</dd>
-                            <dt>"KV cache"</dt><dd>{format!("{:.2} GB", memory.kv_cache)}</dd>
-                            <dt>"Runtime overhead (assumption)"</dt><dd>{format!("{:.1} GB", memory.overhead)}</dd>
-                            <dt>"Total / usable"</dt><dd>{format!("{:.1} / {:.1} GB", memory.total, memory.available)}</dd>
-                        </dl>
-                        <h4>"The arithmetic"</h4>
-                        <ul>{o.arithmetic.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
-                        <p>{format!("Step time bound by {}.", o.bound)} {o.cloud_always_on.map(|a| format!(" Always-on cloud: {}/month.", usd(a)))}</p>
-                        {(!o.notes.is_empty()).then(|| view! { <ul class="notes">{o.notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul> })}
-                        <h4>"Sources"</h4>
-                        <ul class="sources">
-                            {o.sources.into_iter().map(|s| view! { <li><strong>{s.label}</strong> ": " {s.value} " — " <span class="source">{s.source}</span> " (" {s.date} ")"</li> }).collect_view()}
-                        </ul>
-                    </div>
-                </details>
-            </td>
+            <td>{o.limit.clone()} " " <a class="details-link" href=details aria-label=format!("details of {} {} on {}", o.model, o.quant, o.hardware)>"details"</a></td>
         </tr>
     }
     .into_any()

@@ -76,6 +76,11 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// A value for a query string (percent-encoded, commas and colons kept readable).
+pub fn encode_value(s: &str) -> String {
+    encode(s)
+}
+
 fn encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {

@@ -101,8 +101,11 @@ pub struct PlanView {
     /// Options before filtering, for "showing N of M".
     pub total_options: usize,
     pub api: Vec<ApiView>,
-    pub cost_chart_svg: String,
-    pub memory_chart_svg: String,
+    /// Server-rendered SVG charts, fetched as images (kept out of the page and its data).
+    pub cost_chart_url: String,
+    pub memory_chart_url: String,
+    /// Link prefix of an option's details page (append `&key=`).
+    pub details_base: String,
     pub monthly_output_tokens: f64,
     pub monthly_input_tokens: f64,
     pub catalog_snapshot: String,
@@ -230,4 +233,12 @@ pub struct CompareView {
     pub b_name: String,
     pub inputs: Vec<CompareInput>,
     pub rows: Vec<CompareRow>,
+}
+
+/// One option's details page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DetailsView {
+    pub option: OptionView,
+    /// Where the table is.
+    pub back: String,
 }

@@ -25,7 +25,15 @@ test("the default page lists both gpt-oss models with costs", async ({ page }) =
   const cost = page.locator(`tr[data-key="${key}"] td.cloud-monthly`);
   expect(dollars(await cost.textContent())).toBeGreaterThan(0);
   await expect(page.locator(".verdict .card")).toHaveCount(4);
-  await expect(page.locator(".charts svg")).toHaveCount(2);
+  const charts = page.locator(".charts img.chart");
+  await expect(charts).toHaveCount(2);
+  for (const img of await charts.all()) {
+    await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
+  }
+  // Each option's details page shows the arithmetic and the sources.
+  await page.locator(`tr[data-key="${key}"] a.details-link`).click();
+  await expect(page.locator("ul.arithmetic")).toContainText("decode ceiling");
+  await expect(page.locator("ul.sources")).toContainText("2026");
   expect(await page.locator("tr.api-row").count()).toBeGreaterThan(0);
 });
 

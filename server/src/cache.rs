@@ -1,5 +1,5 @@
 //! A response cache for the pages that depend only on their URL and the (immutable, in-process)
-//! catalog: the planner page, /article and /catalog. Every what-if is a link, and the same links
+//! catalog: the planner page and its charts, /article and /catalog. Every what-if is a link, and the same links
 //! come back (the default page above all), so a repeat costs a memory copy, not a plan and a render.
 //! Saved-scenario pages and anything with cookies are never cached.
 
@@ -29,7 +29,10 @@ struct Inner {
 }
 
 fn cacheable_path(path: &str) -> bool {
-    matches!(path, "/" | "/article" | "/catalog")
+    matches!(
+        path,
+        "/" | "/article" | "/catalog" | "/charts/cost.svg" | "/charts/memory.svg"
+    )
 }
 
 pub async fn middleware(State(cache): State<PageCache>, req: Request, next: Next) -> Response {

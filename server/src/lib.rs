@@ -63,6 +63,14 @@ pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
             "/report.html",
             get(|q| saved::current_report_route(saved::Format::Html, q)),
         )
+        .route(
+            "/charts/cost.svg",
+            get(|q| saved::current_report_route(saved::Format::CostChart, q)),
+        )
+        .route(
+            "/charts/memory.svg",
+            get(|q| saved::current_report_route(saved::Format::MemoryChart, q)),
+        )
         .with_state(state.clone());
     let routes = generate_route_list(app::App);
     let leptos = Router::new()

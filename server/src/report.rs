@@ -294,9 +294,7 @@ pub fn print_html(subject: &Subject, plan: &Plan) -> String {
         })
         .collect();
     let cost = app::ssr::charts::cost_vs_hours(plan);
-    let mut fitting: Vec<&PlanOption> = plan.options.iter().filter(|o| o.fits).collect();
-    fitting.sort_by_key(|o| o.rank.unwrap_or(u32::MAX));
-    let memory = app::ssr::charts::memory_breakdown(&fitting);
+    let memory = app::ssr::charts::memory_breakdown(&app::ssr::charts::memory_chart_options(plan));
     format!(
         r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{name} — LLM deployment report</title>
 <style>

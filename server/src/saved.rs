@@ -123,13 +123,15 @@ pub async fn delete_form(
     Ok(response)
 }
 
-/// Report formats.
+/// Report formats (and the two charts, as SVG images).
 #[derive(Clone, Copy)]
 pub enum Format {
     Csv,
     Json,
     Markdown,
     Html,
+    CostChart,
+    MemoryChart,
 }
 
 fn respond(
@@ -159,9 +161,19 @@ fn respond(
             "text/html; charset=utf-8",
             "html",
         ),
+        Format::CostChart => (
+            app::ssr::charts::cost_vs_hours(plan),
+            "image/svg+xml",
+            "svg",
+        ),
+        Format::MemoryChart => (
+            app::ssr::charts::memory_breakdown(&app::ssr::charts::memory_chart_options(plan)),
+            "image/svg+xml",
+            "svg",
+        ),
     };
     let mut response = (StatusCode::OK, [(header::CONTENT_TYPE, mime)], body).into_response();
-    if !matches!(format, Format::Html) {
+    if matches!(format, Format::Csv | Format::Json | Format::Markdown) {
         let disposition = format!("attachment; filename=\"{stem}.{ext}\"");
         if let Ok(v) = HeaderValue::from_str(&disposition) {
             response
@@ -231,6 +243,8 @@ pub async fn saved_report_route(
         "report.json" => Format::Json,
         "report.md" => Format::Markdown,
         "report" | "report.html" => Format::Html,
+        "cost.svg" => Format::CostChart,
+        "memory.svg" => Format::MemoryChart,
         _ => return Err(AppError::NotFound(format!("no report '{file}'"))),
     };
     saved_report(&state, &id, format).await

@@ -47,11 +47,16 @@ async fn default_page_plans_both_gpt_oss_models() {
     assert!(body.contains(r#"data-model="gpt-oss-20b""#));
     assert!(body.contains(r#"data-model="gpt-oss-120b""#));
     assert!(body.contains("Output quality"));
-    assert_eq!(
-        body.matches("<svg").count(),
-        2,
-        "two server-rendered charts"
-    );
+    assert_eq!(body.matches(r#"class="chart""#).count(), 2, "two charts");
+    for chart in ["cost", "memory"] {
+        let (status, svg) = get(&format!("/charts/{chart}.svg?hours_per_day=8")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            svg.starts_with("<svg") && svg.contains("</svg>"),
+            "{chart}: plotters SVG"
+        );
+    }
+    assert!(body.contains("class=\"details-link\""));
 }
 
 #[tokio::test]
@@ -121,4 +126,18 @@ async fn repeated_pages_come_back_identical_from_the_cache() {
         let second = send().await;
         assert_eq!(first, second, "{path}");
     }
+}
+
+#[tokio::test]
+async fn option_details_show_the_arithmetic_and_sources() {
+    let (status, body) = get("/details?models=gpt-oss-120b&quants=mxfp4&gpus=a100-80gb-sxm:1&key=gpt-oss-120b%7Cmxfp4%7Ca100-80gb-sxm%7C1%7Cvllm").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("The arithmetic") && body.contains("decode ceiling"));
+    assert!(
+        body.contains("huggingface.co/openai/gpt-oss-120b"),
+        "model source shown"
+    );
+    assert!(body.contains("2026-09-25"), "price date shown");
+    let (status, _) = get("/details?key=nope").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
 }

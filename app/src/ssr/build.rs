@@ -6,7 +6,6 @@ use planner::estimate::Bound;
 use planner::plan::{Plan, PlanOption};
 use planner::Catalog;
 
-use super::charts;
 use super::query::{canonical, Parsed};
 use crate::views::{ApiView, BandView, MemoryView, OptionView, PlanView, Sourced, VerdictView};
 
@@ -250,8 +249,23 @@ fn sort_options(v: &mut [OptionView], sort: &str, desc: bool) {
     });
 }
 
+/// Where a plan comes from: the current query, or a saved scenario (its charts and details use
+/// the saved catalog).
+pub enum Origin<'a> {
+    Current,
+    Saved(&'a str),
+}
+
+/// The option of a plan with a key, worded in full for its details page.
+pub fn option_details(plan: &Plan, key: &str, catalog: &Catalog) -> Option<OptionView> {
+    plan.options
+        .iter()
+        .find(|o| o.key() == key)
+        .map(|o| option_view(o, plan, catalog))
+}
+
 /// Page data for a parsed query: the errors only when the scenario is invalid, else the plan.
-pub fn plan_view(parsed: &Parsed, catalog: &Catalog) -> PlanView {
+pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView {
     let mut view = PlanView {
         sort: parsed.sort.clone(),
         dir: parsed.dir.clone(),
@@ -309,25 +323,16 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog) -> PlanView {
             source: a.source.clone(),
         })
         .collect();
-    view.cost_chart_svg = charts::cost_vs_hours(&plan);
-    let mut fitting: Vec<&PlanOption> = plan.options.iter().filter(|o| o.fits).collect();
-    fitting.sort_by_key(|o| o.rank.unwrap_or(u32::MAX));
-    let mut seen = Vec::new();
-    fitting.retain(|o| {
-        let k = (
-            o.model.clone(),
-            o.quant.clone(),
-            o.gpu.clone(),
-            o.gpus_per_replica,
-        );
-        if seen.contains(&k) {
-            false
-        } else {
-            seen.push(k);
-            true
-        }
-    });
-    view.memory_chart_svg = charts::memory_breakdown(&fitting);
+    let (charts, details) = match origin {
+        Origin::Current => (
+            format!("/charts/{{}}.svg?{}", view.query),
+            format!("/details?{}", view.query),
+        ),
+        Origin::Saved(id) => (format!("/s/{id}/{{}}.svg"), format!("/details?s={id}")),
+    };
+    view.cost_chart_url = charts.replace("{}", "cost");
+    view.memory_chart_url = charts.replace("{}", "memory");
+    view.details_base = details;
     view.monthly_output_tokens = plan.monthly_output_tokens;
     view.monthly_input_tokens = plan.monthly_input_tokens;
     view.catalog_snapshot = plan.catalog_snapshot.clone();

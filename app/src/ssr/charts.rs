@@ -145,6 +145,29 @@ pub fn cost_vs_hours(plan: &Plan) -> String {
     }
 }
 
+/// The options the memory chart shows: those that fit, best ranked first, one per
+/// model × format × hardware.
+pub fn memory_chart_options(plan: &Plan) -> Vec<&PlanOption> {
+    let mut fitting: Vec<&PlanOption> = plan.options.iter().filter(|o| o.fits).collect();
+    fitting.sort_by_key(|o| o.rank.unwrap_or(u32::MAX));
+    let mut seen = Vec::new();
+    fitting.retain(|o| {
+        let k = (
+            o.model.clone(),
+            o.quant.clone(),
+            o.gpu.clone(),
+            o.gpus_per_replica,
+        );
+        if seen.contains(&k) {
+            false
+        } else {
+            seen.push(k);
+            true
+        }
+    });
+    fitting
+}
+
 /// Memory breakdown (weights, KV cache, runtime overhead) against usable memory.
 pub fn memory_breakdown(options: &[&PlanOption]) -> String {
     let items: Vec<&PlanOption> = options.iter().copied().take(8).collect();

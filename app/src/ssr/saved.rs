@@ -49,7 +49,11 @@ pub async fn saved_view(
         .get(pool, &saved.catalog_snapshot_id)
         .await
         .map_err(|e| e.to_string())?;
-    let view = plan_view(&parsed_for(saved.scenario.clone(), table_query), &catalog);
+    let view = plan_view(
+        &parsed_for(saved.scenario.clone(), table_query),
+        &catalog,
+        super::build::Origin::Saved(&saved.id),
+    );
     let is_owner = !owner.is_empty() && store::is_owner(pool, id, owner).await;
     // Prices today versus when saved.
     let mut price_change = Vec::new();
@@ -175,4 +179,42 @@ pub async fn compare_view(
         inputs,
         rows,
     })
+}
+
+/// The details page of one option: of a saved scenario (`s=id`) or of the query's scenario.
+pub async fn details_view(
+    pool: &SqlitePool,
+    catalogs: &Catalogs,
+    query: &str,
+) -> Result<Option<crate::views::DetailsView>, String> {
+    let q = pairs(query);
+    let get = |k: &str| q.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+    let key = get("key").unwrap_or_default();
+    let (scenario, catalog, back) = match get("s") {
+        Some(id) => {
+            let Some(saved) = store::get(pool, &id).await.map_err(|e| e.to_string())? else {
+                return Ok(None);
+            };
+            let c = catalogs
+                .get(pool, &saved.catalog_snapshot_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            (saved.scenario, c, format!("/s/{id}"))
+        }
+        None => {
+            let parsed = super::query::parse(query, Catalog::builtin());
+            if !parsed.errors.is_empty() {
+                return Ok(None);
+            }
+            let c = catalogs
+                .get(pool, &Catalog::builtin().snapshot_id)
+                .await
+                .map_err(|e| e.to_string())?;
+            let back = format!("/?{}", canonical(&parsed.scenario));
+            (parsed.scenario, c, back)
+        }
+    };
+    let plan = planner::plan(&catalog, &scenario).map_err(|e| e.to_string())?;
+    Ok(super::build::option_details(&plan, &key, &catalog)
+        .map(|option| crate::views::DetailsView { option, back }))
 }
