@@ -30,11 +30,11 @@ test("the default page lists both gpt-oss models with costs", async ({ page }) =
   for (const img of await charts.all()) {
     await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
   }
+  expect(await page.locator("tr.api-row").count()).toBeGreaterThan(0);
   // Each option's details page shows the arithmetic and the sources.
   await page.locator(`tr[data-key="${key}"] a.details-link`).click();
   await expect(page.locator("ul.arithmetic")).toContainText("decode ceiling");
   await expect(page.locator("ul.sources")).toContainText("2026");
-  expect(await page.locator("tr.api-row").count()).toBeGreaterThan(0);
 });
 
 test("doubling hours/day doubles the billed-hours cloud cost live, and the URL follows", async ({ page }) => {
