@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
+# Incremental caches double the target dir and a CI clone builds once anyway.
+export CARGO_INCREMENTAL=0
 export PATH="$HOME/.cargo/bin:$PATH"
 
 bash scripts/setup.sh

@@ -1,10 +1,8 @@
 //! Saved scenarios on a temporary SQLite: save and fetch, concurrency, catalog snapshots,
 //! owner-only changes, 404s, escaping and formula-safe CSV.
 
-mod common;
-
+use crate::common::app;
 use axum::http::StatusCode;
-use common::app;
 use planner::catalog::Sources;
 use planner::{Catalog, Scenario};
 
@@ -43,7 +41,7 @@ async fn two_hundred_concurrent_saves_all_come_back() {
     for i in 0..200 {
         let router = t.router.clone();
         tasks.push(tokio::spawn(async move {
-            let t = common::TestApp {
+            let t = crate::common::TestApp {
                 router,
                 pool: sqlx::SqlitePool::connect_lazy("sqlite::memory:").unwrap(),
             };

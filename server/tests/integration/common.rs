@@ -1,7 +1,5 @@
 //! A fresh router on a temporary SQLite file, and request helpers.
 
-#![allow(dead_code)]
-
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;

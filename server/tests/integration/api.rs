@@ -1,9 +1,7 @@
 //! The JSON API: template, plan, save and fetch, catalog, OpenAPI, limits and 422s.
 
-mod common;
-
+use crate::common::app;
 use axum::http::StatusCode;
-use common::app;
 
 #[tokio::test]
 async fn template_plans_and_round_trips() {
