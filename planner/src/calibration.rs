@@ -233,18 +233,26 @@ pub struct Fit {
 impl Fit {
     /// The factors for an engine, and a one-line provenance for display.
     pub fn for_engine(&self, engine: &str) -> (&EngineFit, String) {
+        (self.engine_fit(engine), self.provenance(engine))
+    }
+
+    /// An engine's fitted factors (the global ones when it has no calibration rows). The plan
+    /// calls this per option, so it builds no string.
+    pub fn engine_fit(&self, engine: &str) -> &EngineFit {
+        self.engines
+            .iter()
+            .find(|e| e.engine == engine)
+            .map_or(&self.global, |e| &e.fit)
+    }
+
+    /// Where an engine's factors come from, in words.
+    pub fn provenance(&self, engine: &str) -> String {
         match self.engines.iter().find(|e| e.engine == engine) {
-            Some(e) => (
-                &e.fit,
-                format!(
-                    "{engine}: decode factors from {}, compute from {} (dense) / {} (MoE)",
-                    e.decode_from, e.compute_dense_from, e.compute_moe_from
-                ),
+            Some(e) => format!(
+                "{engine}: decode factors from {}, compute from {} (dense) / {} (MoE)",
+                e.decode_from, e.compute_dense_from, e.compute_moe_from
             ),
-            None => (
-                &self.global,
-                format!("{engine}: global factors (no calibration rows)"),
-            ),
+            None => format!("{engine}: global factors (no calibration rows)"),
         }
     }
 

@@ -97,9 +97,15 @@ fn at(
     (p.decode_tps_stream, p.prefill_time.map(|t| t + p.step_time))
 }
 
-/// Sizes a setup for a scenario. `phys` must be `Physics::new(setup, scenario_workload(s))`.
-pub fn capacity(setup: &Setup, phys: &Physics, s: &Scenario, fit: &Fit) -> Result<Capacity> {
-    let (f, _) = fit.for_engine(&setup.engine.id);
+/// Sizes a setup for a scenario. `phys` must be `Physics::new(setup, scenario_workload(s))`
+/// and `f` the engine's factors from `fit` (the plan looks them up once per engine).
+pub fn capacity(
+    setup: &Setup,
+    phys: &Physics,
+    s: &Scenario,
+    fit: &Fit,
+    f: &EngineFit,
+) -> Result<Capacity> {
     let none = |limit| Capacity {
         per_replica: 0,
         replicas: 0,

@@ -5,8 +5,6 @@
 //! `Physics::predict` applies an engine's fitted efficiencies. Calibration fits those factors
 //! by calling `predict` on precomputed `Physics`, so the fit and the product share one model.
 
-use std::borrow::Cow;
-
 use serde::{Deserialize, Serialize};
 
 use crate::band::Band;
@@ -16,6 +14,7 @@ use crate::catalog::format::{not_applicable_reason, Format, KvFormat, WeightByte
 use crate::catalog::gpu::{ComputePath, Gpu};
 use crate::catalog::model::Model;
 use crate::error::{PlannerError, Result};
+use crate::notes::{Note, Notes};
 use crate::physics::decode::{decode_step, DecodeStep, Hardware, PCIE_GEN4_BPS};
 use crate::physics::kv::kv_bytes_per_sequence;
 use crate::physics::prefill::{prefill_times, prefill_work};
@@ -122,41 +121,6 @@ pub struct Estimate {
     pub notes: Vec<String>,
 }
 
-/// Something worth telling the user about an estimate. Kept as data (not text) so the plan's
-/// hot loop allocates no strings; `render` words it.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Note {
-    EngineBatchCap(u32),
-    KvLimited { sequences: u64, tokens: u64 },
-    DoesNotFit { needed_gb: f64, usable_gb: f64 },
-    NoTflops,
-    TensorParallelLatency,
-    LayerSplit,
-    Upcast,
-}
-
-impl Note {
-    pub fn render(&self, s: &Setup) -> Cow<'static, str> {
-        match *self {
-            Note::EngineBatchCap(cap) => format!(
-                "{} decodes at most {cap} sequences at once by default; the rest wait",
-                s.engine.name
-            )
-            .into(),
-            Note::KvLimited { sequences, tokens } => {
-                format!("KV memory holds {sequences} sequences of {tokens} tokens; the rest wait")
-                    .into()
-            }
-            // The figures are in the memory breakdown beside the note.
-            Note::DoesNotFit { .. } => "does not fit: weights, KV cache and runtime overhead exceed the usable memory".into(),
-            Note::NoTflops => "no sourced TFLOPS figure for this GPU: prefill, TTFT and compute bounds are not estimated".into(),
-            Note::TensorParallelLatency => "tensor parallel: includes two all-reduces a layer with an assumed 8 µs link latency".into(),
-            Note::LayerSplit => "layer split: memory adds up, but the GPUs work in turn, so one stream is no faster than on one GPU".into(),
-            Note::Upcast => "an upcast of a lower-precision release: more memory, no quality gain".into(),
-        }
-    }
-}
-
 /// The exact physics of a setup at a workload, before any efficiency factor.
 #[derive(Debug, Clone)]
 pub struct Physics {
@@ -173,7 +137,7 @@ pub struct Physics {
     pub moe: bool,
     pub layers: f64,
     pub experts_touched: f64,
-    pub notes: Vec<Note>,
+    pub notes: Notes,
     // What `at_batch` needs to recompute the decode step for another batch.
     hw: Hardware,
     kv_per_seq_mean: f64,
@@ -193,7 +157,8 @@ pub struct Prediction {
     pub bound: Bound,
 }
 
-fn check_setup(s: &Setup, w: &Workload) -> Result<()> {
+/// The counts and lengths of a setup and workload (not whether the engine runs it).
+fn check_workload(s: &Setup, w: &Workload) -> Result<()> {
     if s.gpus == 0 {
         return Err(PlannerError::invalid("gpus", "must be at least 1"));
     }
@@ -219,6 +184,12 @@ fn check_setup(s: &Setup, w: &Workload) -> Result<()> {
             ),
         ));
     }
+    Ok(())
+}
+
+/// Whether the engine runs this model, format and GPU at all, with the reason when not
+/// (`applicable` answers the same question without wording it).
+fn check_runs(s: &Setup) -> Result<()> {
     if let Some(why) = not_applicable_reason(s.format, s.model) {
         return Err(PlannerError::Unsupported(why));
     }
@@ -247,7 +218,7 @@ fn check_setup(s: &Setup, w: &Workload) -> Result<()> {
 }
 
 /// Whether a setup can run at all, without building an error message (the plan's fast path;
-/// `check_setup` gives the reason).
+/// `Physics::new` gives the reason).
 pub fn applicable(s: &Setup) -> bool {
     let f = s.format;
     let native_mxfp4 = s.model.native_format == "mxfp4";
@@ -288,8 +259,21 @@ fn compute_path(s: &Setup) -> ComputePath {
 
 impl Physics {
     pub fn new(s: &Setup, w: &Workload) -> Result<Physics> {
-        check_setup(s, w)?;
-        let mut notes = Vec::new();
+        check_workload(s, w)?;
+        check_runs(s)?;
+        Ok(Self::compute(s, w))
+    }
+
+    /// `new` for a setup the caller has already found `applicable` (the plan's hot loop: the
+    /// engine checks there cost more than the physics).
+    pub fn new_applicable(s: &Setup, w: &Workload) -> Result<Physics> {
+        debug_assert!(applicable(s));
+        check_workload(s, w)?;
+        Ok(Self::compute(s, w))
+    }
+
+    fn compute(s: &Setup, w: &Workload) -> Physics {
+        let mut notes = Notes::default();
         let groups = s.model.tensor_groups();
         let layout = s.format.layout(s.engine.container, s.model);
         let weights = WeightBytes::new(&groups, &layout);
@@ -320,8 +304,8 @@ impl Physics {
         if fits && batch > kv_capacity {
             batch = kv_capacity.max(1.0);
             notes.push(Note::KvLimited {
-                sequences: batch as u64,
-                tokens: final_context as u64,
+                sequences: batch.min(u32::MAX as f64) as u32,
+                tokens: final_context.min(u32::MAX as f64) as u32,
             });
         }
         let batch = batch.max(1.0);
@@ -342,10 +326,7 @@ impl Physics {
             available: available / GB,
         };
         if !fits {
-            notes.push(Note::DoesNotFit {
-                needed_gb: memory.total,
-                usable_gb: memory.available,
-            });
+            notes.push(Note::DoesNotFit);
         }
 
         let peak = s.gpu.peak_flops(compute_path(s));
@@ -398,7 +379,7 @@ impl Physics {
         if low_bit_release && s.format.id != s.model.native_format && s.format.dense_bits >= 8.0 {
             notes.push(Note::Upcast);
         }
-        Ok(Physics {
+        Physics {
             weights,
             kv_per_seq_final,
             memory,
@@ -417,7 +398,7 @@ impl Physics {
             mean_context,
             extra_flops_per_seq,
             kv_capacity: if fits { kv_capacity } else { 0.0 },
-        })
+        }
     }
 
     /// The same setup decoding `batch` sequences instead (memory use and fit unchanged): the
@@ -437,31 +418,8 @@ impl Physics {
             batch: batch.max(1),
             step,
             experts_touched: expert_fraction_touched(model, b) * model.experts as f64,
-            notes: Vec::new(),
-            ..self.clone_without_notes()
-        }
-    }
-
-    fn clone_without_notes(&self) -> Physics {
-        Physics {
-            weights: self.weights,
-            kv_per_seq_final: self.kv_per_seq_final,
-            memory: self.memory,
-            fits: self.fits,
-            batch: self.batch,
-            step: self.step,
-            prefill_compute: self.prefill_compute,
-            prefill_memory: self.prefill_memory,
-            prompt: self.prompt,
-            moe: self.moe,
-            layers: self.layers,
-            experts_touched: self.experts_touched,
-            notes: Vec::new(),
-            hw: self.hw,
-            kv_per_seq_mean: self.kv_per_seq_mean,
-            mean_context: self.mean_context,
-            extra_flops_per_seq: self.extra_flops_per_seq,
-            kv_capacity: self.kv_capacity,
+            notes: Notes::default(),
+            ..self.clone()
         }
     }
 
@@ -518,11 +476,7 @@ pub fn estimate(s: &Setup, w: &Workload, fit: &Fit) -> Result<Estimate> {
     let (engine_fit, provenance) = fit.for_engine(&s.engine.id);
     let p = phys.predict(engine_fit);
     let ceiling = phys.ceiling_decode_tps_stream();
-    let mut notes: Vec<String> = phys
-        .notes
-        .iter()
-        .map(|n| n.render(s).into_owned())
-        .collect();
+    let mut notes: Vec<String> = phys.notes.texts().map(|n| n.into_owned()).collect();
     let mut bound = p.bound;
     if phys.fits && (phys.batch as u64) < w.concurrency as u64 {
         bound = Bound::Capacity;

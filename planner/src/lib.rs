@@ -9,6 +9,7 @@ pub mod error;
 pub mod estimate;
 pub mod hf_config;
 pub mod money;
+pub mod notes;
 pub mod physics;
 pub mod plan;
 pub mod scenario;

@@ -68,29 +68,41 @@ pub fn cloud_cost(
     })
 }
 
-/// The offer the scenario's price basis picks: the cheapest on-demand offer (any offer when
-/// none is on-demand), or the cheapest of the named provider.
-pub fn pick_offer<'a>(
-    offers: impl Iterator<Item = &'a CloudOffer>,
-    basis: &str,
-    gpus: u32,
-    replicas: u32,
-) -> Option<&'a CloudOffer> {
-    let cost = |o: &CloudOffer| {
-        instances_needed(o, gpus, replicas).map(|i| i as f64 * o.usd_per_instance_hour)
-    };
+/// An offer the scenario's price basis allows, with its on-demand flag worked out once (the
+/// plan prices thousands of options against the same few offers).
+#[derive(Debug, Clone, Copy)]
+pub struct Allowed<'a> {
+    pub offer: &'a CloudOffer,
+    pub on_demand: bool,
+}
+
+/// The offers a price basis allows: every provider's for "cheapest", else the named one's.
+pub fn allowed<'a>(offers: impl Iterator<Item = &'a CloudOffer>, basis: &str) -> Vec<Allowed<'a>> {
+    let any = basis == PRICE_BASIS_CHEAPEST;
+    offers
+        .filter(|o| any || o.provider.eq_ignore_ascii_case(basis))
+        .map(|o| Allowed {
+            offer: o,
+            on_demand: o.is_on_demand(),
+        })
+        .collect()
+}
+
+/// The offer to rent `replicas` replicas of `gpus` GPUs from: the cheapest on-demand offer
+/// (any offer when none is on-demand) among those the basis allows.
+pub fn pick_offer<'a>(offers: &[Allowed<'a>], gpus: u32, replicas: u32) -> Option<&'a CloudOffer> {
     let mut best_on_demand: Option<(&CloudOffer, f64)> = None;
     let mut best_any: Option<(&CloudOffer, f64)> = None;
-    for o in offers {
-        if basis != PRICE_BASIS_CHEAPEST && !o.provider.eq_ignore_ascii_case(basis) {
+    for a in offers {
+        let Some(i) = instances_needed(a.offer, gpus, replicas) else {
             continue;
-        }
-        let Some(c) = cost(o) else { continue };
+        };
+        let c = i as f64 * a.offer.usd_per_instance_hour;
         if best_any.is_none_or(|(_, b)| c < b) {
-            best_any = Some((o, c));
+            best_any = Some((a.offer, c));
         }
-        if o.is_on_demand() && best_on_demand.is_none_or(|(_, b)| c < b) {
-            best_on_demand = Some((o, c));
+        if a.on_demand && best_on_demand.is_none_or(|(_, b)| c < b) {
+            best_on_demand = Some((a.offer, c));
         }
     }
     best_on_demand.or(best_any).map(|(o, _)| o)

@@ -3,8 +3,6 @@
 //! monthly cost among those meeting the targets; Pareto front on cost, quality and speed; and
 //! the article's verdict categories computed for this scenario.
 
-use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
@@ -16,13 +14,17 @@ use crate::catalog::format::not_applicable_reason;
 use crate::catalog::Catalog;
 use crate::error::{PlannerError, Result};
 use crate::estimate::{Bound, MemoryBreakdown, Physics, Setup};
-use crate::money::{api_cost, cloud_cost, local_cost, pick_offer, ApiCost, CloudCost, LocalCost};
+use crate::money::{
+    allowed, api_cost, cloud_cost, local_cost, pick_offer, Allowed, ApiCost, CloudCost, LocalCost,
+};
+use crate::notes::{Note, Notes};
 use crate::scenario::{Scenario, SCENARIO_SCHEMA_VERSION};
 
 /// The benchmark the quality verdict compares on (the one every gpt-oss card reports).
 pub const QUALITY_BENCHMARK: &str = "MMLU";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One option of a plan. Serialized only (the API's answer); never read back.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PlanOption {
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
@@ -58,7 +60,7 @@ pub struct PlanOption {
     pub rank: Option<u32>,
     pub pareto: bool,
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>))]
-    pub notes: Vec<Cow<'static, str>>,
+    pub notes: Notes,
 }
 
 impl PlanOption {
@@ -97,7 +99,7 @@ pub struct Skipped {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Plan {
     pub schema_version: u32,
@@ -115,22 +117,34 @@ pub struct Plan {
     pub evaluated: usize,
 }
 
-fn engines_for<'a>(
-    catalog: &'a Catalog,
+/// The catalog engines (as a range of indices) a scenario's engine choice puts on a format
+/// and GPU: the suitable default for "auto", every one for "all", else the one named.
+fn engines_for(
+    catalog: &Catalog,
     choice: &str,
     format: &crate::catalog::format::Format,
     gpu: &crate::catalog::gpu::Gpu,
-) -> std::result::Result<Vec<&'a Engine>, String> {
+) -> std::result::Result<std::ops::Range<usize>, String> {
+    let index = |e: &Engine| {
+        catalog
+            .engines
+            .iter()
+            .position(|x| std::ptr::eq(x, e))
+            .ok_or_else(|| format!("engine '{}' is not in the catalog", e.id))
+    };
+    let one = |i: usize| i..i + 1;
     match choice {
         "auto" => catalog
             .default_engine(format, gpu)
-            .map(|e| vec![e])
-            .map_err(|e| e.to_string()),
-        "all" => Ok(catalog.engines.iter().collect()),
+            .map_err(|e| e.to_string())
+            .and_then(index)
+            .map(one),
+        "all" => Ok(0..catalog.engines.len()),
         id => catalog
             .engine(id)
-            .map(|e| vec![e])
-            .map_err(|e| e.to_string()),
+            .map_err(|e| e.to_string())
+            .and_then(index)
+            .map(one),
     }
 }
 
@@ -153,25 +167,54 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
         }
     };
 
-    // Offers per GPU, indexed once: the loop below looks them up per option.
-    let mut offers_by_gpu: HashMap<&str, Vec<&crate::catalog::prices::CloudOffer>> = HashMap::new();
-    for o in catalog.cloud.iter().chain(resolved.custom_offers.iter()) {
-        offers_by_gpu.entry(&*o.gpu_id).or_default().push(o);
+    // Everything the loop below would otherwise look up by string per option is indexed once:
+    // GPU of each choice, offers per GPU, each engine's id and fitted factors.
+    let choice_gpu: Vec<Option<usize>> = s
+        .gpus
+        .iter()
+        .map(|c| resolved.gpus.iter().position(|g| g.id == c.id))
+        .collect();
+    let mut offers_by_gpu: Vec<Vec<Allowed>> = vec![Vec::new(); resolved.gpus.len()];
+    let offers = catalog.cloud.iter().chain(resolved.custom_offers.iter());
+    for a in allowed(offers, &s.price_basis) {
+        if let Some(gi) = resolved.gpus.iter().position(|g| *g.id == *a.offer.gpu_id) {
+            offers_by_gpu[gi].push(a);
+        }
     }
+    let mut engine_used = vec![false; catalog.engines.len()];
     let arc = |s: &str| -> Arc<str> { Arc::from(s) };
-    let engine_ids: Vec<(String, Arc<str>)> = catalog
+    let engine_ids: Vec<Arc<str>> = catalog.engines.iter().map(|e| arc(&e.id)).collect();
+    let engine_fits: Vec<&crate::calibration::EngineFit> = catalog
         .engines
         .iter()
-        .map(|e| (e.id.clone(), arc(&e.id)))
+        .map(|e| catalog.fit.engine_fit(&e.id))
         .collect();
     let gpu_ids: Vec<(Arc<str>, Arc<str>)> = resolved
         .gpus
         .iter()
         .map(|g| (arc(&g.id), arc(&g.name)))
         .collect();
+    let all_engines = s.engine == "all";
+    // Options are built model by model: model k's are options[model_ranges[k]].
+    let mut model_ranges = Vec::with_capacity(resolved.models.len());
     for model in &resolved.models {
+        let first = options.len();
         let quality = model.quality_score(QUALITY_BENCHMARK).map(|q| q.score);
         let model_id = arc(&model.id);
+        // Checked once per model, not once per configuration.
+        let context = workload.prompt_tokens as u64 + workload.gen_tokens as u64;
+        if context > model.max_context as u64 {
+            evaluated += s.quants.len() * s.gpus.len();
+            skip(
+                model.id.clone(),
+                format!(
+                    "prompt + output = {context} tokens exceeds its maximum context of {}",
+                    model.max_context
+                ),
+            );
+            model_ranges.push(first..first);
+            continue;
+        }
         for quant in &s.quants {
             let format = catalog.format(quant)?;
             let quant_id = arc(&format.id);
@@ -180,10 +223,15 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                 skip(format!("{} {}", model.id, format.id), why);
                 continue;
             }
-            for choice in &s.gpus {
-                let Some(gi) = resolved.gpus.iter().position(|g| g.id == choice.id) else {
-                    continue;
-                };
+            // Engines that serve this format in a container it comes in (the rest of the
+            // grid for them is counted, not built).
+            let serves: Vec<bool> = catalog
+                .engines
+                .iter()
+                .map(|e| format.containers.contains(&e.container) && e.formats.contains(&format.id))
+                .collect();
+            for (choice, gi) in s.gpus.iter().zip(&choice_gpu) {
+                let Some(gi) = *gi else { continue };
                 let gpu = &resolved.gpus[gi];
                 let engines = match engines_for(catalog, &s.engine, format, gpu) {
                     Ok(e) => e,
@@ -193,8 +241,12 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         continue;
                     }
                 };
-                for engine in engines {
+                for ei in engines {
                     evaluated += 1;
+                    if all_engines && !serves[ei] {
+                        continue;
+                    }
+                    let engine = &catalog.engines[ei];
                     let setup = Setup {
                         model,
                         format,
@@ -203,50 +255,45 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         engine,
                         kv,
                     };
-                    // Cheap rejection first: building an error message per inapplicable
-                    // configuration dominates a large grid otherwise.
-                    if s.engine == "all" && !crate::estimate::applicable(&setup) {
+                    let built = if crate::estimate::applicable(&setup) {
+                        Physics::new_applicable(&setup, &workload)
+                    } else if all_engines {
+                        // "all" asks for every engine that can: the others are not options.
                         continue;
-                    }
-                    let phys = match Physics::new(&setup, &workload) {
+                    } else {
+                        Physics::new(&setup, &workload)
+                    };
+                    let phys = match built {
                         Ok(p) => p,
                         Err(e) => {
-                            if s.engine != "all" {
-                                skip(
-                                    format!(
-                                        "{} {} on {}x {} ({})",
-                                        model.id, format.id, choice.count, gpu.id, engine.id
-                                    ),
-                                    e.to_string(),
-                                );
-                            }
+                            skip(
+                                format!(
+                                    "{} {} on {}x {} ({})",
+                                    model.id, format.id, choice.count, gpu.id, engine.id
+                                ),
+                                e.to_string(),
+                            );
                             continue;
                         }
                     };
-                    let cap = capacity(&setup, &phys, s, &catalog.fit)?;
+                    let engine_fit = engine_fits[ei];
+                    let cap = capacity(&setup, &phys, s, &catalog.fit, engine_fit)?;
                     let replicas = cap.replicas.max(1);
-                    let offers = offers_by_gpu
-                        .get(gpu.id.as_str())
-                        .into_iter()
-                        .flatten()
-                        .copied();
-                    let cloud = if phys.fits {
-                        pick_offer(offers, &s.price_basis, choice.count, replicas).and_then(|o| {
-                            cloud_cost(o, choice.count, replicas, s.usage_hours_per_month())
-                        })
-                    } else {
-                        None
-                    };
-                    let local = if phys.fits {
-                        local_cost(
+                    let (cloud, local) = if phys.fits {
+                        let cloud = pick_offer(&offers_by_gpu[gi], choice.count, replicas)
+                            .and_then(|o| {
+                                cloud_cost(o, choice.count, replicas, s.usage_hours_per_month())
+                            });
+                        let local = local_cost(
                             gpu,
                             choice.count,
                             replicas,
                             s,
                             cloud.as_ref().map(|c| c.monthly_usage_usd),
-                        )
+                        );
+                        (cloud, local)
                     } else {
-                        None
+                        (None, None)
                     };
                     let per_m = |usd: f64| if output_m > 0.0 { usd / output_m } else { 0.0 };
                     let cloud_m = cloud.as_ref().map(|c| per_m(c.monthly_usage_usd));
@@ -257,24 +304,19 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                             (Some(a), Some(b)) => Some(a.min(b)),
                             (a, b) => a.or(b),
                         };
-                    let p = phys.predict(catalog.fit.for_engine(&engine.id).0);
-                    let mut notes: Vec<Cow<'static, str>> =
-                        phys.notes.iter().map(|n| n.render(&setup)).collect();
+                    let p = phys.predict(engine_fit);
+                    let mut notes = phys.notes;
                     if phys.fits && cloud.is_none() {
-                        notes.push(Cow::Borrowed("no cloud offer in the catalog rents this many of these GPUs in one instance"));
+                        notes.push(Note::NoCloudOffer);
                     }
                     if phys.fits && gpu.price.is_none() {
-                        notes.push(Cow::Borrowed(
-                            "no sourced purchase price for this GPU: no local cost",
-                        ));
+                        notes.push(Note::NoPurchasePrice);
                     }
                     if !cap.meets_targets() && phys.fits {
-                        notes.push(Cow::Borrowed(cap.limit.cannot_meet()));
+                        notes.push(Note::CannotMeet(cap.limit));
                     }
-                    let engine_id = engine_ids
-                        .iter()
-                        .find(|(id, _)| *id == engine.id)
-                        .map_or_else(|| arc(&engine.id), |(_, a)| a.clone());
+                    let engine_id = engine_ids[ei].clone();
+                    engine_used[ei] = true;
                     options.push(PlanOption {
                         model: model_id.clone(),
                         quant: quant_id.clone(),
@@ -306,22 +348,24 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                 }
             }
         }
+        model_ranges.push(first..options.len());
     }
-    rank(&mut options);
-    mark_pareto(&mut options);
+    let order = by_cost(&options);
+    rank(&mut options, &order);
+    mark_pareto(&mut options, &order);
     let mut api: Vec<ApiCost> = resolved
         .models
         .iter()
         .flat_map(|m| catalog.api_for(&m.id).map(|p| api_cost(p, s)))
         .collect();
     api.sort_by(|a, b| a.monthly_usd.total_cmp(&b.monthly_usd));
-    let verdict = verdict(&resolved.models, &options, &api);
-    let mut engines_used: Vec<&str> = options.iter().map(|o| &*o.engine).collect();
-    engines_used.sort_unstable();
-    engines_used.dedup();
-    let calibration = engines_used
-        .into_iter()
-        .map(|e| catalog.fit.for_engine(e).1)
+    let verdict = verdict(&resolved.models, &options, &model_ranges, &api);
+    let calibration = catalog
+        .engines
+        .iter()
+        .zip(&engine_used)
+        .filter(|(_, used)| **used)
+        .map(|(e, _)| catalog.fit.provenance(&e.id))
         .collect();
     Ok(Plan {
         schema_version: SCENARIO_SCHEMA_VERSION,
@@ -338,18 +382,35 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
     })
 }
 
-/// Ranks options meeting the targets by monthly cost (1 = cheapest); the rest stay unranked.
-fn rank(options: &mut [PlanOption]) {
-    let mut order: Vec<usize> = (0..options.len())
-        .filter(|&i| options[i].meets_targets && options[i].monthly_cost_usd.is_some())
+/// Options meeting the targets that have a cost, in (cost asc, quality desc, speed desc, index)
+/// order: the one order both the ranking and the Pareto sweep walk (one sort, not two).
+fn by_cost(options: &[PlanOption]) -> Vec<(f64, usize)> {
+    // f64::total_cmp's order as an integer key, so the sort compares plain integers. Equal
+    // costs are common (the price depends on the hardware, not the format), so ties go to the
+    // better model, then the faster option, then the index: the order the Pareto sweep needs.
+    let key = |c: f64| {
+        let b = c.to_bits() as i64;
+        b ^ ((((b >> 63) as u64) >> 1) as i64)
+    };
+    let mut order: Vec<((i64, i64, i64, usize), f64)> = options
+        .iter()
+        .enumerate()
+        .filter(|(_, o)| o.meets_targets)
+        .filter_map(|(i, o)| {
+            let c = o.monthly_cost_usd?;
+            let q = o.quality.unwrap_or(f64::MIN);
+            let sp = o.decode_tps_stream.map_or(0.0, |b| b.expected);
+            Some(((key(c), !key(q), !key(sp), i), c))
+        })
         .collect();
-    order.sort_by(|&a, &b| {
-        options[a]
-            .monthly_cost_usd
-            .unwrap_or(f64::MAX)
-            .total_cmp(&options[b].monthly_cost_usd.unwrap_or(f64::MAX))
-    });
-    for (r, i) in order.into_iter().enumerate() {
+    order.sort_unstable_by_key(|e| e.0);
+    order.into_iter().map(|((.., i), c)| (c, i)).collect()
+}
+
+/// Ranks options meeting the targets by monthly cost (1 = cheapest; at equal cost the better
+/// model, then the faster option); the rest stay unranked.
+fn rank(options: &mut [PlanOption], order: &[(f64, usize)]) {
+    for (r, &(_, i)) in order.iter().enumerate() {
         options[i].rank = Some(r as u32 + 1);
     }
 }
@@ -358,46 +419,39 @@ fn rank(options: &mut [PlanOption]) {
 /// Sweep in order of (cost asc, quality desc, speed desc): anything that dominates an option
 /// comes before it, so an option is dominated when an earlier, non-identical option has
 /// quality and speed at least as high. Quality takes few values (one per model), so the running
-/// best speed per quality level makes this O(n log n).
-fn mark_pareto(options: &mut [PlanOption]) {
+/// best speed per quality level makes this one pass over the cost order.
+fn mark_pareto(options: &mut [PlanOption], order: &[(f64, usize)]) {
     let point = |o: &PlanOption| {
         (
-            o.monthly_cost_usd.unwrap_or(f64::MAX),
             o.quality.unwrap_or(f64::MIN),
             o.decode_tps_stream.map_or(0.0, |b| b.expected),
         )
     };
-    let mut order: Vec<(usize, (f64, f64, f64))> = options
-        .iter()
-        .enumerate()
-        .filter(|(_, o)| o.meets_targets && o.monthly_cost_usd.is_some())
-        .map(|(i, o)| (i, point(o)))
-        .collect();
-    order.sort_by(|a, b| {
-        a.1 .0
-            .total_cmp(&b.1 .0)
-            .then(b.1 .1.total_cmp(&a.1 .1))
-            .then(b.1 .2.total_cmp(&a.1 .2))
-    });
-    let mut levels: Vec<f64> = order.iter().map(|(_, p)| p.1).collect();
+    let mut levels: Vec<f64> = Vec::new();
+    for &(_, i) in order {
+        let q = point(&options[i]).0;
+        if !levels.contains(&q) {
+            levels.push(q);
+        }
+    }
     levels.sort_by(f64::total_cmp);
-    levels.dedup();
     // best[l]: highest speed seen so far among options of quality level l.
     let mut best = vec![f64::NEG_INFINITY; levels.len()];
     let mut start = 0;
     while start < order.len() {
-        // A group of identical points: none dominates another, so query before inserting.
+        // Identical points: none dominates another, so query before inserting.
+        let p = (order[start].0, point(&options[order[start].1]));
         let mut end = start + 1;
-        while end < order.len() && order[end].1 == order[start].1 {
+        while end < order.len() && (order[end].0, point(&options[order[end].1])) == p {
             end += 1;
         }
-        let (_, p) = order[start];
-        let level = levels.partition_point(|q| *q < p.1);
-        let dominated = best[level..].iter().any(|s| *s >= p.2);
-        for (i, _) in &order[start..end] {
-            options[*i].pareto = !dominated;
+        let (q, sp) = p.1;
+        let level = levels.partition_point(|x| *x < q);
+        let dominated = best[level..].iter().any(|b| *b >= sp);
+        for &(_, i) in &order[start..end] {
+            options[i].pareto = !dominated;
         }
-        best[level] = best[level].max(p.2);
+        best[level] = best[level].max(sp);
         start = end;
     }
 }
@@ -428,9 +482,11 @@ fn best_model(scores: &[Scored], lower: bool) -> Option<(&Scored, Option<&Scored
     Some((first, sorted.get(1).copied()))
 }
 
+/// `model_ranges[k]`: where model k's options are in `options`.
 fn verdict(
     models: &[crate::catalog::model::Model],
     options: &[PlanOption],
+    model_ranges: &[std::ops::Range<usize>],
     api: &[ApiCost],
 ) -> Vec<Verdict> {
     let decide = |category: &str,
@@ -492,10 +548,10 @@ fn verdict(
      -> Vec<(String, f64, String)> {
         models
             .iter()
-            .filter_map(|m| {
-                options
+            .zip(model_ranges)
+            .filter_map(|(m, range)| {
+                options[range.clone()]
                     .iter()
-                    .filter(|o| *o.model == *m.id)
                     .filter_map(|o| pick(o).map(|v| (v, o)))
                     .reduce(|a, b| {
                         if (b.0 < a.0) == lower && b.0 != a.0 {

@@ -119,7 +119,7 @@ fn an_impossible_speed_target_is_reported_not_hidden() {
     let o = &p.options[0];
     assert!(o.fits && !o.meets_targets && o.rank.is_none());
     assert!(
-        o.notes.iter().any(|n| n.contains("per-user speed")),
+        o.notes.texts().any(|n| n.contains("per-user speed")),
         "{:?}",
         o.notes
     );
@@ -216,5 +216,111 @@ fn every_bad_field_gets_its_own_message() {
     assert!(
         models.contains("gpt-5") && models.contains("gpt-oss-120b"),
         "{models}"
+    );
+}
+
+/// A grid of a few thousand options: large enough for ties in cost (the price depends on the
+/// hardware, not the format), small enough to check against brute force.
+fn mid_grid(c: &Catalog) -> Scenario {
+    Scenario {
+        models: c.models.iter().map(|m| m.id.clone()).collect(),
+        quants: vec!["bf16".into(), "q4_k_m".into(), "mxfp4".into(), "fp8".into()],
+        gpus: ["a100-80gb-sxm", "h100-sxm", "rtx-3090", "rtx-4090", "l40s"]
+            .iter()
+            .flat_map(|id| {
+                [1, 2, 4, 8].map(|count| GpuChoice {
+                    id: (*id).into(),
+                    count,
+                })
+            })
+            .collect(),
+        engine: "all".into(),
+        ..Scenario::default()
+    }
+}
+
+#[test]
+fn pareto_front_and_ranks_match_brute_force() {
+    let c = Catalog::builtin();
+    let p = plan(c, &mid_grid(c)).unwrap();
+    let point = |o: &planner::plan::PlanOption| {
+        (
+            o.monthly_cost_usd.unwrap(),
+            o.quality.unwrap_or(f64::MIN),
+            o.decode_tps_stream.map_or(0.0, |b| b.expected),
+        )
+    };
+    let ranked: Vec<_> = p
+        .options
+        .iter()
+        .filter(|o| o.meets_targets && o.monthly_cost_usd.is_some())
+        .collect();
+    assert!(ranked.len() > 500, "only {} options to check", ranked.len());
+    let costs: Vec<f64> = ranked.iter().map(|o| point(o).0).collect();
+    assert!(costs.windows(2).any(|w| w[0] == w[1]), "no cost ties");
+    for o in &ranked {
+        let (c0, q0, s0) = point(o);
+        let dominated = ranked.iter().any(|x| {
+            let (c1, q1, s1) = point(x);
+            c1 <= c0 && q1 >= q0 && s1 >= s0 && (c1, q1, s1) != (c0, q0, s0)
+        });
+        assert_eq!(o.pareto, !dominated, "{}", o.key());
+    }
+    let mut by_rank = ranked.clone();
+    by_rank.sort_by_key(|o| o.rank.unwrap());
+    let ranks: Vec<u32> = by_rank.iter().map(|o| o.rank.unwrap()).collect();
+    assert_eq!(ranks, (1..=ranked.len() as u32).collect::<Vec<_>>());
+    assert!(by_rank.windows(2).all(|w| point(w[0]).0 <= point(w[1]).0));
+    assert!(p
+        .options
+        .iter()
+        .filter(|o| !o.meets_targets)
+        .all(|o| o.rank.is_none() && !o.pareto));
+}
+
+#[test]
+fn the_fast_applicability_check_agrees_with_the_worded_one() {
+    use planner::estimate::{applicable, Physics, Setup, Workload};
+    let c = Catalog::builtin();
+    let kv = c.kv_format("bf16").unwrap();
+    let w = Workload::default();
+    let (mut runs, mut refused) = (0, 0);
+    for model in &c.models {
+        for format in &c.formats {
+            for gpu in &c.gpus {
+                for gpus in [1, 2, 3, 4, 8] {
+                    for engine in &c.engines {
+                        let s = Setup {
+                            model,
+                            format,
+                            gpu,
+                            gpus,
+                            engine,
+                            kv,
+                        };
+                        let ok = Physics::new(&s, &w).is_ok();
+                        assert_eq!(
+                            applicable(&s),
+                            ok,
+                            "{} {} {}x{} {}",
+                            model.id,
+                            format.id,
+                            gpus,
+                            gpu.id,
+                            engine.id
+                        );
+                        if ok {
+                            runs += 1;
+                        } else {
+                            refused += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        runs > 1000 && refused > 1000,
+        "{runs} run, {refused} refused"
     );
 }

@@ -211,7 +211,7 @@ fn option_view(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionView {
         },
         arithmetic,
         sources,
-        notes: o.notes.iter().map(|n| n.to_string()).collect(),
+        notes: o.notes.texts().map(|n| n.into_owned()).collect(),
     }
 }
 

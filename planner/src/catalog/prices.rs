@@ -30,8 +30,14 @@ impl CloudOffer {
     }
     /// On-demand prices are the default basis; spot and marketplace asks can vanish.
     pub fn is_on_demand(&self) -> bool {
-        self.pricing_type.to_ascii_lowercase().contains("on-demand")
-            && !self.pricing_type.to_ascii_lowercase().contains("spot")
+        // Case-insensitive without allocating: the plan asks this for every option.
+        let has = |needle: &str| {
+            self.pricing_type
+                .as_bytes()
+                .windows(needle.len())
+                .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+        };
+        has("on-demand") && !has("spot")
     }
 }
 
