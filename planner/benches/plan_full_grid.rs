@@ -2,6 +2,11 @@
 //! 1/2/4/8 GPUs × every engine) planned for one scenario. Prints the options evaluated.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+
+// The allocator the server runs with (server/src/main.rs): with glibc's, the tens of MB a full
+// grid's plan allocates are returned to the OS and page-faulted back on every call.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use planner::scenario::{GpuChoice, Scenario};
 use planner::{plan, Catalog};
 

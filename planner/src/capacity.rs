@@ -86,17 +86,6 @@ pub fn scenario_workload(s: &Scenario) -> Workload {
     }
 }
 
-/// Expected per-user speed and TTFT (seconds) at a batch.
-fn at(
-    phys: &Physics,
-    f: &EngineFit,
-    model: &crate::catalog::model::Model,
-    b: u32,
-) -> (f64, Option<f64>) {
-    let p = phys.at_batch(model, b).predict(f);
-    (p.decode_tps_stream, p.prefill_time.map(|t| t + p.step_time))
-}
-
 /// Sizes a setup for a scenario. `phys` must be `Physics::new(setup, scenario_workload(s))`
 /// and `f` the engine's factors from `fit` (the plan looks them up once per engine).
 pub fn capacity(
@@ -123,21 +112,28 @@ pub fn capacity(
     let max_b = peak.min(engine_cap).min(kv_cap).max(1);
     let target_tps = s.tokens_per_s_per_user;
     let target_ttft = s.ttft_ms / 1000.0;
+    // TTFT = the prompt's prefill (the same at any batch) + one decode step at the batch.
+    let prefill = phys.prefill_time(f);
+    let tps_at = |b: u32| 1.0 / phys.step_time_at(setup.model, f, b);
     let ok = |b: u32| {
-        let (tps, ttft) = at(phys, f, setup.model, b);
+        let step = phys.step_time_at(setup.model, f, b);
         // Without a TFLOPS figure TTFT cannot be checked; the option says so in its notes.
-        tps >= target_tps && ttft.is_none_or(|t| t <= target_ttft)
+        1.0 / step >= target_tps && prefill.is_none_or(|p| p + step <= target_ttft)
     };
     if !ok(1) {
-        let (tps, _) = at(phys, f, setup.model, 1);
-        return Ok(none(if tps < target_tps {
+        return Ok(none(if tps_at(1) < target_tps {
             Limit::Speed
         } else {
             Limit::Ttft
         }));
     }
-    // Per-user speed falls and TTFT rises monotonically with the batch: binary search.
-    let (mut lo, mut hi) = (1u32, max_b);
+    // Per-user speed falls and TTFT rises monotonically with the batch: binary search, after
+    // trying the largest batch first (often one replica carries the whole peak).
+    let (mut lo, mut hi) = if max_b > 1 && ok(max_b) {
+        (max_b, max_b)
+    } else {
+        (1u32, max_b.saturating_sub(1).max(1))
+    };
     while lo < hi {
         let mid = lo + (hi - lo).div_ceil(2);
         if ok(mid) {
@@ -156,8 +152,7 @@ pub fn capacity(
             Limit::KvCache
         }
     } else {
-        let (tps, _) = at(phys, f, setup.model, per_replica + 1);
-        if tps < target_tps {
+        if tps_at(per_replica + 1) < target_tps {
             Limit::Speed
         } else {
             Limit::Ttft

@@ -17,7 +17,7 @@ use crate::error::{PlannerError, Result};
 use crate::notes::{Note, Notes};
 use crate::physics::decode::{decode_step, DecodeStep, Hardware, PCIE_GEN4_BPS};
 use crate::physics::kv::kv_bytes_per_sequence;
-use crate::physics::prefill::{prefill_times, prefill_work};
+use crate::physics::prefill::{prefill_times, prefill_work, PrefillWork};
 use crate::physics::weights::expert_fraction_touched;
 use crate::physics::GB;
 
@@ -121,6 +121,56 @@ pub struct Estimate {
     pub notes: Vec<String>,
 }
 
+/// What a model in one layout asks of any hardware for a workload: weight bytes per tensor
+/// group, KV bytes per sequence, prefill work. It depends on neither the GPU nor the engine's
+/// factors (only on the engine's container, through the layout), so the plan works it out once
+/// per model × format × container rather than per option.
+#[derive(Debug, Clone, Copy)]
+pub struct Load {
+    pub weights: WeightBytes,
+    pub final_context: f64,
+    pub mean_context: f64,
+    /// KV cache of one sequence at its final and its mean length.
+    pub kv_per_seq_final: f64,
+    pub kv_per_seq_mean: f64,
+    /// Prefill FLOPs each decoded token carries under continuous batching.
+    pub extra_flops_per_seq: f64,
+    /// The prompt's prefill.
+    pub prefill: PrefillWork,
+}
+
+impl Load {
+    pub fn new(s: &Setup, w: &Workload) -> Load {
+        let groups = s.model.tensor_groups();
+        let layout = s.format.layout(s.engine.container, s.model);
+        let weights = WeightBytes::new(&groups, &layout);
+        let final_context = (w.context_depth + w.prompt_tokens + w.gen_tokens) as f64;
+        let mean_context =
+            w.context_depth as f64 + w.prompt_tokens as f64 + w.gen_tokens as f64 / 2.0;
+        // Prefill interleaved per decode step: each output token carries prompt/gen prompt
+        // tokens of prefill under continuous batching.
+        let extra_flops_per_seq = if w.serving {
+            prefill_work(s.model, &weights, w.prompt_tokens as f64, 0.0).flops / w.gen_tokens as f64
+        } else {
+            0.0
+        };
+        Load {
+            weights,
+            final_context,
+            mean_context,
+            kv_per_seq_final: kv_bytes_per_sequence(s.model, s.kv.bytes, final_context),
+            kv_per_seq_mean: kv_bytes_per_sequence(s.model, s.kv.bytes, mean_context),
+            extra_flops_per_seq,
+            prefill: prefill_work(
+                s.model,
+                &weights,
+                w.prompt_tokens.max(1) as f64,
+                w.context_depth as f64,
+            ),
+        }
+    }
+}
+
 /// The exact physics of a setup at a workload, before any efficiency factor.
 #[derive(Debug, Clone)]
 pub struct Physics {
@@ -220,30 +270,36 @@ fn check_runs(s: &Setup) -> Result<()> {
 /// Whether a setup can run at all, without building an error message (the plan's fast path;
 /// `Physics::new` gives the reason).
 pub fn applicable(s: &Setup) -> bool {
-    let f = s.format;
-    let native_mxfp4 = s.model.native_format == "mxfp4";
-    if f.native_only && s.model.native_format != f.id {
+    model_takes(s.format, s.model)
+        && engine_runs(s.engine, s.format, s.gpu)
+        && engine_spans(s.engine, s.gpus, s.model)
+}
+
+/// Whether a format exists for a model (its release rules; `not_applicable_reason` words it).
+pub fn model_takes(f: &Format, model: &Model) -> bool {
+    if f.native_only && model.native_format != f.id {
         return false;
     }
-    if native_mxfp4 && f.id != "mxfp4" && f.experts_bits < 8.0 && !f.keeps_native_mxfp4_experts {
-        return false;
-    }
-    let e = s.engine;
-    if !f.containers.contains(&e.container) || !e.formats.contains(&f.id) {
-        return false;
-    }
-    if s.gpu.arch != crate::catalog::gpu::Arch::Custom && !e.vendors.contains(&s.gpu.vendor) {
-        return false;
-    }
-    if e.unsupported
-        .iter()
-        .any(|u| u.format == f.id && u.arch == s.gpu.arch)
-    {
-        return false;
-    }
+    let native_mxfp4 = model.native_format == "mxfp4";
+    !(native_mxfp4 && f.id != "mxfp4" && f.experts_bits < 8.0 && !f.keeps_native_mxfp4_experts)
+}
+
+/// Whether an engine serves a format on a GPU type at all (whatever the model and count).
+pub fn engine_runs(e: &Engine, f: &Format, gpu: &Gpu) -> bool {
+    f.containers.contains(&e.container)
+        && e.formats.contains(&f.id)
+        && (gpu.arch == crate::catalog::gpu::Arch::Custom || e.vendors.contains(&gpu.vendor))
+        && !e
+            .unsupported
+            .iter()
+            .any(|u| u.format == f.id && u.arch == gpu.arch)
+}
+
+/// Whether an engine can spread a model over this many GPUs.
+pub fn engine_spans(e: &Engine, gpus: u32, model: &Model) -> bool {
     match e.multi_gpu {
-        MultiGpu::SingleDevice => s.gpus == 1,
-        MultiGpu::TensorParallel => s.gpus == 1 || s.model.heads.is_multiple_of(s.gpus),
+        MultiGpu::SingleDevice => gpus == 1,
+        MultiGpu::TensorParallel => gpus == 1 || model.heads.is_multiple_of(gpus),
         MultiGpu::LayerSplit => true,
     }
 }
@@ -264,26 +320,31 @@ impl Physics {
         Ok(Self::compute(s, w))
     }
 
-    /// `new` for a setup the caller has already found `applicable` (the plan's hot loop: the
-    /// engine checks there cost more than the physics).
-    pub fn new_applicable(s: &Setup, w: &Workload) -> Result<Physics> {
+    /// `new` for a setup the caller has already found `applicable`, with its `Load` worked out
+    /// beforehand (the plan's hot loop: the engine checks and the per-model arithmetic there
+    /// would otherwise be repeated for every GPU and engine).
+    pub fn new_applicable(s: &Setup, w: &Workload, load: &Load) -> Result<Physics> {
         debug_assert!(applicable(s));
         check_workload(s, w)?;
-        Ok(Self::compute(s, w))
+        Ok(Self::with_load(s, w, load))
     }
 
     fn compute(s: &Setup, w: &Workload) -> Physics {
-        let mut notes = Notes::default();
-        let groups = s.model.tensor_groups();
-        let layout = s.format.layout(s.engine.container, s.model);
-        let weights = WeightBytes::new(&groups, &layout);
-        let n = s.gpus as f64;
+        Self::with_load(s, w, &Load::new(s, w))
+    }
 
-        let final_context = (w.context_depth + w.prompt_tokens + w.gen_tokens) as f64;
-        let mean_context =
-            w.context_depth as f64 + w.prompt_tokens as f64 + w.gen_tokens as f64 / 2.0;
-        let kv_per_seq_final = kv_bytes_per_sequence(s.model, s.kv.bytes, final_context);
-        let kv_per_seq_mean = kv_bytes_per_sequence(s.model, s.kv.bytes, mean_context);
+    fn with_load(s: &Setup, w: &Workload, load: &Load) -> Physics {
+        let mut notes = Notes::default();
+        let Load {
+            weights,
+            final_context,
+            mean_context,
+            kv_per_seq_final,
+            kv_per_seq_mean,
+            extra_flops_per_seq,
+            prefill: work,
+        } = *load;
+        let n = s.gpus as f64;
 
         let available = n * s.gpu.usable_bytes() * s.engine.memory_fraction;
         let overhead = n * s.engine.runtime_overhead_gb * GB;
@@ -351,13 +412,6 @@ impl Physics {
         if s.engine.multi_gpu == MultiGpu::LayerSplit && s.gpus > 1 {
             notes.push(Note::LayerSplit);
         }
-        // Prefill interleaved per decode step: each output token carries prompt/gen prompt
-        // tokens of prefill under continuous batching.
-        let extra_flops_per_seq = if w.serving {
-            prefill_work(s.model, &weights, w.prompt_tokens as f64, 0.0).flops / w.gen_tokens as f64
-        } else {
-            0.0
-        };
         let step = decode_step(
             s.model,
             &weights,
@@ -366,12 +420,6 @@ impl Physics {
             batch,
             batch * extra_flops_per_seq,
             &hw,
-        );
-        let work = prefill_work(
-            s.model,
-            &weights,
-            w.prompt_tokens.max(1) as f64,
-            w.context_depth as f64,
         );
         let (prefill_compute, prefill_memory) = prefill_times(&work, &hw);
         let experts_touched = expert_fraction_touched(s.model, batch) * s.model.experts as f64;
@@ -423,6 +471,47 @@ impl Physics {
         }
     }
 
+    /// Expected decode step time when `batch` sequences decode together (what the capacity
+    /// search probes: the decode step only, nothing copied).
+    pub fn step_time_at(&self, model: &Model, f: &EngineFit, batch: u32) -> f64 {
+        let b = batch.max(1) as f64;
+        let step = decode_step(
+            model,
+            &self.weights,
+            self.kv_per_seq_mean,
+            self.mean_context,
+            b,
+            b * self.extra_flops_per_seq,
+            &self.hw,
+        );
+        self.step_time(&step, f)
+    }
+
+    fn eta_compute(&self, f: &EngineFit) -> f64 {
+        if self.moe {
+            f.eta_compute_moe
+        } else {
+            f.eta_compute_dense
+        }
+    }
+
+    /// A decode step's expected time under an engine's factors. Streaming weights and computing
+    /// do not overlap perfectly in real kernels (grouped expert matmuls load, then compute); the
+    /// sum fits batched MoE measurements where the ideal max() does not (CALIBRATION.md). The
+    /// physical ceiling still uses the max.
+    fn step_time(&self, step: &DecodeStep, f: &EngineFit) -> f64 {
+        let mem = step.memory_time / f.eta_bandwidth;
+        let comp = step.compute_time.map_or(0.0, |c| c / self.eta_compute(f));
+        mem + comp + step.comm_time + f.overhead(self.layers)
+    }
+
+    /// Expected prefill time of the prompt (None without a FLOP/s figure); batch-independent.
+    pub fn prefill_time(&self, f: &EngineFit) -> Option<f64> {
+        let eta_c = self.eta_compute(f);
+        self.prefill_compute
+            .map(|c| c / eta_c + self.prefill_memory / f.eta_bandwidth + f.overhead(self.layers))
+    }
+
     /// Per-stream decode tokens/s with every byte at full bandwidth and every FLOP at peak.
     pub fn ceiling_decode_tps_stream(&self) -> f64 {
         1.0 / self.step.ceiling_time()
@@ -436,18 +525,13 @@ impl Physics {
     /// Expected values under an engine's fitted efficiencies. Efficiencies are <= 1 and the
     /// overhead >= 0, so nothing here can exceed the physical ceiling.
     pub fn predict(&self, f: &EngineFit) -> Prediction {
-        let eta_c = if self.moe {
-            f.eta_compute_moe
-        } else {
-            f.eta_compute_dense
-        };
         let mem = self.step.memory_time / f.eta_bandwidth;
-        let comp = self.step.compute_time.map(|c| c / eta_c).unwrap_or(0.0);
+        let comp = self
+            .step
+            .compute_time
+            .map_or(0.0, |c| c / self.eta_compute(f));
         let comm = self.step.comm_time;
-        // Streaming weights and computing do not overlap perfectly in real kernels (grouped expert
-        // matmuls load, then compute); the sum fits batched MoE measurements where the ideal
-        // max() does not (CALIBRATION.md). The physical ceiling still uses the max.
-        let step_time = mem + comp + comm + f.overhead(self.layers);
+        let step_time = self.step_time(&self.step, f);
         let bound = if !self.fits || (self.batch as f64) < 1.0 {
             Bound::Capacity
         } else if comm > mem.max(comp) {
@@ -457,9 +541,7 @@ impl Physics {
         } else {
             Bound::Bandwidth
         };
-        let prefill_time = self
-            .prefill_compute
-            .map(|c| c / eta_c + self.prefill_memory / f.eta_bandwidth + f.overhead(self.layers));
+        let prefill_time = self.prefill_time(f);
         Prediction {
             step_time,
             decode_tps_stream: 1.0 / step_time,

@@ -5,34 +5,26 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::gpu::Gpu;
+use crate::catalog::gpu::{Gpu, Price};
 use crate::catalog::prices::{ApiPrice, CloudOffer};
 use crate::scenario::{Scenario, PRICE_BASIS_CHEAPEST};
 
 /// Hours in an average month, for always-on billing.
 pub const HOURS_PER_MONTH: f64 = 730.0;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Renting an option's replicas. The offer's own fields (provider, offer, price per instance
+/// hour, pricing type, date, source, user_supplied) appear flattened beside the costs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CloudCost {
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub provider: Arc<str>,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub offer: Arc<str>,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub pricing_type: Arc<str>,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub price_date: Arc<str>,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub source: Arc<str>,
-    pub gpus_per_instance: u32,
+    #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(value_type = CloudOffer))]
+    pub rented: Arc<CloudOffer>,
     pub instances: u32,
-    pub usd_per_instance_hour: f64,
     /// Billed for usage hours only (the optimistic case: stop instances outside them).
     pub monthly_usage_usd: f64,
     /// Billed 730 hours a month.
     pub monthly_always_on_usd: f64,
-    pub user_supplied: bool,
 }
 
 /// Instances of an offer needed for `replicas` replicas of `gpus` GPUs each. A replica must
@@ -46,7 +38,7 @@ pub fn instances_needed(offer: &CloudOffer, gpus: u32, replicas: u32) -> Option<
 }
 
 pub fn cloud_cost(
-    offer: &CloudOffer,
+    offer: &Arc<CloudOffer>,
     gpus: u32,
     replicas: u32,
     usage_hours: f64,
@@ -54,17 +46,10 @@ pub fn cloud_cost(
     let instances = instances_needed(offer, gpus, replicas)?;
     let hourly = instances as f64 * offer.usd_per_instance_hour;
     Some(CloudCost {
-        provider: offer.provider.clone(),
-        offer: offer.offer.clone(),
-        pricing_type: offer.pricing_type.clone(),
-        price_date: offer.price_date.clone(),
-        source: offer.source.clone(),
-        gpus_per_instance: offer.gpus_per_instance,
+        rented: offer.clone(),
         instances,
-        usd_per_instance_hour: offer.usd_per_instance_hour,
         monthly_usage_usd: hourly * usage_hours,
         monthly_always_on_usd: hourly * HOURS_PER_MONTH,
-        user_supplied: offer.user_supplied,
     })
 }
 
@@ -72,12 +57,15 @@ pub fn cloud_cost(
 /// plan prices thousands of options against the same few offers).
 #[derive(Debug, Clone, Copy)]
 pub struct Allowed<'a> {
-    pub offer: &'a CloudOffer,
+    pub offer: &'a Arc<CloudOffer>,
     pub on_demand: bool,
 }
 
 /// The offers a price basis allows: every provider's for "cheapest", else the named one's.
-pub fn allowed<'a>(offers: impl Iterator<Item = &'a CloudOffer>, basis: &str) -> Vec<Allowed<'a>> {
+pub fn allowed<'a>(
+    offers: impl Iterator<Item = &'a Arc<CloudOffer>>,
+    basis: &str,
+) -> Vec<Allowed<'a>> {
     let any = basis == PRICE_BASIS_CHEAPEST;
     offers
         .filter(|o| any || o.provider.eq_ignore_ascii_case(basis))
@@ -90,9 +78,13 @@ pub fn allowed<'a>(offers: impl Iterator<Item = &'a CloudOffer>, basis: &str) ->
 
 /// The offer to rent `replicas` replicas of `gpus` GPUs from: the cheapest on-demand offer
 /// (any offer when none is on-demand) among those the basis allows.
-pub fn pick_offer<'a>(offers: &[Allowed<'a>], gpus: u32, replicas: u32) -> Option<&'a CloudOffer> {
-    let mut best_on_demand: Option<(&CloudOffer, f64)> = None;
-    let mut best_any: Option<(&CloudOffer, f64)> = None;
+pub fn pick_offer<'a>(
+    offers: &[Allowed<'a>],
+    gpus: u32,
+    replicas: u32,
+) -> Option<&'a Arc<CloudOffer>> {
+    let mut best_on_demand: Option<(&Arc<CloudOffer>, f64)> = None;
+    let mut best_any: Option<(&Arc<CloudOffer>, f64)> = None;
     for a in offers {
         let Some(i) = instances_needed(a.offer, gpus, replicas) else {
             continue;
@@ -108,18 +100,14 @@ pub fn pick_offer<'a>(offers: &[Allowed<'a>], gpus: u32, replicas: u32) -> Optio
     best_on_demand.or(best_any).map(|(o, _)| o)
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LocalCost {
     /// GPUs and hosts for every replica.
     pub one_time_usd: f64,
-    pub gpu_price_usd: f64,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub gpu_price_basis: Arc<str>,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub gpu_price_source: Arc<str>,
-    #[cfg_attr(feature = "openapi", schema(value_type = String))]
-    pub gpu_price_date: Arc<str>,
+    /// One GPU's purchase price, with its basis, source and date.
+    #[cfg_attr(feature = "openapi", schema(value_type = Price))]
+    pub gpu_price: Arc<Price>,
     /// Energy a month (None when the GPU has no sourced TDP).
     pub monthly_power_usd: Option<f64>,
     /// Purchase spread over the amortization months, plus power.
@@ -154,10 +142,7 @@ pub fn local_cost(
     };
     Some(LocalCost {
         one_time_usd: one_time,
-        gpu_price_usd: price.usd,
-        gpu_price_basis: price.basis.clone(),
-        gpu_price_source: price.source.clone(),
-        gpu_price_date: price.date.clone(),
+        gpu_price: price.clone(),
         monthly_power_usd: monthly_power,
         monthly_amortized_usd: monthly_amortized,
         break_even_month,

@@ -13,7 +13,7 @@ use crate::catalog::engine::Engine;
 use crate::catalog::format::not_applicable_reason;
 use crate::catalog::Catalog;
 use crate::error::{PlannerError, Result};
-use crate::estimate::{Bound, MemoryBreakdown, Physics, Setup};
+use crate::estimate::{Bound, Load, MemoryBreakdown, Physics, Setup};
 use crate::money::{
     allowed, api_cost, cloud_cost, local_cost, pick_offer, Allowed, ApiCost, CloudCost, LocalCost,
 };
@@ -158,7 +158,24 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
     let kv = catalog.kv_format(&s.kv_format)?;
     let workload = scenario_workload(s);
     let output_m = s.monthly_output_tokens() / 1e6;
-    let mut options = Vec::with_capacity(s.models.len() * s.quants.len() * s.gpus.len());
+    // Room for every option up front: a large grid otherwise regrows (and copies) a vector of
+    // tens of MB. The bound counts, per format, the engines that could serve it.
+    let engines_per_quant: usize = if s.engine == "all" {
+        s.quants
+            .iter()
+            .filter_map(|q| catalog.format(q).ok())
+            .map(|f| {
+                catalog
+                    .engines
+                    .iter()
+                    .filter(|e| f.containers.contains(&e.container) && e.formats.contains(&f.id))
+                    .count()
+            })
+            .sum()
+    } else {
+        s.quants.len()
+    };
+    let mut options = Vec::with_capacity(resolved.models.len() * engines_per_quant * s.gpus.len());
     let mut skipped: Vec<Skipped> = Vec::new();
     let mut evaluated = 0usize;
     let mut skip = |what: String, reason: String| {
@@ -195,6 +212,21 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
         .map(|g| (arc(&g.id), arc(&g.name)))
         .collect();
     let all_engines = s.engine == "all";
+    // Whether engine e serves format q on GPU g at all: runs[q][e][g], worked out once rather
+    // than with string comparisons per option.
+    let runs_stride = catalog.engines.len() * resolved.gpus.len();
+    let mut runs = Vec::with_capacity(s.quants.len() * runs_stride);
+    for q in &s.quants {
+        let format = catalog.format(q)?;
+        for e in &catalog.engines {
+            runs.extend(
+                resolved
+                    .gpus
+                    .iter()
+                    .map(|g| crate::estimate::engine_runs(e, format, g)),
+            );
+        }
+    }
     // Options are built model by model: model k's are options[model_ranges[k]].
     let mut model_ranges = Vec::with_capacity(resolved.models.len());
     for model in &resolved.models {
@@ -215,7 +247,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
             model_ranges.push(first..first);
             continue;
         }
-        for quant in &s.quants {
+        for (qi, quant) in s.quants.iter().enumerate() {
             let format = catalog.format(quant)?;
             let quant_id = arc(&format.id);
             if let Some(why) = not_applicable_reason(format, model) {
@@ -223,13 +255,9 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                 skip(format!("{} {}", model.id, format.id), why);
                 continue;
             }
-            // Engines that serve this format in a container it comes in (the rest of the
-            // grid for them is counted, not built).
-            let serves: Vec<bool> = catalog
-                .engines
-                .iter()
-                .map(|e| format.containers.contains(&e.container) && e.formats.contains(&format.id))
-                .collect();
+            let runs = &runs[qi * runs_stride..(qi + 1) * runs_stride];
+            // The model's load in this format, per container, worked out on first use.
+            let mut loads: [Option<Load>; 3] = [None; 3];
             for (choice, gi) in s.gpus.iter().zip(&choice_gpu) {
                 let Some(gi) = *gi else { continue };
                 let gpu = &resolved.gpus[gi];
@@ -243,10 +271,11 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                 };
                 for ei in engines {
                     evaluated += 1;
-                    if all_engines && !serves[ei] {
-                        continue;
-                    }
                     let engine = &catalog.engines[ei];
+                    // The format rule for this model passed above; the engine's own checks
+                    // come from the table (`applicable` is the same test, worded per call).
+                    let fast = runs[ei * resolved.gpus.len() + gi]
+                        && crate::estimate::engine_spans(engine, choice.count, model);
                     let setup = Setup {
                         model,
                         format,
@@ -255,8 +284,11 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         engine,
                         kv,
                     };
-                    let built = if crate::estimate::applicable(&setup) {
-                        Physics::new_applicable(&setup, &workload)
+                    debug_assert_eq!(fast, crate::estimate::applicable(&setup));
+                    let built = if fast {
+                        let slot = &mut loads[engine.container as usize];
+                        let load = *slot.get_or_insert_with(|| Load::new(&setup, &workload));
+                        Physics::new_applicable(&setup, &workload, &load)
                     } else if all_engines {
                         // "all" asks for every engine that can: the others are not options.
                         continue;
@@ -606,7 +638,7 @@ fn verdict(
             ),
             _ => format!(
                 "per M output tokens, {} {}x {}",
-                o.cloud.as_ref().map_or("", |c| &*c.provider),
+                o.cloud.as_ref().map_or("", |c| &*c.rented.provider),
                 o.gpus_per_replica,
                 o.gpu_name
             ),

@@ -2,6 +2,8 @@
 //! This is the JSON the API takes and the query string the page encodes. `validate` checks
 //! every field and returns one error per bad field, naming it.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::gpu::{Arch, Gpu, Price};
@@ -138,7 +140,7 @@ pub struct Resolved {
     pub models: Vec<Model>,
     pub gpus: Vec<Gpu>,
     /// Offers for user-supplied GPUs (the catalog's come from the catalog).
-    pub custom_offers: Vec<CloudOffer>,
+    pub custom_offers: Vec<Arc<CloudOffer>>,
 }
 
 impl Scenario {
@@ -308,7 +310,7 @@ impl Scenario {
                 Some(c) => {
                     gpus.push(c.to_gpu()?);
                     if let Some(p) = c.usd_per_hour {
-                        custom_offers.push(CloudOffer {
+                        custom_offers.push(Arc::new(CloudOffer {
                             gpu_id: c.id.as_str().into(),
                             provider: "your price".into(),
                             offer: c.name.as_str().into(),
@@ -319,7 +321,7 @@ impl Scenario {
                             price_date: "user-supplied".into(),
                             source: "user-supplied".into(),
                             user_supplied: true,
-                        });
+                        }));
                     }
                 }
                 None => gpus.push(catalog.gpu(&choice.id)?.clone()),
@@ -369,11 +371,13 @@ impl CustomGpu {
             tdp_w: self.tdp_w,
             interconnect: "PCIe (assumed)".into(),
             interconnect_gbps: None,
-            price: self.price_usd.map(|usd| Price {
-                usd,
-                basis: "user-supplied".into(),
-                source: "user-supplied".into(),
-                date: "user-supplied".into(),
+            price: self.price_usd.map(|usd| {
+                Arc::new(Price {
+                    usd,
+                    basis: "user-supplied".into(),
+                    source: "user-supplied".into(),
+                    date: "user-supplied".into(),
+                })
             }),
             source: "user-supplied".into(),
             source_date: "user-supplied".into(),

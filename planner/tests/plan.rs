@@ -59,7 +59,7 @@ fn billed_hours_scale_cloud_cost_and_always_on_is_730_hours() {
         b.option(key).unwrap().cloud.clone().unwrap(),
     );
     assert!((cb.monthly_usage_usd / ca.monthly_usage_usd - 2.0).abs() < 1e-9);
-    let hourly = ca.instances as f64 * ca.usd_per_instance_hour;
+    let hourly = ca.instances as f64 * ca.rented.usd_per_instance_hour;
     assert!((ca.monthly_always_on_usd - hourly * HOURS_PER_MONTH).abs() < 1e-6);
     assert!((ca.monthly_usage_usd - hourly * 8.0 * 30.0).abs() < 1e-6);
 }
@@ -175,7 +175,7 @@ fn custom_model_and_gpu_are_planned_and_marked() {
     let o = &p.options[0];
     assert!(o.fits);
     assert!(o.gpu_name.contains("your figures"));
-    assert!(o.cloud.as_ref().unwrap().user_supplied);
+    assert!(o.cloud.as_ref().unwrap().rented.user_supplied);
     assert!(o.local.as_ref().unwrap().user_supplied);
 }
 

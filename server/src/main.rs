@@ -6,6 +6,10 @@ use std::net::SocketAddr;
 use leptos::config::get_configuration;
 use server::{router, store};
 
+// The same allocator the engine's benchmark measures with (planner/benches).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() {
     if let Err(e) = run().await {

@@ -83,9 +83,9 @@ fn monthly(c: &Catalog, model: &str, gpu: &str, count: u32) -> String {
                 format!(
                     "{count}x {gpu} at 8 h/day: ${:.0}/month ({} {}, {}), always-on ${:.0}",
                     cl.monthly_usage_usd,
-                    cl.provider,
-                    cl.offer,
-                    cl.price_date,
+                    cl.rented.provider,
+                    cl.rented.offer,
+                    cl.rented.price_date,
                     cl.monthly_always_on_usd
                 )
             },

@@ -61,14 +61,14 @@ fn option_view(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionView {
     if let Some(c) = &o.cloud {
         arithmetic.push(format!(
             "cloud: {} instance(s) x {}/h ({} GPUs each) x {:.0} usage h/month = {}/month; always-on x 730 h = {}/month",
-            c.instances, usd(c.usd_per_instance_hour), c.gpus_per_instance, s.usage_hours_per_month(), usd(c.monthly_usage_usd), usd(c.monthly_always_on_usd)
+            c.instances, usd(c.rented.usd_per_instance_hour), c.rented.gpus_per_instance, s.usage_hours_per_month(), usd(c.monthly_usage_usd), usd(c.monthly_always_on_usd)
         ));
     }
     if let Some(l) = &o.local {
         let mut line = format!(
             "local: {} GPU(s) x {} + {} host(s) x {} = {} one-time",
             o.gpus_per_replica * o.replicas.max(1),
-            usd(l.gpu_price_usd),
+            usd(l.gpu_price.usd),
             o.replicas.max(1),
             usd(s.host_cost_usd),
             usd(l.one_time_usd)
@@ -139,22 +139,22 @@ fn option_view(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionView {
     }
     if let Some(c) = &o.cloud {
         sources.push(Sourced {
-            label: format!("{} {} price", c.provider, c.offer),
+            label: format!("{} {} price", c.rented.provider, c.rented.offer),
             value: format!(
                 "{}/instance-hour, {}",
-                usd(c.usd_per_instance_hour),
-                c.pricing_type
+                usd(c.rented.usd_per_instance_hour),
+                c.rented.pricing_type
             ),
-            source: c.source.to_string(),
-            date: c.price_date.to_string(),
+            source: c.rented.source.to_string(),
+            date: c.rented.price_date.to_string(),
         });
     }
     if let Some(l) = &o.local {
         sources.push(Sourced {
             label: "GPU purchase price".into(),
-            value: format!("{} ({})", usd(l.gpu_price_usd), l.gpu_price_basis),
-            source: l.gpu_price_source.to_string(),
-            date: l.gpu_price_date.to_string(),
+            value: format!("{} ({})", usd(l.gpu_price.usd), l.gpu_price.basis),
+            source: l.gpu_price.source.to_string(),
+            date: l.gpu_price.date.to_string(),
         });
     }
     let api_monthly = plan
@@ -181,7 +181,7 @@ fn option_view(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionView {
         cloud_label: o
             .cloud
             .as_ref()
-            .map(|c| format!("{} {}", c.provider, c.offer)),
+            .map(|c| format!("{} {}", c.rented.provider, c.rented.offer)),
         local_one_time: o.local.as_ref().map(|l| l.one_time_usd),
         local_monthly: o.local.as_ref().and_then(|l| l.monthly_amortized_usd),
         break_even_month: o.local.as_ref().and_then(|l| l.break_even_month),

@@ -34,9 +34,9 @@ fn cost_lines(plan: &Plan) -> Vec<Line> {
             o.model, o.quant, o.gpus_per_replica, o.gpu
         );
         if let Some(c) = &o.cloud {
-            let hourly = c.instances as f64 * c.usd_per_instance_hour;
+            let hourly = c.instances as f64 * c.rented.usd_per_instance_hour;
             lines.push(Line {
-                label: format!("cloud: {name} ({})", c.provider),
+                label: format!("cloud: {name} ({})", c.rented.provider),
                 points: (1..=24)
                     .map(|h| (h as f64, hourly * h as f64 * days))
                     .collect(),

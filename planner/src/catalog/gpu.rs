@@ -30,12 +30,17 @@ impl Arch {
     }
 }
 
-/// A sourced price: what it is, where it came from and when.
+/// A sourced price: what it is, where it came from and when. Shared (`Arc`) by the catalog and
+/// every plan option costed with it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Price {
     pub usd: f64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub basis: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub source: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub date: Arc<str>,
 }
 
@@ -69,7 +74,7 @@ pub struct Gpu {
     #[serde(default)]
     pub interconnect_gbps: Option<f64>,
     #[serde(default)]
-    pub price: Option<Price>,
+    pub price: Option<Arc<Price>>,
     pub source: String,
     pub source_date: String,
     #[serde(default)]

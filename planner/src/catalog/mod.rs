@@ -9,7 +9,7 @@ pub mod model;
 pub mod prices;
 
 use std::collections::HashSet;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
@@ -95,7 +95,7 @@ pub struct Catalog {
     pub formats: Vec<Format>,
     pub kv_formats: Vec<KvFormat>,
     pub engines: Vec<Engine>,
-    pub cloud: Vec<CloudOffer>,
+    pub cloud: Vec<Arc<CloudOffer>>,
     pub api: Vec<ApiPrice>,
     /// Price rows that could not be used, with the reason.
     pub skipped: Vec<SkippedRow>,
@@ -397,7 +397,10 @@ impl Catalog {
     }
 
     /// Cloud offers for a GPU id.
-    pub fn offers_for<'a>(&'a self, gpu_id: &'a str) -> impl Iterator<Item = &'a CloudOffer> + 'a {
+    pub fn offers_for<'a>(
+        &'a self,
+        gpu_id: &'a str,
+    ) -> impl Iterator<Item = &'a Arc<CloudOffer>> + 'a {
         self.cloud.iter().filter(move |o| &*o.gpu_id == gpu_id)
     }
 

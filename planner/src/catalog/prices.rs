@@ -8,16 +8,25 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{PlannerError, Result};
 
+/// One rentable instance type. Shared (`Arc`) by the catalog and every plan option priced on it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CloudOffer {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub gpu_id: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub provider: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub offer: Arc<str>,
     pub gpus_per_instance: u32,
     pub usd_per_instance_hour: f64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub pricing_type: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub region: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub price_date: Arc<str>,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub source: Arc<str>,
     /// True when the user typed this price.
     #[serde(default)]
@@ -76,7 +85,7 @@ fn catalog_err(file: &str, e: impl std::fmt::Display) -> PlannerError {
     }
 }
 
-pub fn parse_cloud(text: &str, skipped: &mut Vec<SkippedRow>) -> Result<Vec<CloudOffer>> {
+pub fn parse_cloud(text: &str, skipped: &mut Vec<SkippedRow>) -> Result<Vec<Arc<CloudOffer>>> {
     const FILE: &str = "cloud_prices.csv";
     let mut out = Vec::new();
     for rec in reader(text).records() {
@@ -103,7 +112,7 @@ pub fn parse_cloud(text: &str, skipped: &mut Vec<SkippedRow>) -> Result<Vec<Clou
             skip("no single hourly price (a range or blank)");
             continue;
         };
-        out.push(CloudOffer {
+        out.push(Arc::new(CloudOffer {
             gpu_id: get(0).into(),
             provider: get(1).into(),
             offer: get(3).into(),
@@ -114,7 +123,7 @@ pub fn parse_cloud(text: &str, skipped: &mut Vec<SkippedRow>) -> Result<Vec<Clou
             price_date: get(9).into(),
             source: get(10).into(),
             user_supplied: false,
-        });
+        }));
     }
     Ok(out)
 }
