@@ -34,7 +34,8 @@ pub fn DetailsPage() -> impl IntoView {
                     Ok(None) => view! { <h1>"Option not found"</h1><p><a href="/">"Back to the planner"</a></p> }.into_any(),
                     Ok(Some(d)) => {
                         let o = d.option;
-                        let m = o.memory.clone();
+                        let detail = o.detail.clone().unwrap_or_default();
+                        let m = detail.memory.clone();
                         view! {
                             <p><a href=d.back>"← back to the table"</a></p>
                             <h1>{format!("{} {} on {} ({})", o.model, o.quant, o.hardware, o.engine)}</h1>
@@ -50,12 +51,12 @@ pub fn DetailsPage() -> impl IntoView {
                                 </dl>
                                 <section>
                                     <h2>"The arithmetic"</h2>
-                                    <ul class="arithmetic">{o.arithmetic.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
+                                    <ul class="arithmetic">{detail.arithmetic.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
                                     <p>{format!("Step time bound by {}; what limits users per replica: {}.", o.bound, o.limit)}</p>
-                                    {(!o.notes.is_empty()).then(|| view! { <ul class="notes">{o.notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul> })}
+                                    {(!detail.notes.is_empty()).then(|| view! { <ul class="notes">{detail.notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul> })}
                                     <h2>"Sources"</h2>
                                     <ul class="sources">
-                                        {o.sources.into_iter().map(|s| view! { <li><strong>{s.label}</strong> ": " {s.value} " — " <span class="source">{s.source}</span> " (" {s.date} ")"</li> }).collect_view()}
+                                        {detail.sources.into_iter().map(|s| view! { <li><strong>{s.label}</strong> ": " {s.value} " — " <span class="source">{s.source}</span> " (" {s.date} ")"</li> }).collect_view()}
                                     </ul>
                                 </section>
                             </div>

@@ -72,6 +72,15 @@ pub struct OptionView {
     pub bound: String,
     pub rank: Option<u32>,
     pub pareto: bool,
+    /// Memory per replica, GB.
+    pub memory_total: f64,
+    /// What only the details page shows. Left out of the table's rows: the page ships its data
+    /// to the browser for hydration, and these were half of it.
+    pub detail: Option<OptionDetail>,
+}
+
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct OptionDetail {
     pub memory: MemoryView,
     /// The arithmetic behind the numbers, one line each.
     pub arithmetic: Vec<String>,

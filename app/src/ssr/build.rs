@@ -7,7 +7,9 @@ use planner::plan::{Plan, PlanOption};
 use planner::Catalog;
 
 use super::query::{canonical, Parsed};
-use crate::views::{ApiView, BandView, MemoryView, OptionView, PlanView, Sourced, VerdictView};
+use crate::views::{
+    ApiView, BandView, MemoryView, OptionDetail, OptionView, PlanView, Sourced, VerdictView,
+};
 
 fn band(b: Option<planner::band::Band>) -> Option<BandView> {
     b.map(|b| BandView {
@@ -38,7 +40,8 @@ fn bound_text(b: Bound) -> &'static str {
     }
 }
 
-fn option_view(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionView {
+/// The arithmetic, notes and sources behind an option's numbers (its details page).
+fn option_detail(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionDetail {
     let s = &plan.scenario;
     let m = &o.memory_gb;
     let output_m = plan.monthly_output_tokens / 1e6;
@@ -157,6 +160,26 @@ fn option_view(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionView {
             date: l.gpu_price.date.to_string(),
         });
     }
+    OptionDetail {
+        memory: MemoryView {
+            experts: m.weights_experts,
+            dense: m.weights_dense,
+            embedding: m.weights_embedding,
+            unembedding: m.weights_unembedding,
+            weights: m.weights,
+            kv_cache: m.kv_cache,
+            overhead: m.overhead,
+            total: m.total,
+            available: m.available,
+        },
+        arithmetic,
+        sources,
+        notes: o.notes.texts().map(|n| n.into_owned()).collect(),
+    }
+}
+
+/// An option as a row of the table.
+fn option_view(o: &PlanOption, plan: &Plan) -> OptionView {
     let api_monthly = plan
         .api
         .iter()
@@ -198,20 +221,8 @@ fn option_view(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionView {
         bound: bound_text(o.bound).into(),
         rank: o.rank,
         pareto: o.pareto,
-        memory: MemoryView {
-            experts: m.weights_experts,
-            dense: m.weights_dense,
-            embedding: m.weights_embedding,
-            unembedding: m.weights_unembedding,
-            weights: m.weights,
-            kv_cache: m.kv_cache,
-            overhead: m.overhead,
-            total: m.total,
-            available: m.available,
-        },
-        arithmetic,
-        sources,
-        notes: o.notes.texts().map(|n| n.into_owned()).collect(),
+        memory_total: o.memory_gb.total,
+        detail: None,
     }
 }
 
@@ -231,7 +242,7 @@ fn sort_options(v: &mut [OptionView], sort: &str, desc: bool) {
                     o.replicas as f64
                 }
             }
-            "memory" => o.memory.total,
+            "memory" => o.memory_total,
             _ => o.rank.map_or(missing, |r| r as f64),
         }
     };
@@ -261,7 +272,10 @@ pub fn option_details(plan: &Plan, key: &str, catalog: &Catalog) -> Option<Optio
     plan.options
         .iter()
         .find(|o| o.key() == key)
-        .map(|o| option_view(o, plan, catalog))
+        .map(|o| OptionView {
+            detail: Some(option_detail(o, plan, catalog)),
+            ..option_view(o, plan)
+        })
 }
 
 /// Page data for a parsed query: the errors only when the scenario is invalid, else the plan.
@@ -296,11 +310,7 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
             reason: v.reason.clone(),
         })
         .collect();
-    let mut options: Vec<OptionView> = plan
-        .options
-        .iter()
-        .map(|o| option_view(o, &plan, catalog))
-        .collect();
+    let mut options: Vec<OptionView> = plan.options.iter().map(|o| option_view(o, &plan)).collect();
     view.total_options = options.len();
     options.retain(|o| match parsed.show.as_str() {
         "fits" => o.fits,
