@@ -478,6 +478,21 @@ pub fn fit(catalog: &Catalog, rows: &[CalibrationRow]) -> Fit {
             (e.id.clone(), Own { decode, dense, moe })
         })
         .collect();
+    // Rows behind each engine's own factors, by group (for the bands' degrees of freedom).
+    let own_counts: Vec<(String, Group, usize)> = catalog
+        .engines
+        .iter()
+        .flat_map(|e| {
+            [Group::Decode, Group::ComputeDense, Group::ComputeMoe].map(|g| {
+                let rows = cases
+                    .iter()
+                    .filter(|(c, _, m)| c.engine == e.id && group_of(*m, c.physics.moe) == Some(g))
+                    .count();
+                (e.id.clone(), g, rows)
+            })
+        })
+        .filter(|(_, _, rows)| *rows > 0)
+        .collect();
     let lookup = |id: &str| own.iter().find(|(e, _)| e == id).map(|(_, o)| o);
     let mut engines = Vec::new();
     for e in &catalog.engines {
@@ -521,9 +536,12 @@ pub fn fit(catalog: &Catalog, rows: &[CalibrationRow]) -> Fit {
         holdout,
     };
 
-    // Bands: a 95% prediction interval of log(measured/predicted) on the fitting rows,
-    // per metric: mean ± t(0.975, n-1) x sd x sqrt(1 + 1/n). A metric with fewer than 5 fitting
-    // rows borrows the interval of all rows pooled.
+    // Bands: a 95% prediction interval of log(measured/predicted) on the fitting rows, per
+    // metric: mean ± t(0.975, n - p) x sd x sqrt(1 + 1/n), where sd divides the squared
+    // residuals by n - p, p being the factors fitted on those rows. Residuals of the rows a
+    // fit was chosen to match understate the error on new rows (an engine with two rows and
+    // two factors fits them almost exactly); n - p is the usual correction. A metric with
+    // fewer than 5 fitting rows borrows the interval of all rows pooled.
     let log_ratios = |m: Option<Metric>| -> Vec<f64> {
         cases
             .iter()
@@ -534,13 +552,14 @@ pub fn fit(catalog: &Catalog, rows: &[CalibrationRow]) -> Fit {
             })
             .collect()
     };
-    let pooled = prediction_interval(&log_ratios(None));
+    let params = |m: Option<Metric>| fitted_parameters(&cases, &own_counts, m);
+    let pooled = prediction_interval(&log_ratios(None), params(None));
     fit.bands = Metric::ALL
         .into_iter()
         .map(|m| {
             let r = log_ratios(Some(m));
             let (lo, hi) = if r.len() >= 5 {
-                prediction_interval(&r)
+                prediction_interval(&r, params(Some(m)))
             } else {
                 pooled
             };
@@ -548,6 +567,51 @@ pub fn fit(catalog: &Catalog, rows: &[CalibrationRow]) -> Fit {
         })
         .collect();
     fit
+}
+
+/// Factors fitted on an engine's own rows, by group: decode rows fit η_bw and τ (η_bw alone
+/// for a single row); dense and MoE compute rows (prefill and batched output) one η_c each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Group {
+    Decode,
+    ComputeDense,
+    ComputeMoe,
+}
+
+fn group_of(m: Metric, moe: bool) -> Option<Group> {
+    match m {
+        Metric::DecodeTpsStream => Some(Group::Decode),
+        Metric::PrefillTps | Metric::OutputTpsTotal if moe => Some(Group::ComputeMoe),
+        Metric::PrefillTps | Metric::OutputTpsTotal => Some(Group::ComputeDense),
+        Metric::TtftMs => None,
+    }
+}
+
+/// Factors fitted on the rows of a metric (all metrics when None). A factor fitted on rows of
+/// several metrics counts toward each in proportion to its rows of that metric.
+fn fitted_parameters(
+    cases: &[(RowCase, f64, Metric)],
+    own_counts: &[(String, Group, usize)],
+    m: Option<Metric>,
+) -> f64 {
+    own_counts
+        .iter()
+        .map(|(engine, group, rows)| {
+            let factors = match group {
+                Group::Decode => (*rows).min(2) as f64,
+                _ => 1.0,
+            };
+            let of_metric = cases
+                .iter()
+                .filter(|(c, _, cm)| {
+                    c.engine == *engine
+                        && group_of(*cm, c.physics.moe) == Some(*group)
+                        && m.is_none_or(|m| *cm == m)
+                })
+                .count();
+            factors * of_metric as f64 / *rows as f64
+        })
+        .sum()
 }
 
 /// Student's t 0.975 quantile, for a two-sided 95% interval.
@@ -574,15 +638,18 @@ fn t975(df: usize) -> f64 {
         .map_or(1.960, |(_, t)| *t)
 }
 
-/// 95% prediction interval of a new log residual, as multiplicative factors (lo <= 1 <= hi).
-fn prediction_interval(log_ratios: &[f64]) -> (f64, f64) {
+/// 95% prediction interval of a new log residual, as multiplicative factors (lo <= 1 <= hi),
+/// from residuals of a fit with `params` factors chosen on the same rows.
+fn prediction_interval(log_ratios: &[f64], params: f64) -> (f64, f64) {
     let n = log_ratios.len();
     if n < 2 {
         return (1.0, 1.0);
     }
+    // Degrees of freedom left after the mean and the fitted factors (at least one).
+    let dof = (n as f64 - params.max(1.0)).max(1.0);
     let mean = log_ratios.iter().sum::<f64>() / n as f64;
-    let var = log_ratios.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
-    let half = t975(n - 1) * var.sqrt() * (1.0 + 1.0 / n as f64).sqrt();
+    let var = log_ratios.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / dof;
+    let half = t975(dof.floor() as usize) * var.sqrt() * (1.0 + 1.0 / n as f64).sqrt();
     ((mean - half).exp().min(1.0), (mean + half).exp().max(1.0))
 }
 
@@ -726,5 +793,28 @@ impl std::fmt::Display for Summary {
             self.n,
             self.skipped
         )
+    }
+}
+
+#[cfg(test)]
+mod band_tests {
+    use super::*;
+
+    #[test]
+    fn fitted_factors_widen_the_interval_and_one_is_the_plain_sample_interval() {
+        let r = [0.10, -0.05, 0.02, -0.12, 0.07, 0.01, -0.03];
+        let (lo1, hi1) = prediction_interval(&r, 1.0);
+        let (lo4, hi4) = prediction_interval(&r, 4.0);
+        assert!(lo4 < lo1 && hi4 > hi1, "({lo1}, {hi1}) vs ({lo4}, {hi4})");
+        // With one factor (the mean): mean ± t(n-1) · sd(n-1) · √(1 + 1/n).
+        let n = r.len() as f64;
+        let mean = r.iter().sum::<f64>() / n;
+        let sd = (r.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+        let half = 2.447 * sd * (1.0 + 1.0 / n).sqrt();
+        assert!((hi1.ln() - (mean + half)).abs() < 1e-12);
+        assert!((lo1.ln() - (mean - half)).abs() < 1e-12);
+        // More factors than rows leave one degree of freedom, never a division by zero.
+        let (lo, hi) = prediction_interval(&r[..2], 5.0);
+        assert!(lo.is_finite() && hi.is_finite() && lo < 1.0 && hi > 1.0);
     }
 }
