@@ -452,20 +452,11 @@ impl Physics {
     /// The same setup decoding `batch` sequences instead (memory use and fit unchanged): the
     /// capacity search calls this, so it recomputes only the decode step.
     pub fn at_batch(&self, model: &Model, batch: u32) -> Physics {
-        let b = batch.max(1) as f64;
-        let step = decode_step(
-            model,
-            &self.weights,
-            self.kv_per_seq_mean,
-            self.mean_context,
-            b,
-            b * self.extra_flops_per_seq,
-            &self.hw,
-        );
+        let b = batch.max(1);
         Physics {
-            batch: batch.max(1),
-            step,
-            experts_touched: expert_fraction_touched(model, b) * model.experts as f64,
+            batch: b,
+            step: self.decode_step_at(model, b),
+            experts_touched: expert_fraction_touched(model, b as f64) * model.experts as f64,
             notes: Notes::default(),
             ..self.clone()
         }
@@ -474,8 +465,13 @@ impl Physics {
     /// Expected decode step time when `batch` sequences decode together (what the capacity
     /// search probes: the decode step only, nothing copied).
     pub fn step_time_at(&self, model: &Model, f: &EngineFit, batch: u32) -> f64 {
+        self.step_time(&self.decode_step_at(model, batch), f)
+    }
+
+    /// The exact decode step of this setup at another batch (at least one sequence).
+    fn decode_step_at(&self, model: &Model, batch: u32) -> DecodeStep {
         let b = batch.max(1) as f64;
-        let step = decode_step(
+        decode_step(
             model,
             &self.weights,
             self.kv_per_seq_mean,
@@ -483,8 +479,7 @@ impl Physics {
             b,
             b * self.extra_flops_per_seq,
             &self.hw,
-        );
-        self.step_time(&step, f)
+        )
     }
 
     fn eta_compute(&self, f: &EngineFit) -> f64 {
@@ -500,9 +495,15 @@ impl Physics {
     /// sum fits batched MoE measurements where the ideal max() does not (CALIBRATION.md). The
     /// physical ceiling still uses the max.
     fn step_time(&self, step: &DecodeStep, f: &EngineFit) -> f64 {
+        let (mem, comp) = self.memory_and_compute(step, f);
+        mem + comp + step.comm_time + f.overhead(self.layers)
+    }
+
+    /// A step's memory and compute times under an engine's efficiencies.
+    fn memory_and_compute(&self, step: &DecodeStep, f: &EngineFit) -> (f64, f64) {
         let mem = step.memory_time / f.eta_bandwidth;
         let comp = step.compute_time.map_or(0.0, |c| c / self.eta_compute(f));
-        mem + comp + step.comm_time + f.overhead(self.layers)
+        (mem, comp)
     }
 
     /// Expected prefill time of the prompt (None without a FLOP/s figure); batch-independent.
@@ -525,11 +526,7 @@ impl Physics {
     /// Expected values under an engine's fitted efficiencies. Efficiencies are <= 1 and the
     /// overhead >= 0, so nothing here can exceed the physical ceiling.
     pub fn predict(&self, f: &EngineFit) -> Prediction {
-        let mem = self.step.memory_time / f.eta_bandwidth;
-        let comp = self
-            .step
-            .compute_time
-            .map_or(0.0, |c| c / self.eta_compute(f));
+        let (mem, comp) = self.memory_and_compute(&self.step, f);
         let comm = self.step.comm_time;
         let step_time = self.step_time(&self.step, f);
         let bound = if !self.fits || (self.batch as f64) < 1.0 {

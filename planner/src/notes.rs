@@ -124,10 +124,6 @@ impl Notes {
         self.flags.count_ones() as usize
     }
 
-    pub fn contains(&self, note: Note) -> bool {
-        self.iter().any(|n| n == note)
-    }
-
     pub fn iter(&self) -> impl Iterator<Item = Note> + '_ {
         let all = [
             (ENGINE_BATCH_CAP, Note::EngineBatchCap(self.batch_cap)),

@@ -158,24 +158,6 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
     let kv = catalog.kv_format(&s.kv_format)?;
     let workload = scenario_workload(s);
     let output_m = s.monthly_output_tokens() / 1e6;
-    // Room for every option up front: a large grid otherwise regrows (and copies) a vector of
-    // tens of MB. The bound counts, per format, the engines that could serve it.
-    let engines_per_quant: usize = if s.engine == "all" {
-        s.quants
-            .iter()
-            .filter_map(|q| catalog.format(q).ok())
-            .map(|f| {
-                catalog
-                    .engines
-                    .iter()
-                    .filter(|e| f.containers.contains(&e.container) && e.formats.contains(&f.id))
-                    .count()
-            })
-            .sum()
-    } else {
-        s.quants.len()
-    };
-    let mut options = Vec::with_capacity(resolved.models.len() * engines_per_quant * s.gpus.len());
     let mut skipped: Vec<Skipped> = Vec::new();
     let mut evaluated = 0usize;
     let mut skip = |what: String, reason: String| {
@@ -227,6 +209,17 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
             );
         }
     }
+    // Room for every option up front: a large grid otherwise regrows (and copies) a vector of
+    // tens of MB. Per model, at most one option per GPU choice, format and engine that runs it.
+    let per_model: usize = if all_engines {
+        // Each chunk of `runs` is one format × engine over the GPU types.
+        runs.chunks(resolved.gpus.len().max(1))
+            .map(|row| choice_gpu.iter().flatten().filter(|&&gi| row[gi]).count())
+            .sum()
+    } else {
+        s.quants.len() * s.gpus.len()
+    };
+    let mut options = Vec::with_capacity(resolved.models.len() * per_model);
     // Options are built model by model: model k's are options[model_ranges[k]].
     let mut model_ranges = Vec::with_capacity(resolved.models.len());
     for model in &resolved.models {

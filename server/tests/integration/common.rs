@@ -94,6 +94,11 @@ impl TestApp {
     }
 
     /// Saves through the API; returns (id, owner token).
+    /// The stored scenario with an id (it must exist).
+    pub async fn stored(&self, id: &str) -> server::store::Saved {
+        server::store::get(&self.pool, id).await.unwrap().unwrap()
+    }
+
     pub async fn save(&self, name: &str, extra: &str) -> (String, String) {
         let name = serde_json::to_string(name).unwrap();
         let r = self

@@ -58,7 +58,7 @@ async fn two_hundred_concurrent_saves_all_come_back() {
     unique.dedup();
     assert_eq!(unique.len(), 200);
     for (i, (id, _)) in ids.iter().enumerate() {
-        let s = server::store::get(&t.pool, id).await.unwrap().unwrap();
+        let s = t.stored(id).await;
         assert_eq!(s.scenario.peak_users, i as u32 + 1);
         assert_eq!(s.name, format!("run {i}"));
     }
@@ -128,14 +128,7 @@ async fn only_the_owner_can_rename_or_delete() {
             .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
     }
-    assert_eq!(
-        server::store::get(&t.pool, &id)
-            .await
-            .unwrap()
-            .unwrap()
-            .name,
-        "mine"
-    );
+    assert_eq!(t.stored(&id).await.name, "mine");
     let r = t
         .post_form(
             &format!("/s/{id}/rename"),
@@ -143,14 +136,7 @@ async fn only_the_owner_can_rename_or_delete() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert_eq!(
-        server::store::get(&t.pool, &id)
-            .await
-            .unwrap()
-            .unwrap()
-            .name,
-        "renamed"
-    );
+    assert_eq!(t.stored(&id).await.name, "renamed");
     let r = t
         .post_form(&format!("/s/{id}/delete"), &[("owner", &token)])
         .await;
