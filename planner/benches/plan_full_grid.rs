@@ -7,31 +7,12 @@ use criterion::{criterion_group, criterion_main, Criterion};
 // grid's plan allocates are returned to the OS and page-faulted back on every call.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use planner::scenario::{GpuChoice, Scenario};
+use planner::scenario::Scenario;
 use planner::{plan, Catalog};
-
-fn full_grid(c: &Catalog) -> Scenario {
-    Scenario {
-        models: c.models.iter().map(|m| m.id.clone()).collect(),
-        quants: c.formats.iter().map(|f| f.id.clone()).collect(),
-        gpus: c
-            .gpus
-            .iter()
-            .flat_map(|g| {
-                [1, 2, 4, 8].map(|count| GpuChoice {
-                    id: g.id.clone(),
-                    count,
-                })
-            })
-            .collect(),
-        engine: "all".into(),
-        ..Scenario::default()
-    }
-}
 
 fn bench(cr: &mut Criterion) {
     let c = Catalog::builtin();
-    let s = full_grid(c);
+    let s = Scenario::full_grid(c);
     let p = plan(c, &s).expect("full grid plans");
     println!(
         "plan_full_grid: {} configurations evaluated, {} applicable options, {} fit, {} meet the targets",

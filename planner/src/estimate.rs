@@ -209,10 +209,16 @@ pub struct Prediction {
 
 /// The counts and lengths of a setup and workload (not whether the engine runs it).
 fn check_workload(s: &Setup, w: &Workload) -> Result<()> {
-    if s.gpus == 0 {
+    check_counts(s.gpus, s.model, w)
+}
+
+/// GPUs per replica and a workload's counts and lengths for a model: what `Physics::new`
+/// checks besides whether the engine runs the setup.
+pub fn check_counts(gpus: u32, model: &Model, w: &Workload) -> Result<()> {
+    if gpus == 0 {
         return Err(PlannerError::invalid("gpus", "must be at least 1"));
     }
-    if s.gpus > 64 {
+    if gpus > 64 {
         return Err(PlannerError::invalid(
             "gpus",
             "must be at most 64 per replica",
@@ -225,12 +231,12 @@ fn check_workload(s: &Setup, w: &Workload) -> Result<()> {
         return Err(PlannerError::invalid("gen", "must be at least 1"));
     }
     let context = w.context_depth as u64 + w.prompt_tokens as u64 + w.gen_tokens as u64;
-    if context > s.model.max_context as u64 {
+    if context > model.max_context as u64 {
         return Err(PlannerError::invalid(
             "context",
             format!(
                 "context + prompt + gen = {context} tokens exceeds {}'s maximum of {}",
-                s.model.id, s.model.max_context
+                model.id, model.max_context
             ),
         ));
     }
@@ -320,13 +326,14 @@ impl Physics {
         Ok(Self::compute(s, w))
     }
 
-    /// `new` for a setup the caller has already found `applicable`, with its `Load` worked out
-    /// beforehand (the plan's hot loop: the engine checks and the per-model arithmetic there
-    /// would otherwise be repeated for every GPU and engine).
-    pub fn new_applicable(s: &Setup, w: &Workload, load: &Load) -> Result<Physics> {
+    /// `new` for a setup the caller has already found `applicable`, at a workload it has
+    /// already checked (`check_counts`), with its `Load` worked out
+    /// beforehand: the plan's hot loop, where those checks and the per-model arithmetic would
+    /// otherwise be repeated for every GPU and engine.
+    pub fn new_applicable(s: &Setup, w: &Workload, load: &Load) -> Physics {
         debug_assert!(applicable(s));
-        check_workload(s, w)?;
-        Ok(Self::with_load(s, w, load))
+        debug_assert!(check_workload(s, w).is_ok());
+        Self::with_load(s, w, load)
     }
 
     fn compute(s: &Setup, w: &Workload) -> Physics {
@@ -453,6 +460,12 @@ impl Physics {
     /// capacity search calls this, so it recomputes only the decode step.
     pub fn at_batch(&self, model: &Model, batch: u32) -> Physics {
         let b = batch.max(1);
+        if b == self.batch {
+            return Physics {
+                notes: Notes::default(),
+                ..self.clone()
+            };
+        }
         Physics {
             batch: b,
             step: self.decode_step_at(model, b),
@@ -470,6 +483,11 @@ impl Physics {
 
     /// The exact decode step of this setup at another batch (at least one sequence).
     fn decode_step_at(&self, model: &Model, batch: u32) -> DecodeStep {
+        // The batch `new` worked out already (the capacity search tries it first): the same
+        // arithmetic on the same inputs, so the same step.
+        if batch.max(1) == self.batch {
+            return self.step;
+        }
         let b = batch.max(1) as f64;
         decode_step(
             model,

@@ -76,28 +76,24 @@ pub fn allowed<'a>(
         .collect()
 }
 
-/// The offer to rent `replicas` replicas of `gpus` GPUs from: the cheapest on-demand offer
-/// (any offer when none is on-demand) among those the basis allows.
-pub fn pick_offer<'a>(
-    offers: &[Allowed<'a>],
-    gpus: u32,
-    replicas: u32,
-) -> Option<&'a Arc<CloudOffer>> {
-    let mut best_on_demand: Option<(&Arc<CloudOffer>, f64)> = None;
-    let mut best_any: Option<(&Arc<CloudOffer>, f64)> = None;
-    for a in offers {
-        let Some(i) = instances_needed(a.offer, gpus, replicas) else {
+/// The offer to rent `replicas` replicas of `gpus` GPUs from, as an index into `offers`: the
+/// cheapest on-demand offer (any offer when none is on-demand) among those the basis allows.
+pub fn pick_offer(offers: &[Allowed], gpus: u32, replicas: u32) -> Option<usize> {
+    let mut best_on_demand: Option<(usize, f64)> = None;
+    let mut best_any: Option<(usize, f64)> = None;
+    for (i, a) in offers.iter().enumerate() {
+        let Some(n) = instances_needed(a.offer, gpus, replicas) else {
             continue;
         };
-        let c = i as f64 * a.offer.usd_per_instance_hour;
+        let c = n as f64 * a.offer.usd_per_instance_hour;
         if best_any.is_none_or(|(_, b)| c < b) {
-            best_any = Some((a.offer, c));
+            best_any = Some((i, c));
         }
         if a.on_demand && best_on_demand.is_none_or(|(_, b)| c < b) {
-            best_on_demand = Some((a.offer, c));
+            best_on_demand = Some((i, c));
         }
     }
-    best_on_demand.or(best_any).map(|(o, _)| o)
+    best_on_demand.or(best_any).map(|(i, _)| i)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -118,13 +114,18 @@ pub struct LocalCost {
     pub user_supplied: bool,
 }
 
-pub fn local_cost(
-    gpu: &Gpu,
-    gpus: u32,
-    replicas: u32,
-    s: &Scenario,
-    cloud_monthly: Option<f64>,
-) -> Option<LocalCost> {
+/// The figures of buying an option's GPUs, without the price record: what the plan needs for
+/// every option (`local_cost` adds the record and the break-even for the options shown).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LocalFigures {
+    pub one_time_usd: f64,
+    pub watts: Option<f64>,
+    pub monthly_power_usd: Option<f64>,
+    pub monthly_amortized_usd: Option<f64>,
+}
+
+/// None when the GPU has no sourced purchase price.
+pub fn local_figures(gpu: &Gpu, gpus: u32, replicas: u32, s: &Scenario) -> Option<LocalFigures> {
     let price = gpu.price.as_ref()?;
     let n = (gpus * replicas) as f64;
     let one_time = n * price.usd + replicas as f64 * s.host_cost_usd;
@@ -135,18 +136,33 @@ pub fn local_cost(
         let idle_kwh = s.idle_watts_per_gpu * n * idle_hours / 1000.0;
         (busy_kwh + idle_kwh) * s.pue * s.kwh_price
     });
-    let monthly_amortized = monthly_power.map(|p| one_time / s.amortization_months as f64 + p);
-    let break_even_month = match (cloud_monthly, monthly_power) {
-        (Some(c), Some(p)) if c > p => Some(one_time / (c - p)),
+    Some(LocalFigures {
+        one_time_usd: one_time,
+        watts,
+        monthly_power_usd: monthly_power,
+        monthly_amortized_usd: monthly_power.map(|p| one_time / s.amortization_months as f64 + p),
+    })
+}
+
+pub fn local_cost(
+    gpu: &Gpu,
+    gpus: u32,
+    replicas: u32,
+    s: &Scenario,
+    cloud_monthly: Option<f64>,
+) -> Option<LocalCost> {
+    let f = local_figures(gpu, gpus, replicas, s)?;
+    let break_even_month = match (cloud_monthly, f.monthly_power_usd) {
+        (Some(c), Some(p)) if c > p => Some(f.one_time_usd / (c - p)),
         _ => None,
     };
     Some(LocalCost {
-        one_time_usd: one_time,
-        gpu_price: price.clone(),
-        monthly_power_usd: monthly_power,
-        monthly_amortized_usd: monthly_amortized,
+        one_time_usd: f.one_time_usd,
+        gpu_price: gpu.price.clone()?,
+        monthly_power_usd: f.monthly_power_usd,
+        monthly_amortized_usd: f.monthly_amortized_usd,
         break_even_month,
-        watts,
+        watts: f.watts,
         user_supplied: gpu.user_supplied,
     })
 }

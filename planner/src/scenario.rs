@@ -144,6 +144,25 @@ pub struct Resolved {
 }
 
 impl Scenario {
+    /// The default scenario over the whole catalog: every model, every format, every GPU at
+    /// 1, 2, 4 and 8 per replica, every engine that runs each (the `plan_full_grid` benchmark).
+    pub fn full_grid(catalog: &Catalog) -> Scenario {
+        Scenario {
+            models: catalog.models.iter().map(|m| m.id.clone()).collect(),
+            quants: catalog.formats.iter().map(|f| f.id.clone()).collect(),
+            gpus: (catalog.gpus.iter())
+                .flat_map(|g| {
+                    [1, 2, 4, 8].map(|count| GpuChoice {
+                        id: g.id.clone(),
+                        count,
+                    })
+                })
+                .collect(),
+            engine: "all".into(),
+            ..Scenario::default()
+        }
+    }
+
     /// Output tokens a month: every peak user streaming at the target speed for the usage
     /// hours, scaled by utilization.
     pub fn monthly_output_tokens(&self) -> f64 {

@@ -93,7 +93,10 @@ fn more_users_need_more_replicas() {
         },
     )
     .unwrap();
-    let (f, m) = (&few.options[0], &many.options[0]);
+    let (f, m) = (
+        &few.options.first().unwrap(),
+        &many.options.first().unwrap(),
+    );
     assert_eq!(f.replicas, 1);
     assert!(m.replicas > 1, "{m:?}");
     assert!(m.users_per_replica >= 1 && m.users_per_replica * m.replicas >= 5000);
@@ -116,7 +119,7 @@ fn an_impossible_speed_target_is_reported_not_hidden() {
         ..Scenario::default()
     };
     let p = plan(c, &s).unwrap();
-    let o = &p.options[0];
+    let o = &p.options.first().unwrap();
     assert!(o.fits && !o.meets_targets && o.rank.is_none());
     assert!(
         o.notes.texts().any(|n| n.contains("per-user speed")),
@@ -139,7 +142,7 @@ fn local_break_even_is_one_time_over_monthly_saving() {
         ..Scenario::default()
     };
     let p = plan(c, &s).unwrap();
-    let o = &p.options[0];
+    let o = &p.options.first().unwrap();
     let (cloud, local) = (o.cloud.as_ref().unwrap(), o.local.as_ref().unwrap());
     let saving = cloud.monthly_usage_usd - local.monthly_power_usd.unwrap();
     assert!((local.break_even_month.unwrap() - local.one_time_usd / saving).abs() < 1e-6);
@@ -172,7 +175,7 @@ fn custom_model_and_gpu_are_planned_and_marked() {
     };
     assert!(s.validate(c).is_empty(), "{:?}", s.validate(c));
     let p = plan(c, &s).unwrap();
-    let o = &p.options[0];
+    let o = &p.options.first().unwrap();
     assert!(o.fits);
     assert!(o.gpu_name.contains("your figures"));
     assert!(o.cloud.as_ref().unwrap().rented.user_supplied);
@@ -270,7 +273,7 @@ fn pareto_front_and_ranks_match_brute_force() {
     by_rank.sort_by_key(|o| o.rank.unwrap());
     let ranks: Vec<u32> = by_rank.iter().map(|o| o.rank.unwrap()).collect();
     assert_eq!(ranks, (1..=ranked.len() as u32).collect::<Vec<_>>());
-    assert!(by_rank.windows(2).all(|w| point(w[0]).0 <= point(w[1]).0));
+    assert!(by_rank.windows(2).all(|w| point(&w[0]).0 <= point(&w[1]).0));
     assert!(p
         .options
         .iter()
@@ -323,4 +326,82 @@ fn the_fast_applicability_check_agrees_with_the_worded_one() {
         runs > 1000 && refused > 1000,
         "{runs} run, {refused} refused"
     );
+}
+
+#[test]
+fn every_option_is_priced_for_its_own_replica_count() {
+    use planner::money::{instances_needed, local_cost};
+    let c = Catalog::builtin();
+    // Enough users that options of one GPU choice need different replica counts (the plan
+    // prices each GPU choice once per replica count).
+    let s = Scenario {
+        peak_users: 24,
+        ..mid_grid(c)
+    };
+    let p = plan(c, &s).unwrap();
+    let mut counts = std::collections::BTreeSet::new();
+    for o in p.options.iter().filter(|o| o.fits) {
+        let replicas = o.replicas.max(1);
+        counts.insert(replicas);
+        let gpu = c.gpu(&o.gpu).unwrap();
+        if let Some(cl) = &o.cloud {
+            assert_eq!(
+                Some(cl.instances),
+                instances_needed(&cl.rented, o.gpus_per_replica, replicas),
+                "{}",
+                o.key()
+            );
+            let hourly = cl.instances as f64 * cl.rented.usd_per_instance_hour;
+            let usage = hourly * s.usage_hours_per_month();
+            assert!(
+                (cl.monthly_usage_usd - usage).abs() <= 1e-9 * usage,
+                "{}",
+                o.key()
+            );
+        }
+        let cloud = o.cloud.as_ref().map(|c| c.monthly_usage_usd);
+        assert_eq!(
+            o.local,
+            local_cost(gpu, o.gpus_per_replica, replicas, &s, cloud),
+            "{}",
+            o.key()
+        );
+        let cheaper = match (
+            cloud,
+            o.local.as_ref().and_then(|l| l.monthly_amortized_usd),
+        ) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        assert_eq!(o.monthly_cost_usd, cheaper, "{}", o.key());
+    }
+    assert!(counts.len() >= 3, "replica counts seen: {counts:?}");
+}
+
+#[test]
+fn options_read_back_by_key_rank_and_position() {
+    let c = Catalog::builtin();
+    let p = plan(c, &mid_grid(c)).unwrap();
+    let all: Vec<_> = p.options.iter().collect();
+    assert_eq!(all.len(), p.options.len());
+    assert_eq!(p.options.iter().len(), p.options.len());
+    // Every option is found by its own key, and only by it.
+    for (i, o) in all.iter().enumerate().step_by(97) {
+        assert_eq!(p.option(&o.key()).unwrap(), *o);
+        assert_eq!(p.options.get(i).as_ref(), Some(o));
+    }
+    let k = all[0].key();
+    assert!(p.option(&format!("{k}|extra")).is_err());
+    assert!(p.option(&k.replacen('|', "||", 1)).is_err());
+    assert!(p.options.get(all.len()).is_none());
+    // `ranked` is the options meeting the targets, by rank, 1..n.
+    let ranked: Vec<u32> = p.options.ranked().map(|o| o.rank.unwrap()).collect();
+    let meeting = all
+        .iter()
+        .filter(|o| o.meets_targets && o.monthly_cost_usd.is_some())
+        .count();
+    assert_eq!(ranked, (1..=meeting as u32).collect::<Vec<_>>());
+    // The options serialize as the list of records.
+    let json = serde_json::to_value(&p).unwrap();
+    assert_eq!(json["options"], serde_json::to_value(&all).unwrap());
 }

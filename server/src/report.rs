@@ -113,10 +113,10 @@ pub fn csv(subject: &Subject, plan: &Plan) -> Result<String, String> {
 }
 
 #[derive(Serialize)]
-struct JsonOption<'a> {
+struct JsonOption {
     key: String,
     #[serde(flatten)]
-    option: &'a PlanOption,
+    option: PlanOption,
 }
 
 #[derive(Serialize)]
@@ -131,7 +131,7 @@ struct JsonReport<'a> {
     monthly_output_tokens: f64,
     monthly_input_tokens: f64,
     verdict: &'a [planner::plan::Verdict],
-    options: Vec<JsonOption<'a>>,
+    options: Vec<JsonOption>,
     api: &'a [planner::money::ApiCost],
 }
 

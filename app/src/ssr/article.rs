@@ -77,7 +77,7 @@ fn monthly(c: &Catalog, model: &str, gpu: &str, count: u32) -> String {
         ..Scenario::default()
     };
     match planner::plan(c, &s) {
-        Ok(p) => p.options.first().and_then(|o| o.cloud.as_ref()).map_or(
+        Ok(p) => p.options.first().and_then(|o| o.cloud).map_or(
             "no cloud offer rents that shape".into(),
             |cl| {
                 format!(

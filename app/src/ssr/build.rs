@@ -269,13 +269,10 @@ pub enum Origin<'a> {
 
 /// The option of a plan with a key, worded in full for its details page.
 pub fn option_details(plan: &Plan, key: &str, catalog: &Catalog) -> Option<OptionView> {
-    plan.options
-        .iter()
-        .find(|o| o.key() == key)
-        .map(|o| OptionView {
-            detail: Some(option_detail(o, plan, catalog)),
-            ..option_view(o, plan)
-        })
+    plan.options.find(key).map(|o| OptionView {
+        detail: Some(option_detail(&o, plan, catalog)),
+        ..option_view(&o, plan)
+    })
 }
 
 /// Page data for a parsed query: the errors only when the scenario is invalid, else the plan.
@@ -310,7 +307,11 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
             reason: v.reason.clone(),
         })
         .collect();
-    let mut options: Vec<OptionView> = plan.options.iter().map(|o| option_view(o, &plan)).collect();
+    let mut options: Vec<OptionView> = plan
+        .options
+        .iter()
+        .map(|o| option_view(&o, &plan))
+        .collect();
     view.total_options = options.len();
     options.retain(|o| match parsed.show.as_str() {
         "fits" => o.fits,

@@ -41,9 +41,7 @@ fn cost_lines(plan: &Plan) -> Vec<Line> {
     let s = &plan.scenario;
     let days = s.days_per_month;
     let mut lines = Vec::new();
-    let mut leaders: Vec<&PlanOption> = plan.options.iter().filter(|o| o.rank.is_some()).collect();
-    leaders.sort_by_key(|o| o.rank);
-    for o in leaders.into_iter().take(3) {
+    for o in plan.options.ranked().take(3) {
         let name = format!(
             "{} {} on {}x {}",
             o.model, o.quant, o.gpus_per_replica, o.gpu
@@ -155,8 +153,8 @@ pub fn cost_vs_hours(plan: &Plan) -> String {
 
 /// The options the memory chart shows: those that fit, best ranked first, one per
 /// model × format × hardware.
-pub fn memory_chart_options(plan: &Plan) -> Vec<&PlanOption> {
-    let mut fitting: Vec<&PlanOption> = plan.options.iter().filter(|o| o.fits).collect();
+pub fn memory_chart_options(plan: &Plan) -> Vec<PlanOption> {
+    let mut fitting: Vec<PlanOption> = plan.options.iter().filter(|o| o.fits).collect();
     fitting.sort_by_key(|o| o.rank.unwrap_or(u32::MAX));
     let mut seen = Vec::new();
     fitting.retain(|o| {
@@ -177,8 +175,8 @@ pub fn memory_chart_options(plan: &Plan) -> Vec<&PlanOption> {
 }
 
 /// Memory breakdown (weights, KV cache, runtime overhead) against usable memory.
-pub fn memory_breakdown(options: &[&PlanOption]) -> String {
-    let items: Vec<&PlanOption> = options.iter().copied().take(8).collect();
+pub fn memory_breakdown(options: &[PlanOption]) -> String {
+    let items: Vec<&PlanOption> = options.iter().take(8).collect();
     if items.is_empty() {
         return String::new();
     }

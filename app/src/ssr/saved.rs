@@ -28,10 +28,9 @@ fn parsed_for(scenario: planner::Scenario, table_query: &str) -> Parsed {
 
 fn cheapest(plan: &planner::Plan) -> Option<(f64, String)> {
     plan.options
-        .iter()
-        .filter(|o| o.rank == Some(1))
-        .map(|o| (o.monthly_cost_usd.unwrap_or(0.0), o.key()))
+        .ranked()
         .next()
+        .map(|o| (o.monthly_cost_usd.unwrap_or(0.0), o.key()))
 }
 
 pub async fn saved_view(
@@ -81,8 +80,7 @@ pub async fn saved_view(
             .filter_map(|o| {
                 let k = o.key();
                 now.options
-                    .iter()
-                    .find(|n| n.key() == k)
+                    .find(&k)
                     .map(|n| (o.monthly_cost_usd, n.monthly_cost_usd))
             })
             .filter(|(a, b)| a != b)
@@ -157,8 +155,9 @@ pub async fn compare_view(
     let rows = keys
         .into_iter()
         .map(|k| {
-            let oa = pa.options.iter().find(|o| o.key() == k);
-            let ob = pb.options.iter().find(|o| o.key() == k);
+            let oa = pa.options.find(&k);
+            let ob = pb.options.find(&k);
+            let (oa, ob) = (oa.as_ref(), ob.as_ref());
             CompareRow {
                 a_cloud: oa.and_then(|o| o.cloud.as_ref().map(|c| c.monthly_usage_usd)),
                 b_cloud: ob.and_then(|o| o.cloud.as_ref().map(|c| c.monthly_usage_usd)),

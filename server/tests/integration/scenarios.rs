@@ -93,9 +93,9 @@ async fn a_saved_link_keeps_its_original_prices_after_the_catalog_changes() {
         .unwrap();
     let today = planner::plan(Catalog::builtin(), &scenario)
         .unwrap()
-        .options[0]
-        .cloud
-        .as_ref()
+        .options
+        .first()
+        .and_then(|o| o.cloud)
         .unwrap()
         .monthly_usage_usd;
     assert!(

@@ -1,0 +1,426 @@
+//! The plan (issue: enumerate, size, cost, rank): every applicable model × format × GPU option
+//! × engine of a scenario, each sized for the demand and costed (cloud, local, API); ranked by
+//! monthly cost among those meeting the targets; Pareto front on cost, quality and speed; and
+//! the article's verdict categories computed for this scenario.
+
+mod options;
+mod rank;
+mod verdict;
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use options::{Names, Row};
+pub use options::{Options, PlanOption};
+use verdict::Leaders;
+
+use crate::capacity::{capacity, scenario_workload};
+use crate::catalog::engine::Engine;
+use crate::catalog::format::not_applicable_reason;
+use crate::catalog::Catalog;
+use crate::error::{PlannerError, Result};
+use crate::estimate::{check_counts, Bound, Load, Physics, Setup};
+use crate::money::{
+    allowed, api_cost, instances_needed, local_figures, pick_offer, Allowed, ApiCost,
+};
+use crate::notes::Note;
+use crate::scenario::{Scenario, SCENARIO_SCHEMA_VERSION};
+
+/// The benchmark the quality verdict compares on (the one every gpt-oss card reports).
+pub const QUALITY_BENCHMARK: &str = "MMLU";
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Verdict {
+    pub category: String,
+    /// Winning model id, "tie", or None when there is no data to decide.
+    pub winner: Option<String>,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Skipped {
+    pub what: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Plan {
+    pub schema_version: u32,
+    pub catalog_snapshot: String,
+    pub scenario: Scenario,
+    pub monthly_output_tokens: f64,
+    pub monthly_input_tokens: f64,
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<PlanOption>))]
+    pub options: Options,
+    pub api: Vec<ApiCost>,
+    pub verdict: Vec<Verdict>,
+    pub skipped: Vec<Skipped>,
+    /// Where each engine's efficiency factors come from.
+    pub calibration: Vec<String>,
+    /// Configurations looked at, applicable or not (the benchmark's count).
+    pub evaluated: usize,
+}
+
+/// The catalog engines (as a range of indices) a scenario's engine choice puts on a format
+/// and GPU: the suitable default for "auto", every one for "all", else the one named.
+fn engines_for(
+    catalog: &Catalog,
+    choice: &str,
+    format: &crate::catalog::format::Format,
+    gpu: &crate::catalog::gpu::Gpu,
+) -> std::result::Result<std::ops::Range<usize>, String> {
+    let index = |e: &Engine| {
+        catalog
+            .engines
+            .iter()
+            .position(|x| std::ptr::eq(x, e))
+            .ok_or_else(|| format!("engine '{}' is not in the catalog", e.id))
+    };
+    let one = |i: usize| i..i + 1;
+    match choice {
+        "auto" => catalog
+            .default_engine(format, gpu)
+            .map_err(|e| e.to_string())
+            .and_then(index)
+            .map(one),
+        "all" => Ok(0..catalog.engines.len()),
+        id => catalog
+            .engine(id)
+            .map_err(|e| e.to_string())
+            .and_then(index)
+            .map(one),
+    }
+}
+
+/// Plans a scenario. Invalid input is an error naming the first bad field; call
+/// `Scenario::validate` first to get every field's message.
+pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
+    if let Some(e) = s.validate(catalog).into_iter().next() {
+        return Err(e);
+    }
+    let resolved = s.resolve(catalog)?;
+    let kv = catalog.kv_format(&s.kv_format)?;
+    let workload = scenario_workload(s);
+    let mut skipped: Vec<Skipped> = Vec::new();
+    let mut evaluated = 0usize;
+    let mut skip = |what: String, reason: String| {
+        if !skipped.iter().any(|k| k.what == what) {
+            skipped.push(Skipped { what, reason });
+        }
+    };
+
+    // Everything the loop below would otherwise look up by string per option is indexed once:
+    // GPU of each choice, offers per GPU, each engine's fitted factors.
+    let choice_gpu: Vec<Option<usize>> = s
+        .gpus
+        .iter()
+        .map(|c| resolved.gpus.iter().position(|g| g.id == c.id))
+        .collect();
+    // The offers the price basis allows, per GPU type, with their index in `names.offers`.
+    let offers = catalog.cloud.iter().chain(resolved.custom_offers.iter());
+    let allowed_offers = allowed(offers, &s.price_basis);
+    let mut offers_by_gpu: Vec<(Vec<Allowed>, Vec<u32>)> =
+        vec![(Vec::new(), Vec::new()); resolved.gpus.len()];
+    for (i, a) in allowed_offers.iter().enumerate() {
+        if let Some(gi) = resolved.gpus.iter().position(|g| *g.id == *a.offer.gpu_id) {
+            offers_by_gpu[gi].0.push(*a);
+            offers_by_gpu[gi].1.push(i as u32);
+        }
+    }
+    let mut engine_used = vec![false; catalog.engines.len()];
+    let engine_fits: Vec<&crate::calibration::EngineFit> = catalog
+        .engines
+        .iter()
+        .map(|e| catalog.fit.engine_fit(&e.id))
+        .collect();
+    let all_engines = s.engine == "all";
+    // Whether engine e serves format q on GPU g at all: runs[q][e][g], worked out once rather
+    // than with string comparisons per option.
+    let runs_stride = catalog.engines.len() * resolved.gpus.len();
+    let mut runs = Vec::with_capacity(s.quants.len() * runs_stride);
+    let mut formats = Vec::with_capacity(s.quants.len());
+    for q in &s.quants {
+        let format = catalog.format(q)?;
+        formats.push(format);
+        for e in &catalog.engines {
+            runs.extend(
+                resolved
+                    .gpus
+                    .iter()
+                    .map(|g| crate::estimate::engine_runs(e, format, g)),
+            );
+        }
+    }
+    // Room for every option up front. Per model, at most one option per GPU choice, format and
+    // engine that runs it.
+    let per_model: usize = if all_engines {
+        // Each chunk of `runs` is one format × engine over the GPU types.
+        runs.chunks(resolved.gpus.len().max(1))
+            .map(|row| choice_gpu.iter().flatten().filter(|&&gi| row[gi]).count())
+            .sum()
+    } else {
+        s.quants.len() * s.gpus.len()
+    };
+    let mut rows: Vec<Row> = Vec::with_capacity(resolved.models.len() * per_model);
+    // What the ranking and the verdict need, gathered as rows are built.
+    let mut entries = Vec::with_capacity(rows.capacity());
+    let mut leaders = vec![Leaders::default(); resolved.models.len()];
+    let output_m = s.monthly_output_tokens() / 1e6;
+    let per_m = |usd: f64| options::per_m(usd, output_m);
+    // memo[choice][replicas]: the price of that many replicas of a GPU choice.
+    let memo_len = s.peak_users.clamp(1, 32) as usize + 1;
+    let mut memo: Vec<Vec<Option<Priced>>> = vec![vec![None; memo_len]; s.gpus.len()];
+    for (mi, model) in resolved.models.iter().enumerate() {
+        let quality = model.quality_score(QUALITY_BENCHMARK).map(|q| q.score);
+        // Checked once per model, not once per configuration.
+        let context = workload.prompt_tokens as u64 + workload.gen_tokens as u64;
+        if context > model.max_context as u64 {
+            evaluated += s.quants.len() * s.gpus.len();
+            skip(
+                model.id.clone(),
+                format!(
+                    "prompt + output = {context} tokens exceeds its maximum context of {}",
+                    model.max_context
+                ),
+            );
+            continue;
+        }
+        for (qi, format) in formats.iter().copied().enumerate() {
+            if let Some(why) = not_applicable_reason(format, model) {
+                evaluated += s.gpus.len();
+                skip(format!("{} {}", model.id, format.id), why);
+                continue;
+            }
+            let runs = &runs[qi * runs_stride..(qi + 1) * runs_stride];
+            // The model's load in this format, per container, worked out on first use.
+            let mut loads: [Option<Load>; 3] = [None; 3];
+            for (ci, (choice, gi)) in s.gpus.iter().zip(&choice_gpu).enumerate() {
+                let Some(gi) = *gi else { continue };
+                let gpu = &resolved.gpus[gi];
+                if let Err(e) = check_counts(choice.count, model, &workload) {
+                    evaluated += 1;
+                    skip(
+                        format!("{} on {}x {}", model.id, choice.count, gpu.id),
+                        e.to_string(),
+                    );
+                    continue;
+                }
+                let engines = match engines_for(catalog, &s.engine, format, gpu) {
+                    Ok(e) => e,
+                    Err(why) => {
+                        evaluated += 1;
+                        skip(format!("{} on {}", format.id, gpu.id), why);
+                        continue;
+                    }
+                };
+                for ei in engines {
+                    evaluated += 1;
+                    let engine = &catalog.engines[ei];
+                    // The format rule for this model passed above; the engine's own checks
+                    // come from the table (`applicable` is the same test, worded per call).
+                    let fast = runs[ei * resolved.gpus.len() + gi]
+                        && crate::estimate::engine_spans(engine, choice.count, model);
+                    let setup = Setup {
+                        model,
+                        format,
+                        gpu,
+                        gpus: choice.count,
+                        engine,
+                        kv,
+                    };
+                    debug_assert_eq!(fast, crate::estimate::applicable(&setup));
+                    let phys = if fast {
+                        let slot = &mut loads[engine.container as usize];
+                        let load = slot.get_or_insert_with(|| Load::new(&setup, &workload));
+                        Physics::new_applicable(&setup, &workload, load)
+                    } else if all_engines {
+                        // "all" asks for every engine that can: the others are not options.
+                        continue;
+                    } else {
+                        // Not an option (the table says the engine cannot run it); `new`
+                        // words why for the skipped list.
+                        match Physics::new(&setup, &workload) {
+                            Ok(p) => p,
+                            Err(e) => {
+                                skip(
+                                    format!(
+                                        "{} {} on {}x {} ({})",
+                                        model.id, format.id, choice.count, gpu.id, engine.id
+                                    ),
+                                    e.to_string(),
+                                );
+                                continue;
+                            }
+                        }
+                    };
+                    let engine_fit = engine_fits[ei];
+                    let cap = capacity(&setup, &phys, s, &catalog.fit, engine_fit)?;
+                    let replicas = cap.replicas.max(1);
+                    let Priced {
+                        offer,
+                        cloud_monthly,
+                        local_monthly,
+                    } = if phys.fits {
+                        // Every format and engine of this GPU choice needing as many replicas
+                        // costs the same: priced once per replica count (small counts).
+                        let price = || {
+                            let (allowed, index) = &offers_by_gpu[gi];
+                            Priced::new(gpu, choice.count, replicas, allowed, index, s)
+                        };
+                        match memo[ci].get_mut(replicas as usize) {
+                            Some(slot) => *slot.get_or_insert_with(price),
+                            None => price(),
+                        }
+                    } else {
+                        Priced::default()
+                    };
+                    let mut notes = phys.notes;
+                    if phys.fits && offer.is_none() {
+                        notes.push(Note::NoCloudOffer);
+                    }
+                    if phys.fits && gpu.price.is_none() {
+                        notes.push(Note::NoPurchasePrice);
+                    }
+                    if !cap.meets_targets() && phys.fits {
+                        notes.push(Note::CannotMeet(cap.limit));
+                    }
+                    engine_used[ei] = true;
+                    let row = Row {
+                        model: mi as u32,
+                        quant: qi as u32,
+                        gpu: gi as u32,
+                        engine: ei as u32,
+                        gpus: choice.count,
+                        fits: phys.fits,
+                        meets_targets: cap.meets_targets(),
+                        limit: cap.limit,
+                        bound: if phys.fits {
+                            phys.predict(engine_fit).bound
+                        } else {
+                            Bound::Capacity
+                        },
+                        replicas: cap.replicas,
+                        users_per_replica: cap.per_replica,
+                        memory_gb: phys.memory,
+                        decode_tps_stream: cap.decode_tps_stream,
+                        output_tps_replica: cap.output_tps_replica,
+                        ttft_ms: cap.ttft_ms,
+                        ceiling_decode_tps_stream: phys.ceiling_decode_tps_stream(),
+                        offer,
+                        cloud_monthly,
+                        local_monthly,
+                        notes,
+                    };
+                    let i = rows.len();
+                    entries.extend(rank::entry(i, &row, quality));
+                    leaders[mi].consider(i, &row, per_m);
+                    rows.push(row);
+                }
+            }
+        }
+    }
+    let arc = |s: &str| -> Arc<str> { Arc::from(s) };
+    let names = Names {
+        models: resolved
+            .models
+            .iter()
+            .map(|m| {
+                let quality = m.quality_score(QUALITY_BENCHMARK).map(|q| q.score);
+                (arc(&m.id), quality)
+            })
+            .collect(),
+        quants: formats.iter().map(|f| arc(&f.id)).collect(),
+        gpus: resolved
+            .gpus
+            .iter()
+            .map(|g| (arc(&g.id), arc(&g.name), g.clone()))
+            .collect(),
+        engines: catalog.engines.iter().map(|e| arc(&e.id)).collect(),
+        offers: allowed_offers.iter().map(|a| a.offer.clone()).collect(),
+        scenario: s.clone(),
+        output_m,
+    };
+    let (ranks, pareto) = rank::rank_and_pareto(entries, rows.len());
+    let options = Options {
+        rows,
+        ranks,
+        pareto,
+        names: Arc::new(names),
+    };
+    let mut api: Vec<ApiCost> = resolved
+        .models
+        .iter()
+        .flat_map(|m| catalog.api_for(&m.id).map(|p| api_cost(p, s)))
+        .collect();
+    api.sort_by(|a, b| a.monthly_usd.total_cmp(&b.monthly_usd));
+    let verdict = verdict::verdict(&resolved.models, &options, &leaders, &api);
+    let calibration = catalog
+        .engines
+        .iter()
+        .zip(&engine_used)
+        .filter(|(_, used)| **used)
+        .map(|(e, _)| catalog.fit.provenance(&e.id))
+        .collect();
+    Ok(Plan {
+        schema_version: SCENARIO_SCHEMA_VERSION,
+        catalog_snapshot: catalog.snapshot_id.clone(),
+        scenario: s.clone(),
+        monthly_output_tokens: s.monthly_output_tokens(),
+        monthly_input_tokens: s.monthly_input_tokens(),
+        options,
+        api,
+        verdict,
+        skipped,
+        calibration,
+        evaluated,
+    })
+}
+
+/// What renting and buying an option's replicas costs a month.
+#[derive(Debug, Clone, Copy, Default)]
+struct Priced {
+    /// The offer rented (index into the plan's offers) and its instances.
+    offer: Option<(u32, u32)>,
+    /// Billed for the usage hours.
+    cloud_monthly: Option<f64>,
+    /// Amortized purchase plus power.
+    local_monthly: Option<f64>,
+}
+
+impl Priced {
+    /// `allowed`: the offers for this GPU the price basis allows; `index`: each one's index in
+    /// the plan's offers.
+    fn new(
+        gpu: &crate::catalog::gpu::Gpu,
+        gpus: u32,
+        replicas: u32,
+        allowed: &[Allowed],
+        index: &[u32],
+        s: &Scenario,
+    ) -> Priced {
+        let rented = pick_offer(allowed, gpus, replicas).and_then(|i| {
+            let o = allowed[i].offer;
+            let n = instances_needed(o, gpus, replicas)?;
+            Some((index[i], n, n as f64 * o.usd_per_instance_hour))
+        });
+        Priced {
+            offer: rented.map(|(i, n, _)| (i, n)),
+            cloud_monthly: rented.map(|(.., hourly)| hourly * s.usage_hours_per_month()),
+            local_monthly: local_figures(gpu, gpus, replicas, s)
+                .and_then(|l| l.monthly_amortized_usd),
+        }
+    }
+}
+
+impl Plan {
+    /// The option with a key, for detail views and comparisons.
+    pub fn option(&self, key: &str) -> Result<PlanOption> {
+        self.options.find(key).ok_or_else(|| {
+            PlannerError::invalid("option", format!("no option '{key}' in this plan"))
+        })
+    }
+}
