@@ -24,6 +24,14 @@ fn bench(cr: &mut Criterion) {
     cr.bench_function("plan_full_grid", |b| {
         b.iter(|| plan(c, std::hint::black_box(&s)).unwrap())
     });
+    // The plan and every option built as the API's record (names, offer, purchase price): what
+    // serializing the whole grid costs on top of planning it.
+    cr.bench_function("plan_full_grid_with_records", |b| {
+        b.iter(|| {
+            let p = plan(c, std::hint::black_box(&s)).unwrap();
+            p.options.iter().map(|o| o.replicas as u64).sum::<u64>()
+        })
+    });
     // The page's everyday case: the article's scenario.
     let d = Scenario::default();
     cr.bench_function("plan_default_scenario", |b| {

@@ -114,9 +114,9 @@ pub fn capacity(
     let target_ttft = s.ttft_ms / 1000.0;
     // TTFT = the prompt's prefill (the same at any batch) + one decode step at the batch.
     let prefill = phys.prefill_time(f);
-    let tps_at = |b: u32| 1.0 / phys.step_time_at(setup.model, f, b);
+    let tps_at = |b: u32| 1.0 / phys.step_time_at(f, b);
     let ok = |b: u32| {
-        let step = phys.step_time_at(setup.model, f, b);
+        let step = phys.step_time_at(f, b);
         // Without a TFLOPS figure TTFT cannot be checked; the option says so in its notes.
         1.0 / step >= target_tps && prefill.is_none_or(|p| p + step <= target_ttft)
     };
@@ -161,7 +161,14 @@ pub fn capacity(
     let replicas = peak.div_ceil(per_replica);
     // The batch each replica actually runs when the peak is spread evenly.
     let batch = peak.div_ceil(replicas);
-    let running = phys.at_batch(setup.model, batch);
+    // Usually the batch the physics was built at (one replica carries the peak): no copy.
+    let other;
+    let running = if batch == phys.batch {
+        phys
+    } else {
+        other = phys.at_batch(setup.model, batch);
+        &other
+    };
     let p = running.predict(f);
     let ceiling = running.ceiling_decode_tps_stream();
     let (dlo, dhi) = fit.band(Metric::DecodeTpsStream);

@@ -15,7 +15,7 @@ use crate::catalog::gpu::{ComputePath, Gpu};
 use crate::catalog::model::Model;
 use crate::error::{PlannerError, Result};
 use crate::notes::{Note, Notes};
-use crate::physics::decode::{decode_step, DecodeStep, Hardware, PCIE_GEN4_BPS};
+use crate::physics::decode::{DecodeStep, Hardware, StepWork, PCIE_GEN4_BPS};
 use crate::physics::kv::kv_bytes_per_sequence;
 use crate::physics::prefill::{prefill_times, prefill_work, PrefillWork};
 use crate::physics::weights::expert_fraction_touched;
@@ -135,6 +135,8 @@ pub struct Load {
     pub kv_per_seq_mean: f64,
     /// Prefill FLOPs each decoded token carries under continuous batching.
     pub extra_flops_per_seq: f64,
+    /// What a decode step reads and computes per sequence, at the mean context.
+    pub step: StepWork,
     /// The prompt's prefill.
     pub prefill: PrefillWork,
 }
@@ -154,13 +156,15 @@ impl Load {
         } else {
             0.0
         };
+        let kv_per_seq_mean = kv_bytes_per_sequence(s.model, s.kv.bytes, mean_context);
         Load {
             weights,
             final_context,
             mean_context,
             kv_per_seq_final: kv_bytes_per_sequence(s.model, s.kv.bytes, final_context),
-            kv_per_seq_mean: kv_bytes_per_sequence(s.model, s.kv.bytes, mean_context),
+            kv_per_seq_mean,
             extra_flops_per_seq,
+            step: StepWork::new(s.model, &weights, kv_per_seq_mean, mean_context),
             prefill: prefill_work(
                 s.model,
                 &weights,
@@ -190,8 +194,7 @@ pub struct Physics {
     pub notes: Notes,
     // What `at_batch` needs to recompute the decode step for another batch.
     hw: Hardware,
-    kv_per_seq_mean: f64,
-    mean_context: f64,
+    work: StepWork,
     extra_flops_per_seq: f64,
     /// Sequences the KV memory holds (0 when it does not fit).
     pub kv_capacity: f64,
@@ -345,11 +348,11 @@ impl Physics {
         let Load {
             weights,
             final_context,
-            mean_context,
             kv_per_seq_final,
-            kv_per_seq_mean,
             extra_flops_per_seq,
+            step: step_work,
             prefill: work,
+            ..
         } = *load;
         let n = s.gpus as f64;
 
@@ -419,15 +422,7 @@ impl Physics {
         if s.engine.multi_gpu == MultiGpu::LayerSplit && s.gpus > 1 {
             notes.push(Note::LayerSplit);
         }
-        let step = decode_step(
-            s.model,
-            &weights,
-            kv_per_seq_mean,
-            mean_context,
-            batch,
-            batch * extra_flops_per_seq,
-            &hw,
-        );
+        let step = step_work.step(batch, batch * extra_flops_per_seq, &hw);
         let (prefill_compute, prefill_memory) = prefill_times(&work, &hw);
         let experts_touched = expert_fraction_touched(s.model, batch) * s.model.experts as f64;
         let low_bit_release = matches!(s.model.native_format.as_str(), "mxfp4" | "fp8");
@@ -449,8 +444,7 @@ impl Physics {
             experts_touched,
             notes,
             hw,
-            kv_per_seq_mean,
-            mean_context,
+            work: step_work,
             extra_flops_per_seq,
             kv_capacity: if fits { kv_capacity } else { 0.0 },
         }
@@ -468,7 +462,7 @@ impl Physics {
         }
         Physics {
             batch: b,
-            step: self.decode_step_at(model, b),
+            step: self.decode_step_at(b),
             experts_touched: expert_fraction_touched(model, b as f64) * model.experts as f64,
             notes: Notes::default(),
             ..self.clone()
@@ -477,27 +471,19 @@ impl Physics {
 
     /// Expected decode step time when `batch` sequences decode together (what the capacity
     /// search probes: the decode step only, nothing copied).
-    pub fn step_time_at(&self, model: &Model, f: &EngineFit, batch: u32) -> f64 {
-        self.step_time(&self.decode_step_at(model, batch), f)
+    pub fn step_time_at(&self, f: &EngineFit, batch: u32) -> f64 {
+        self.step_time(&self.decode_step_at(batch), f)
     }
 
     /// The exact decode step of this setup at another batch (at least one sequence).
-    fn decode_step_at(&self, model: &Model, batch: u32) -> DecodeStep {
+    fn decode_step_at(&self, batch: u32) -> DecodeStep {
         // The batch `new` worked out already (the capacity search tries it first): the same
         // arithmetic on the same inputs, so the same step.
         if batch.max(1) == self.batch {
             return self.step;
         }
         let b = batch.max(1) as f64;
-        decode_step(
-            model,
-            &self.weights,
-            self.kv_per_seq_mean,
-            self.mean_context,
-            b,
-            b * self.extra_flops_per_seq,
-            &self.hw,
-        )
+        self.work.step(b, b * self.extra_flops_per_seq, &self.hw)
     }
 
     fn eta_compute(&self, f: &EngineFit) -> f64 {

@@ -5,7 +5,7 @@ use crate::catalog::engine::MultiGpu;
 use crate::catalog::format::WeightBytes;
 use crate::catalog::model::Model;
 
-use super::weights::weight_bytes_read_per_step;
+use super::weights::{expert_share_touched, fixed_weight_bytes};
 
 /// PCIe 4.0 x16 per direction, for GPUs without a faster link (64 GB/s both ways: DERIVED /2).
 pub const PCIE_GEN4_BPS: f64 = 32e9;
@@ -63,9 +63,76 @@ pub fn attention_flops_per_token(model: &Model, context: f64) -> f64 {
         * (model.full_attention_layers() as f64 * context + model.sliding_layers as f64 * windowed)
 }
 
+/// What one decode step asks of the hardware per model, layout and context, before the batch:
+/// the weights every step streams, the expert weights a batch touches a share of, and each
+/// sequence's KV bytes and FLOPs. Worked out once per model × layout × workload, because the
+/// plan and its capacity search evaluate the step at many batches on many GPUs.
+#[derive(Debug, Clone, Copy)]
+pub struct StepWork {
+    /// Weight bytes read whatever the batch (`fixed_weight_bytes`).
+    fixed_weight_bytes: f64,
+    /// Every expert's weights.
+    expert_bytes: f64,
+    experts: u32,
+    experts_active: u32,
+    kv_bytes_per_seq: f64,
+    /// 2 × active parameters + attention over the context, per new token.
+    flops_per_seq: f64,
+    hidden: f64,
+    layers: f64,
+}
+
+impl StepWork {
+    /// Sequences whose caches hold `kv_bytes_per_seq` each, at an average context of `context`
+    /// tokens.
+    pub fn new(model: &Model, weights: &WeightBytes, kv_bytes_per_seq: f64, context: f64) -> Self {
+        StepWork {
+            fixed_weight_bytes: fixed_weight_bytes(model, weights),
+            expert_bytes: weights.experts,
+            experts: model.experts,
+            experts_active: model.experts_active,
+            kv_bytes_per_seq,
+            flops_per_seq: 2.0 * model.active_params() + attention_flops_per_token(model, context),
+            hidden: model.hidden as f64,
+            layers: model.layers as f64,
+        }
+    }
+
+    /// Weight bytes one step of `batch` sequences reads: the fixed ones and the experts the
+    /// batch touches (the expert-touch law).
+    pub fn weight_bytes(&self, batch: f64) -> f64 {
+        let touched = expert_share_touched(self.experts, self.experts_active, batch);
+        self.fixed_weight_bytes + self.expert_bytes * touched
+    }
+
+    /// One step of `batch` sequences on `hw`. `extra_flops` is prefill work interleaved into
+    /// the step by a serving engine (continuous batching); 0 for a pure-generation benchmark.
+    pub fn step(&self, batch: f64, extra_flops: f64, hw: &Hardware) -> DecodeStep {
+        let weight_bytes = self.weight_bytes(batch);
+        let kv_bytes = batch * self.kv_bytes_per_seq;
+        let par = hw.parallel_devices();
+        let memory_time = (weight_bytes + kv_bytes) / (hw.bandwidth_bps * par);
+        let flops = batch * self.flops_per_seq + extra_flops;
+        let compute_time = hw.peak_flops.map(|p| flops / (p * par));
+        let comm_time = if hw.split == MultiGpu::TensorParallel && hw.devices > 1 {
+            let n = hw.devices as f64;
+            let message = batch * self.hidden * 2.0 * 2.0 * (n - 1.0) / n;
+            2.0 * self.layers * (ALLREDUCE_LATENCY_S + message / hw.interconnect_bps)
+        } else {
+            0.0
+        };
+        DecodeStep {
+            weight_bytes,
+            kv_bytes,
+            memory_time,
+            compute_time,
+            comm_time,
+        }
+    }
+}
+
 /// One decode step of `batch` sequences whose caches hold `kv_bytes_per_seq` each, at an
-/// average context of `context` tokens. `extra_flops` is prefill work interleaved into the step
-/// by a serving engine (continuous batching); 0 for a pure-generation benchmark.
+/// average context of `context` tokens (`StepWork::step` for a single evaluation).
 pub fn decode_step(
     model: &Model,
     weights: &WeightBytes,
@@ -75,25 +142,5 @@ pub fn decode_step(
     extra_flops: f64,
     hw: &Hardware,
 ) -> DecodeStep {
-    let weight_bytes = weight_bytes_read_per_step(model, weights, batch);
-    let kv_bytes = batch * kv_bytes_per_seq;
-    let par = hw.parallel_devices();
-    let memory_time = (weight_bytes + kv_bytes) / (hw.bandwidth_bps * par);
-    let flops = batch * (2.0 * model.active_params() + attention_flops_per_token(model, context))
-        + extra_flops;
-    let compute_time = hw.peak_flops.map(|p| flops / (p * par));
-    let comm_time = if hw.split == MultiGpu::TensorParallel && hw.devices > 1 {
-        let n = hw.devices as f64;
-        let message = batch * model.hidden as f64 * 2.0 * 2.0 * (n - 1.0) / n;
-        2.0 * model.layers as f64 * (ALLREDUCE_LATENCY_S + message / hw.interconnect_bps)
-    } else {
-        0.0
-    };
-    DecodeStep {
-        weight_bytes,
-        kv_bytes,
-        memory_time,
-        compute_time,
-        comm_time,
-    }
+    StepWork::new(model, weights, kv_bytes_per_seq, context).step(batch, extra_flops, hw)
 }
