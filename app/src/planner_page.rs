@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use crate::fields::{NumberField, ECONOMICS, PRESETS, WORKLOAD};
 use crate::qs;
 use crate::usd;
-use crate::views::{BandView, FormChoices, OptionView, PlanView};
+use crate::views::{BandView, FormChoices, OptionView, PlanView, MAX_ROWS};
 
 /// Plans the scenario a query string describes. Bad fields come back as `errors` (the page
 /// shows each beside its field and answers 422), not as a server error.
@@ -429,6 +429,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
     let shown = view.options.len();
     let details_base = view.details_base.clone();
     let total = view.total_options;
+    let matched = view.matched_options;
     let verdict = view! {
         <section class="verdict" aria-label="verdict">
             <h2>"Verdict for this scenario"</h2>
@@ -472,7 +473,11 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
                 <a href=show_link("all") aria-current=(view.show == "all").then_some("true")>"all"</a> " · "
                 <a href=show_link("fits") aria-current=(view.show == "fits").then_some("true")>"fits"</a> " · "
                 <a href=show_link("meets") aria-current=(view.show == "meets").then_some("true")>"meets targets"</a>
-                {format!(" — showing {shown} of {total}")}
+                {if matched > shown {
+                    format!(" — showing the first {shown} of {matched} ({total} in all): the table stops at {MAX_ROWS} rows; filter, narrow the selection or download the report below for every option")
+                } else {
+                    format!(" — showing {shown} of {total}")
+                }}
             </p>
             <div class="scroll">
             <table class="plan">

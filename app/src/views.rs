@@ -100,6 +100,11 @@ pub struct ApiView {
     pub source: String,
 }
 
+/// Rows the options table shows at most, in its sort order. A whole-catalog scenario has tens of
+/// thousands of options: all of them made a page of tens of MB (and its hydration data) that
+/// took seconds to render; the reports carry every option.
+pub const MAX_ROWS: usize = 500;
+
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct PlanView {
     /// The scenario as a canonical query string (what a share link carries).
@@ -109,6 +114,8 @@ pub struct PlanView {
     pub options: Vec<OptionView>,
     /// Options before filtering, for "showing N of M".
     pub total_options: usize,
+    /// Options the filter kept, before the table's row limit (`MAX_ROWS`).
+    pub matched_options: usize,
     pub api: Vec<ApiView>,
     /// Server-rendered SVG charts, fetched as images (kept out of the page and its data).
     pub cost_chart_url: String,

@@ -57,12 +57,19 @@ pub async fn middleware(State(cache): State<PageCache>, req: Request, next: Next
         return response;
     }
     let (parts, body) = response.into_parts();
-    match to_bytes(body, MAX_BODY).await {
+    // A page larger than the cache keeps is still served, just not kept.
+    match to_bytes(body, usize::MAX).await {
         Ok(bytes) => {
-            cache.put(key, status, parts.headers.clone(), bytes.clone());
+            if bytes.len() <= MAX_BODY {
+                cache.put(key, status, parts.headers.clone(), bytes.clone());
+            }
             Response::from_parts(parts, Body::from(bytes))
         }
-        Err(_) => (StatusCode::INTERNAL_SERVER_ERROR, "page too large to serve").into_response(),
+        Err(_) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the page could not be rendered",
+        )
+            .into_response(),
     }
 }
 

@@ -9,6 +9,7 @@ use planner::Catalog;
 use super::query::{canonical, Parsed};
 use crate::views::{
     ApiView, BandView, MemoryView, OptionDetail, OptionView, PlanView, Sourced, VerdictView,
+    MAX_ROWS,
 };
 
 fn band(b: Option<planner::band::Band>) -> Option<BandView> {
@@ -319,6 +320,8 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
         _ => true,
     });
     sort_options(&mut options, &parsed.sort, parsed.dir == "desc");
+    view.matched_options = options.len();
+    options.truncate(MAX_ROWS);
     view.options = options;
     view.api = plan
         .api

@@ -151,32 +151,33 @@ pub fn cost_vs_hours(plan: &Plan) -> String {
     }
 }
 
-/// The options the memory chart shows: those that fit, best ranked first, one per
-/// model × format × hardware.
+/// Options the memory chart draws at most.
+const MEMORY_BARS: usize = 8;
+
+/// The options the memory chart shows: those that fit, best ranked first (ranked options all
+/// fit), then the unranked in plan order; one per model × format × hardware. Built only until
+/// the chart is full: a whole-catalog plan has tens of thousands of fitting options.
 pub fn memory_chart_options(plan: &Plan) -> Vec<PlanOption> {
-    let mut fitting: Vec<PlanOption> = plan.options.iter().filter(|o| o.fits).collect();
-    fitting.sort_by_key(|o| o.rank.unwrap_or(u32::MAX));
-    let mut seen = Vec::new();
-    fitting.retain(|o| {
-        let k = (
-            o.model.clone(),
-            o.quant.clone(),
-            o.gpu.clone(),
-            o.gpus_per_replica,
-        );
-        if seen.contains(&k) {
-            false
-        } else {
-            seen.push(k);
-            true
-        }
-    });
-    fitting
+    let unranked = plan.options.iter().filter(|o| o.fits && o.rank.is_none());
+    let mut seen = std::collections::HashSet::new();
+    plan.options
+        .ranked()
+        .chain(unranked)
+        .filter(|o| {
+            seen.insert((
+                o.model.clone(),
+                o.quant.clone(),
+                o.gpu.clone(),
+                o.gpus_per_replica,
+            ))
+        })
+        .take(MEMORY_BARS)
+        .collect()
 }
 
 /// Memory breakdown (weights, KV cache, runtime overhead) against usable memory.
 pub fn memory_breakdown(options: &[PlanOption]) -> String {
-    let items: Vec<&PlanOption> = options.iter().take(8).collect();
+    let items: Vec<&PlanOption> = options.iter().take(MEMORY_BARS).collect();
     if items.is_empty() {
         return String::new();
     }

@@ -141,3 +141,46 @@ async fn option_details_show_the_arithmetic_and_sources() {
     let (status, _) = get("/details?key=nope").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_large_selection_shows_its_first_rows_and_the_report_has_them_all() {
+    let c = planner::Catalog::builtin();
+    let ids = |v: Vec<&str>| v.join(",");
+    let gpus: Vec<String> = ["h100-sxm", "a100-80gb-sxm", "rtx-4090", "l40s"]
+        .iter()
+        .flat_map(|g| [1, 2, 4, 8].map(|n| format!("{g}:{n}")))
+        .collect();
+    let query = format!(
+        "models={}&quants={}&gpus={}&engine=all",
+        ids(c.models.iter().map(|m| m.id.as_str()).collect()),
+        ids(c.formats.iter().map(|f| f.id.as_str()).collect()),
+        gpus.join(",")
+    );
+    let (status, body) = get(&format!("/?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let rows = body.matches("data-key=").count();
+    assert_eq!(
+        rows,
+        app::views::MAX_ROWS,
+        "the table stops at its row limit"
+    );
+    assert!(body.contains("the table stops at 500 rows"), "says so");
+    let parsed = app::ssr::query::parse(&query, c);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let plan = planner::plan(c, &parsed.scenario).unwrap();
+    assert!(plan.options.len() > app::views::MAX_ROWS);
+    // The rows shown are the first by the default sort (rank): the cheapest option is there.
+    let cheapest = plan.options.ranked().next().unwrap().key();
+    assert!(
+        body.contains(&format!(r#"data-key="{cheapest}""#)),
+        "{cheapest}"
+    );
+    let (status, csv) = get(&format!("/report.csv?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let records = csv::Reader::from_reader(csv.as_bytes()).records().count();
+    assert_eq!(
+        records,
+        plan.options.len(),
+        "the report carries every option"
+    );
+}
