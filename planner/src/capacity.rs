@@ -120,17 +120,17 @@ pub fn capacity(
         // Without a TFLOPS figure TTFT cannot be checked; the option says so in its notes.
         1.0 / step >= target_tps && prefill.is_none_or(|p| p + step <= target_ttft)
     };
-    if !ok(1) {
+    // Per-user speed falls and TTFT rises monotonically with the batch. The largest batch is
+    // tried first (often one replica carries the whole peak, and then one user is fine too);
+    // else one user, then a binary search between.
+    let (mut lo, mut hi) = if max_b > 1 && ok(max_b) {
+        (max_b, max_b)
+    } else if !ok(1) {
         return Ok(none(if tps_at(1) < target_tps {
             Limit::Speed
         } else {
             Limit::Ttft
         }));
-    }
-    // Per-user speed falls and TTFT rises monotonically with the batch: binary search, after
-    // trying the largest batch first (often one replica carries the whole peak).
-    let (mut lo, mut hi) = if max_b > 1 && ok(max_b) {
-        (max_b, max_b)
     } else {
         (1u32, max_b.saturating_sub(1).max(1))
     };
