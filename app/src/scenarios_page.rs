@@ -7,7 +7,7 @@ use leptos_router::hooks::{use_location, use_params_map};
 use crate::planner_page::Results;
 use crate::qs;
 use crate::usd;
-use crate::views::{CompareView, MySaved, SavedView};
+use crate::views::{CompareView, MySaved, SavedView, MAX_ROWS};
 
 #[server]
 pub async fn load_saved(id: String, query: String) -> Result<SavedView, ServerFnError> {
@@ -237,6 +237,9 @@ pub fn ComparePage() -> impl IntoView {
                             }).collect_view()}</tbody>
                         </table>
                         <h2>"Options"</h2>
+                        {(v.total_rows > v.rows.len()).then(|| view! {
+                            <p class="muted">{format!("Showing the first {} of {} options: the table stops at {MAX_ROWS} rows; each scenario's report has every option.", v.rows.len(), v.total_rows)}</p>
+                        })}
                         <div class="scroll">
                         <table class="compare">
                             <thead><tr>

@@ -248,7 +248,10 @@ pub struct CompareView {
     pub b_id: String,
     pub b_name: String,
     pub inputs: Vec<CompareInput>,
+    /// The first `MAX_ROWS` options of A, then of B.
     pub rows: Vec<CompareRow>,
+    /// Options of A and B together, before the row limit.
+    pub total_rows: usize,
 }
 
 /// One option's details page.

@@ -6,7 +6,9 @@ use sqlx::SqlitePool;
 use super::build::plan_view;
 use super::query::{canonical, pairs, Parsed};
 use super::store::{self, Catalogs};
-use crate::views::{CompareInput, CompareRow, CompareView, SavedView};
+use planner::plan::PlanOption;
+
+use crate::views::{CompareInput, CompareRow, CompareView, SavedView, MAX_ROWS};
 
 fn parsed_for(scenario: planner::Scenario, table_query: &str) -> Parsed {
     let table = pairs(table_query);
@@ -74,16 +76,16 @@ pub async fn saved_view(
             )),
             _ => price_change.push("No option met the targets under one of the catalogs.".into()),
         }
-        let changed = then
-            .options
-            .iter()
-            .filter_map(|o| {
-                let k = o.key();
-                now.options
-                    .find(&k)
-                    .map(|n| (o.monthly_cost_usd, n.monthly_cost_usd))
+        // By key, not by searching: a whole-catalog scenario has tens of thousands of options.
+        let today_cost: std::collections::HashMap<String, Option<f64>> = (now.options.iter())
+            .map(|o| (o.key(), o.monthly_cost_usd))
+            .collect();
+        let changed = (then.options.iter())
+            .filter(|o| {
+                today_cost
+                    .get(&o.key())
+                    .is_some_and(|c| *c != o.monthly_cost_usd)
             })
-            .filter(|(a, b)| a != b)
             .count();
         price_change.push(format!("{changed} option(s) cost differently today."));
     }
@@ -145,30 +147,44 @@ pub async fn compare_view(
             }
         })
         .collect();
-    let mut keys: Vec<String> = pa.options.iter().map(|o| o.key()).collect();
-    for o in &pb.options {
-        let k = o.key();
-        if !keys.contains(&k) {
-            keys.push(k);
-        }
-    }
-    let rows = keys
-        .into_iter()
-        .map(|k| {
-            let oa = pa.options.find(&k);
-            let ob = pb.options.find(&k);
-            let (oa, ob) = (oa.as_ref(), ob.as_ref());
-            CompareRow {
-                a_cloud: oa.and_then(|o| o.cloud.as_ref().map(|c| c.monthly_usage_usd)),
-                b_cloud: ob.and_then(|o| o.cloud.as_ref().map(|c| c.monthly_usage_usd)),
-                a_local: oa.and_then(|o| o.local.as_ref().map(|l| l.one_time_usd)),
-                b_local: ob.and_then(|o| o.local.as_ref().map(|l| l.one_time_usd)),
-                a_per_m: oa.and_then(|o| o.cloud_usd_per_m_output.or(o.local_usd_per_m_output)),
-                b_per_m: ob.and_then(|o| o.cloud_usd_per_m_output.or(o.local_usd_per_m_output)),
-                key: k,
-            }
+    // A's options in order, then B's that A lacks; matched by key through a map (whole-catalog
+    // scenarios have tens of thousands of options).
+    let costs = |o: &PlanOption| {
+        (
+            o.cloud.as_ref().map(|c| c.monthly_usage_usd),
+            o.local.as_ref().map(|l| l.one_time_usd),
+            o.cloud_usd_per_m_output.or(o.local_usd_per_m_output),
+        )
+    };
+    type Costs = (Option<f64>, Option<f64>, Option<f64>);
+    let by_key = |p: &planner::Plan| -> std::collections::HashMap<String, Costs> {
+        p.options.iter().map(|o| (o.key(), costs(&o))).collect()
+    };
+    let (of_a, of_b) = (by_key(&pa), by_key(&pb));
+    let row = |key: String, a: Option<Costs>, b: Option<Costs>| CompareRow {
+        a_cloud: a.and_then(|c| c.0),
+        b_cloud: b.and_then(|c| c.0),
+        a_local: a.and_then(|c| c.1),
+        b_local: b.and_then(|c| c.1),
+        a_per_m: a.and_then(|c| c.2),
+        b_per_m: b.and_then(|c| c.2),
+        key,
+    };
+    let mut rows: Vec<CompareRow> = (pa.options.iter())
+        .map(|o| {
+            let k = o.key();
+            let b = of_b.get(&k).copied();
+            row(k, Some(costs(&o)), b)
         })
         .collect();
+    rows.extend(
+        (pb.options.iter())
+            .map(|o| (o.key(), costs(&o)))
+            .filter(|(k, _)| !of_a.contains_key(k))
+            .map(|(k, c)| row(k, None, Some(c))),
+    );
+    let total_rows = rows.len();
+    rows.truncate(MAX_ROWS);
     Ok(CompareView {
         error: None,
         a_id: sa.id,
@@ -177,6 +193,7 @@ pub async fn compare_view(
         b_name: sb.name,
         inputs,
         rows,
+        total_rows,
     })
 }
 

@@ -305,3 +305,46 @@ async fn compare_shows_input_and_cost_differences() {
         "the cloud cost difference is shown"
     );
 }
+
+#[tokio::test]
+async fn large_saved_scenarios_compare_by_key_and_show_their_first_rows() {
+    let t = app().await;
+    let c = planner::Catalog::builtin();
+    let list = |ids: Vec<&str>| serde_json::to_string(&ids).unwrap();
+    let gpus: Vec<String> = ["h100-sxm", "a100-80gb-sxm", "rtx-4090", "l40s"]
+        .iter()
+        .flat_map(|g| [1, 2, 4, 8].map(|n| format!(r#"{{"id": "{g}", "count": {n}}}"#)))
+        .collect();
+    let grid = format!(
+        r#", "models": {}, "quants": {}, "gpus": [{}], "engine": "all""#,
+        list(c.models.iter().map(|m| m.id.as_str()).collect()),
+        list(c.formats.iter().map(|f| f.id.as_str()).collect()),
+        gpus.join(",")
+    );
+    let (a, _) = t
+        .save("grid, 8 h", &format!("{grid}, \"hours_per_day\": 8"))
+        .await;
+    let (b, _) = t
+        .save("grid, 16 h", &format!("{grid}, \"hours_per_day\": 16"))
+        .await;
+    let options = planner::plan(c, &t.stored(&a).await.scenario)
+        .unwrap()
+        .options
+        .len();
+    assert!(options > app::views::MAX_ROWS, "{options} options");
+    let r = t.get(&format!("/compare?a={a}&b={b}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        r.body.matches("<tr data-key=").count(),
+        app::views::MAX_ROWS
+    );
+    assert!(
+        r.body
+            .contains(&format!("Showing the first 500 of {options} options")),
+        "says how many there are"
+    );
+    assert!(r.body.contains("delta-cloud\">+$"), "costs matched by key");
+    let r = t.get(&format!("/s/{a}")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.body.matches("data-key=").count(), app::views::MAX_ROWS);
+}
