@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::band::Band;
 use crate::calibration::{EngineFit, Fit, Metric};
 use crate::error::Result;
-use crate::estimate::{Physics, Setup, Workload};
+use crate::estimate::{Bound, Physics, Setup, Workload};
 use crate::scenario::Scenario;
 
 /// What caps the users one replica serves.
@@ -67,6 +67,8 @@ pub struct Capacity {
     /// Output tokens/s of one replica at that batch.
     pub output_tps_replica: Option<Band>,
     pub ttft_ms: Option<Band>,
+    /// What binds at the peak's batch (capacity when it does not fit).
+    pub bound: Bound,
 }
 
 impl Capacity {
@@ -95,6 +97,20 @@ pub fn capacity(
     fit: &Fit,
     f: &EngineFit,
 ) -> Result<Capacity> {
+    if !phys.fits {
+        return Ok(Capacity {
+            per_replica: 0,
+            replicas: 0,
+            limit: Limit::Memory,
+            decode_tps_stream: None,
+            output_tps_replica: None,
+            ttft_ms: None,
+            bound: Bound::Capacity,
+        });
+    }
+    // The physics at its own batch (the peak, within the engine's and the KV cache's limits):
+    // worked out once, for what binds and for the probes and the running batch that equal it.
+    let at_peak = phys.predict(f);
     let none = |limit| Capacity {
         per_replica: 0,
         replicas: 0,
@@ -102,10 +118,8 @@ pub fn capacity(
         decode_tps_stream: None,
         output_tps_replica: None,
         ttft_ms: None,
+        bound: at_peak.bound,
     };
-    if !phys.fits {
-        return Ok(none(Limit::Memory));
-    }
     let peak = s.peak_users.max(1);
     let engine_cap = setup.engine.max_batch.unwrap_or(u32::MAX);
     let kv_cap = phys.kv_capacity.min(u32::MAX as f64) as u32;
@@ -113,10 +127,17 @@ pub fn capacity(
     let target_tps = s.tokens_per_s_per_user;
     let target_ttft = s.ttft_ms / 1000.0;
     // TTFT = the prompt's prefill (the same at any batch) + one decode step at the batch.
-    let prefill = phys.prefill_time(f);
-    let tps_at = |b: u32| 1.0 / phys.step_time_at(f, b);
+    let prefill = at_peak.prefill_time;
+    let step_time = |b: u32| {
+        if b.max(1) == phys.batch {
+            at_peak.step_time
+        } else {
+            phys.step_time_at(f, b)
+        }
+    };
+    let tps_at = |b: u32| 1.0 / step_time(b);
     let ok = |b: u32| {
-        let step = phys.step_time_at(f, b);
+        let step = step_time(b);
         // Without a TFLOPS figure TTFT cannot be checked; the option says so in its notes.
         1.0 / step >= target_tps && prefill.is_none_or(|p| p + step <= target_ttft)
     };
@@ -162,15 +183,12 @@ pub fn capacity(
     // The batch each replica actually runs when the peak is spread evenly.
     let batch = peak.div_ceil(replicas);
     // Usually the batch the physics was built at (one replica carries the peak): no copy.
-    let other;
-    let running = if batch == phys.batch {
-        phys
+    let (p, ceiling) = if batch == phys.batch {
+        (at_peak, phys.ceiling_decode_tps_stream())
     } else {
-        other = phys.at_batch(setup.model, batch);
-        &other
+        let running = phys.at_batch(setup.model, batch);
+        (running.predict(f), running.ceiling_decode_tps_stream())
     };
-    let p = running.predict(f);
-    let ceiling = running.ceiling_decode_tps_stream();
     let (dlo, dhi) = fit.band(Metric::DecodeTpsStream);
     let decode = Band::around(p.decode_tps_stream, dlo, dhi, ceiling);
     let (olo, ohi) = fit.band(Metric::OutputTpsTotal);
@@ -195,5 +213,6 @@ pub fn capacity(
         decode_tps_stream: Some(decode),
         output_tps_replica: Some(output),
         ttft_ms: ttft,
+        bound: at_peak.bound,
     })
 }

@@ -20,7 +20,7 @@ use crate::catalog::engine::Engine;
 use crate::catalog::format::not_applicable_reason;
 use crate::catalog::Catalog;
 use crate::error::{PlannerError, Result};
-use crate::estimate::{check_counts, Bound, Load, Physics, Setup};
+use crate::estimate::{check_counts, Load, Physics, Setup};
 use crate::money::{
     allowed, api_cost, instances_needed, local_figures, pick_offer, Allowed, ApiCost,
 };
@@ -298,11 +298,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         fits: phys.fits,
                         meets_targets: cap.meets_targets(),
                         limit: cap.limit,
-                        bound: if phys.fits {
-                            phys.predict(engine_fit).bound
-                        } else {
-                            Bound::Capacity
-                        },
+                        bound: cap.bound,
                         replicas: cap.replicas,
                         users_per_replica: cap.per_replica,
                         memory_gb: phys.memory,
