@@ -454,12 +454,6 @@ impl Physics {
     /// capacity search calls this, so it recomputes only the decode step.
     pub fn at_batch(&self, model: &Model, batch: u32) -> Physics {
         let b = batch.max(1);
-        if b == self.batch {
-            return Physics {
-                notes: Notes::default(),
-                ..self.clone()
-            };
-        }
         Physics {
             batch: b,
             step: self.decode_step_at(b),

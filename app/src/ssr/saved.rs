@@ -157,10 +157,15 @@ pub async fn compare_view(
         )
     };
     type Costs = (Option<f64>, Option<f64>, Option<f64>);
-    let by_key = |p: &planner::Plan| -> std::collections::HashMap<String, Costs> {
+    // Each option built once: (key, costs) in plan order, and a map by key.
+    let listed = |p: &planner::Plan| -> Vec<(String, Costs)> {
         p.options.iter().map(|o| (o.key(), costs(&o))).collect()
     };
-    let (of_a, of_b) = (by_key(&pa), by_key(&pb));
+    let (list_a, list_b) = (listed(&pa), listed(&pb));
+    let by_key = |list: &[(String, Costs)]| -> std::collections::HashMap<String, Costs> {
+        list.iter().cloned().collect()
+    };
+    let (of_a, of_b) = (by_key(&list_a), by_key(&list_b));
     let row = |key: String, a: Option<Costs>, b: Option<Costs>| CompareRow {
         a_cloud: a.and_then(|c| c.0),
         b_cloud: b.and_then(|c| c.0),
@@ -170,16 +175,14 @@ pub async fn compare_view(
         b_per_m: b.and_then(|c| c.2),
         key,
     };
-    let mut rows: Vec<CompareRow> = (pa.options.iter())
-        .map(|o| {
-            let k = o.key();
+    let mut rows: Vec<CompareRow> = (list_a.into_iter())
+        .map(|(k, a)| {
             let b = of_b.get(&k).copied();
-            row(k, Some(costs(&o)), b)
+            row(k, Some(a), b)
         })
         .collect();
     rows.extend(
-        (pb.options.iter())
-            .map(|o| (o.key(), costs(&o)))
+        (list_b.into_iter())
             .filter(|(k, _)| !of_a.contains_key(k))
             .map(|(k, c)| row(k, None, Some(c))),
     );
