@@ -186,7 +186,7 @@ pub fn capacity(
     let (p, ceiling) = if batch == phys.batch {
         (at_peak, phys.ceiling_decode_tps_stream())
     } else {
-        let running = phys.at_batch(setup.model, batch);
+        let running = phys.at_batch(batch);
         (running.predict(f), running.ceiling_decode_tps_stream())
     };
     let (dlo, dhi) = fit.band(Metric::DecodeTpsStream);

@@ -18,7 +18,6 @@ use crate::notes::{Note, Notes};
 use crate::physics::decode::{DecodeStep, Hardware, StepWork, PCIE_GEN4_BPS};
 use crate::physics::kv::kv_bytes_per_sequence;
 use crate::physics::prefill::{prefill_times, prefill_work, PrefillWork};
-use crate::physics::weights::expert_fraction_touched;
 use crate::physics::GB;
 
 /// What the replica is asked to do.
@@ -190,7 +189,6 @@ pub struct Physics {
     pub prompt: f64,
     pub moe: bool,
     pub layers: f64,
-    pub experts_touched: f64,
     pub notes: Notes,
     // What `at_batch` needs to recompute the decode step for another batch.
     hw: Hardware,
@@ -208,6 +206,18 @@ pub struct Prediction {
     pub output_tps_total: f64,
     pub prefill_time: Option<f64>,
     pub bound: Bound,
+}
+
+/// Whole sequences in `x` sequences' worth of memory: `x.floor().max(0.0)`, by an integer
+/// conversion where it is exact (the baseline x86-64 target has no floor instruction, and the
+/// plan does this for every option).
+fn whole_sequences(x: f64) -> f64 {
+    if x < (1u64 << 52) as f64 {
+        // Truncation is floor for x >= 0; negatives and NaN convert to 0.
+        (x as u64) as f64
+    } else {
+        x.floor()
+    }
 }
 
 /// The counts and lengths of a setup and workload (not whether the engine runs it).
@@ -361,7 +371,7 @@ impl Physics {
         let free_for_kv = available - weights.total() - overhead;
         let fits = free_for_kv >= kv_per_seq_final;
         let kv_capacity = if kv_per_seq_final > 0.0 {
-            (free_for_kv / kv_per_seq_final).floor().max(0.0)
+            whole_sequences(free_for_kv / kv_per_seq_final)
         } else {
             f64::MAX
         };
@@ -424,7 +434,6 @@ impl Physics {
         }
         let step = step_work.step(batch, batch * extra_flops_per_seq, &hw);
         let (prefill_compute, prefill_memory) = prefill_times(&work, &hw);
-        let experts_touched = expert_fraction_touched(s.model, batch) * s.model.experts as f64;
         let low_bit_release = matches!(s.model.native_format.as_str(), "mxfp4" | "fp8");
         if low_bit_release && s.format.id != s.model.native_format && s.format.dense_bits >= 8.0 {
             notes.push(Note::Upcast);
@@ -441,7 +450,6 @@ impl Physics {
             prompt: w.prompt_tokens.max(1) as f64,
             moe: s.model.is_moe(),
             layers: s.model.layers as f64,
-            experts_touched,
             notes,
             hw,
             work: step_work,
@@ -452,15 +460,19 @@ impl Physics {
 
     /// The same setup decoding `batch` sequences instead (memory use and fit unchanged): the
     /// capacity search calls this, so it recomputes only the decode step.
-    pub fn at_batch(&self, model: &Model, batch: u32) -> Physics {
+    pub fn at_batch(&self, batch: u32) -> Physics {
         let b = batch.max(1);
         Physics {
             batch: b,
             step: self.decode_step_at(b),
-            experts_touched: expert_fraction_touched(model, b as f64) * model.experts as f64,
             notes: Notes::default(),
             ..self.clone()
         }
+    }
+
+    /// Expected distinct experts touched per MoE layer at this batch (0 for a dense model).
+    pub fn experts_touched(&self) -> f64 {
+        self.work.experts_touched(self.batch as f64)
     }
 
     /// Expected decode step time when `batch` sequences decode together (what the capacity
@@ -617,7 +629,7 @@ pub fn estimate(s: &Setup, w: &Workload, fit: &Fit) -> Result<Estimate> {
         ceiling_decode_tps_stream: ceiling,
         bound,
         bytes_per_step_gb: (phys.step.weight_bytes + phys.step.kv_bytes) / GB,
-        experts_touched_per_layer: phys.experts_touched,
+        experts_touched_per_layer: phys.experts_touched(),
         calibration: provenance,
         notes,
     })

@@ -105,6 +105,11 @@ impl StepWork {
         self.fixed_weight_bytes + self.expert_bytes * touched
     }
 
+    /// Expected distinct experts a batch of `batch` sequences touches per MoE layer.
+    pub fn experts_touched(&self, batch: f64) -> f64 {
+        expert_share_touched(self.experts, self.experts_active, batch) * self.experts as f64
+    }
+
     /// One step of `batch` sequences on `hw`. `extra_flops` is prefill work interleaved into
     /// the step by a serving engine (continuous batching); 0 for a pure-generation benchmark.
     pub fn step(&self, batch: f64, extra_flops: f64, hw: &Hardware) -> DecodeStep {

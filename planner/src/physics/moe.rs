@@ -11,9 +11,12 @@ pub fn expected_experts_touched(total: u32, active: u32, batch: f64) -> f64 {
     let k = (active as f64).min(e);
     let b = batch.max(1.0);
     // Batches are whole numbers of sequences: powi (repeated squaring) is several times
-    // faster than powf, and the plan evaluates this for every capacity probe.
-    let untouched = if b == b.trunc() && b <= i32::MAX as f64 {
-        (1.0 - k / e).powi(b as i32)
+    // faster than powf, and the plan evaluates this for every capacity probe. A batch is
+    // whole when it survives a round trip through an integer (cheaper than `trunc`, a library
+    // call on the baseline x86-64 target).
+    let whole = b as i32;
+    let untouched = if whole as f64 == b {
+        (1.0 - k / e).powi(whole)
     } else {
         (1.0 - k / e).powf(b)
     };

@@ -37,30 +37,134 @@ pub(super) fn entry(i: usize, r: &Row, quality: Option<f64>) -> Option<Entry> {
 
 /// Sorts entries by cost ascending; equal costs are common (the price depends on the hardware,
 /// not the format), so ties go to the better model, then the faster option, then the row.
-/// This is the order both the ranking and the Pareto sweep need. The sort moves 12-byte
-/// (cost, entry) keys, not whole entries, and breaks ties only inside runs of equal cost.
+/// This is the order both the ranking and the Pareto sweep need.
+///
+/// A full grid has tens of thousands of entries but only a few hundred distinct costs and one
+/// quality per model, so a comparison sort spends most of its time breaking ties. Instead the
+/// entries are bucketed by (cost, quality) — the distinct costs found with a small hash table
+/// and sorted among themselves — and only each bucket, a handful of entries, is sorted by
+/// speed and row (plain integers).
 fn sort(entries: &mut Vec<Entry>) {
-    let mut keys: Vec<(u64, u32)> = (entries.iter().enumerate())
-        .map(|(k, e)| (ordered(e.cost), k as u32))
-        .collect();
-    keys.sort_unstable();
-    let mut sorted: Vec<Entry> = keys.iter().map(|&(_, k)| entries[k as usize]).collect();
-    let mut start = 0;
-    while start < keys.len() {
-        let mut end = start + 1;
-        while end < keys.len() && keys[end].0 == keys[start].0 {
-            end += 1;
-        }
-        if end - start > 1 {
-            sorted[start..end].sort_unstable_by(|a, b| {
-                (b.quality.total_cmp(&a.quality))
-                    .then(b.speed.total_cmp(&a.speed))
-                    .then(a.row.cmp(&b.row))
-            });
-        }
-        start = end;
+    if entries.len() < 2 {
+        return;
     }
-    *entries = sorted;
+    // Distinct costs: group[k] of entry k, and each group's cost key.
+    let mut groups = CostGroups::with_capacity(entries.len());
+    let group: Vec<u32> = entries.iter().map(|e| groups.id(ordered(e.cost))).collect();
+    let cost_rank = groups.ranks();
+    // Quality levels, best first (a handful: one per model).
+    let mut levels: Vec<u64> = Vec::new();
+    for e in entries.iter() {
+        let q = ordered(e.quality);
+        if levels.last() != Some(&q) && !levels.contains(&q) {
+            levels.push(q);
+        }
+    }
+    levels.sort_unstable_by(|a, b| b.cmp(a));
+    let level = |q: f64| levels.partition_point(|&l| l > ordered(q)) as u32;
+    let n_levels = levels.len() as u32;
+    let bucket: Vec<u32> = (entries.iter().zip(&group))
+        .map(|(e, &g)| cost_rank[g as usize] * n_levels + level(e.quality))
+        .collect();
+    // Counting sort by bucket.
+    let n_buckets = groups.len() * n_levels as usize;
+    let mut start = vec![0u32; n_buckets + 1];
+    for &b in &bucket {
+        start[b as usize + 1] += 1;
+    }
+    for i in 0..n_buckets {
+        start[i + 1] += start[i];
+    }
+    let bounds = start.clone();
+    // Within a bucket: faster first, then the lower row. Entries come in row order (the plan
+    // pushes them as it builds rows), so an entry's index orders like its row; the keys are
+    // exact integers.
+    debug_assert!(entries.windows(2).all(|w| w[0].row < w[1].row));
+    let mut keys = vec![(0u64, 0u32); entries.len()];
+    for (k, (e, &b)) in entries.iter().zip(&bucket).enumerate() {
+        let slot = &mut start[b as usize];
+        keys[*slot as usize] = (!ordered(e.speed), k as u32);
+        *slot += 1;
+    }
+    for w in bounds.windows(2) {
+        let (a, b) = (w[0] as usize, w[1] as usize);
+        if b - a > 1 {
+            keys[a..b].sort_unstable();
+        }
+    }
+    *entries = keys.iter().map(|&(_, k)| entries[k as usize]).collect();
+}
+
+/// The distinct costs of a plan's entries: an open-addressing hash table from a cost's
+/// ordered bits to a dense group id.
+struct CostGroups {
+    slots: Vec<u32>,
+    keys: Vec<u64>,
+}
+
+impl CostGroups {
+    fn with_capacity(n: usize) -> Self {
+        // Few distinct costs are usual; the table grows when more turn up.
+        let size = n.clamp(64, 1024).next_power_of_two() * 2;
+        CostGroups {
+            slots: vec![u32::MAX; size],
+            keys: Vec::new(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The group of a cost key, made on first sight.
+    fn id(&mut self, key: u64) -> u32 {
+        if self.keys.len() * 2 >= self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = Self::hash(key) & mask;
+        loop {
+            match self.slots[i] {
+                u32::MAX => {
+                    let id = self.keys.len() as u32;
+                    self.slots[i] = id;
+                    self.keys.push(key);
+                    return id;
+                }
+                g if self.keys[g as usize] == key => return g,
+                _ => i = (i + 1) & mask,
+            }
+        }
+    }
+
+    fn hash(key: u64) -> usize {
+        // Fibonacci hashing: the top bits of the product mix every bit of the key.
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize
+    }
+
+    fn grow(&mut self) {
+        let size = self.slots.len() * 2;
+        self.slots = vec![u32::MAX; size];
+        let mask = size - 1;
+        for (g, &key) in self.keys.iter().enumerate() {
+            let mut i = Self::hash(key) & mask;
+            while self.slots[i] != u32::MAX {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = g as u32;
+        }
+    }
+
+    /// Each group's position in cost order (distinct keys, so no ties).
+    fn ranks(&self) -> Vec<u32> {
+        let mut order: Vec<u32> = (0..self.keys.len() as u32).collect();
+        order.sort_unstable_by_key(|&g| self.keys[g as usize]);
+        let mut rank = vec![0u32; self.keys.len()];
+        for (r, &g) in order.iter().enumerate() {
+            rank[g as usize] = r as u32;
+        }
+        rank
+    }
 }
 
 /// Ranks (1 = cheapest; at equal cost the better model, then the faster option; 0 = unranked)
@@ -109,4 +213,51 @@ fn pareto(order: &[Entry], rows: usize) -> Vec<bool> {
         start = end;
     }
     flags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The order the bucketed sort must produce, by plain comparisons.
+    fn reference(entries: &[Entry]) -> Vec<u32> {
+        let mut v = entries.to_vec();
+        v.sort_by(|a, b| {
+            (a.cost.total_cmp(&b.cost))
+                .then(b.quality.total_cmp(&a.quality))
+                .then(b.speed.total_cmp(&a.speed))
+                .then(a.row.cmp(&b.row))
+        });
+        v.iter().map(|e| e.row).collect()
+    }
+
+    #[test]
+    fn bucketed_sort_matches_a_comparison_sort() {
+        // Few costs, few qualities, repeated speeds: ties at every level, as in a full grid.
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        for len in [0usize, 1, 2, 7, 300, 5000] {
+            let mut row = 0u32;
+            let entries: Vec<Entry> = (0..len)
+                .map(|_| {
+                    row += 1 + next(3) as u32;
+                    Entry {
+                        row,
+                        cost: [0.0, 12.5, 99.0, 1e6, 3.75][next(5) as usize] * next(40) as f64,
+                        quality: [f64::MIN, 40.0, 81.5, 90.0][next(4) as usize],
+                        speed: next(25) as f64 * 0.5,
+                    }
+                })
+                .collect();
+            let mut sorted = entries.clone();
+            sort(&mut sorted);
+            let rows: Vec<u32> = sorted.iter().map(|e| e.row).collect();
+            assert_eq!(rows, reference(&entries), "{len} entries");
+        }
+    }
 }
