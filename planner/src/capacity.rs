@@ -90,6 +90,7 @@ pub fn scenario_workload(s: &Scenario) -> Workload {
 
 /// Sizes a setup for a scenario. `phys` must be `Physics::new(setup, scenario_workload(s))`
 /// and `f` the engine's factors from `fit` (the plan looks them up once per engine).
+#[inline(always)]
 pub fn capacity(
     setup: &Setup,
     phys: &Physics,

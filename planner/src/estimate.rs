@@ -213,10 +213,11 @@ pub struct Prediction {
 /// plan does this for every option).
 fn whole_sequences(x: f64) -> f64 {
     if x < (1u64 << 52) as f64 {
-        // Truncation is floor for x >= 0; negatives and NaN convert to 0.
-        (x as u64) as f64
+        // Truncation is floor for x >= 0. Signed: converting from u64 is a dozen
+        // instructions on this target, from i64 one.
+        (x as i64).max(0) as f64
     } else {
-        x.floor()
+        x.floor().max(0.0)
     }
 }
 
@@ -294,6 +295,20 @@ pub fn applicable(s: &Setup) -> bool {
         && engine_spans(s.engine, s.gpus, s.model)
 }
 
+/// Whether two engines give any setup the same `Physics` at a concurrency: the same layout and
+/// compute path (container), the same way of spanning GPUs, the same memory reservations, and
+/// the same batch (a batch cap at or above the concurrency does not bind). Everything else
+/// `Physics` depends on is the setup's model, format, GPU and count. The plan computes the
+/// physics once for such engines; their fitted factors still differ.
+pub fn same_physics(a: &Engine, b: &Engine, concurrency: u32) -> bool {
+    let cap = |e: &Engine| e.max_batch.filter(|&c| c < concurrency);
+    a.container == b.container
+        && a.multi_gpu == b.multi_gpu
+        && a.memory_fraction == b.memory_fraction
+        && a.runtime_overhead_gb == b.runtime_overhead_gb
+        && cap(a) == cap(b)
+}
+
 /// Whether a format exists for a model (its release rules; `not_applicable_reason` words it).
 pub fn model_takes(f: &Format, model: &Model) -> bool {
     if f.native_only && model.native_format != f.id {
@@ -343,6 +358,7 @@ impl Physics {
     /// already checked (`check_counts`), with its `Load` worked out
     /// beforehand: the plan's hot loop, where those checks and the per-model arithmetic would
     /// otherwise be repeated for every GPU and engine.
+    #[inline(always)]
     pub fn new_applicable(s: &Setup, w: &Workload, load: &Load) -> Physics {
         debug_assert!(applicable(s));
         debug_assert!(check_workload(s, w).is_ok());
@@ -353,6 +369,7 @@ impl Physics {
         Self::with_load(s, w, &Load::new(s, w))
     }
 
+    #[inline(always)]
     fn with_load(s: &Setup, w: &Workload, load: &Load) -> Physics {
         let mut notes = Notes::default();
         let Load {

@@ -243,3 +243,73 @@ fn tensor_parallel_is_faster_per_stream_than_one_gpu() {
         four.decode_tps_stream.unwrap().expected > one.decode_tps_stream.unwrap().expected * 1.5
     );
 }
+
+/// The plan computes the physics once for engines `same_physics` pairs: it must hold only
+/// when the physics really is the same, and every difference it checks must matter.
+#[test]
+fn engines_with_the_same_physics_give_identical_physics() {
+    use planner::estimate::{applicable, same_physics};
+    let c = cat();
+    let gpu = c.gpu("h100-sxm").unwrap();
+    let mut pairs = 0;
+    for model in ["gpt-oss-120b", "llama-3.1-8b", "qwen3-30b-a3b"] {
+        for quant in ["mxfp4", "bf16", "fp8", "q4_k_m"] {
+            for gpus in [1, 2, 4] {
+                for concurrency in [1, 8, 300] {
+                    let w = Workload {
+                        concurrency,
+                        ..Workload::default()
+                    };
+                    for a in &c.engines {
+                        for b in &c.engines {
+                            let sa = Setup {
+                                engine: a,
+                                ..setup(model, quant, gpu, gpus, "vllm")
+                            };
+                            let sb = Setup { engine: b, ..sa };
+                            if !applicable(&sa) || !applicable(&sb) {
+                                continue;
+                            }
+                            let (pa, pb) = (Physics::new(&sa, &w), Physics::new(&sb, &w));
+                            let same = format!("{pa:?}") == format!("{pb:?}");
+                            if same_physics(a, b, concurrency) {
+                                assert!(same, "{} / {} {model} {quant}", a.id, b.id);
+                                pairs += usize::from(a.id != b.id);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        pairs > 0,
+        "no two engines share physics: the test checks nothing"
+    );
+    // Each input the predicate compares changes the physics of some setup.
+    let vllm = c.engine("vllm").unwrap();
+    let s = setup("llama-3.1-8b", "bf16", gpu, 2, "vllm");
+    let w = Workload {
+        concurrency: 300,
+        ..Workload::default()
+    };
+    let base = format!("{:?}", Physics::new(&s, &w));
+    let mut edits: Vec<planner::catalog::engine::Engine> = Vec::new();
+    let mut e = vllm.clone();
+    e.memory_fraction = 0.5;
+    edits.push(e);
+    let mut e = vllm.clone();
+    e.runtime_overhead_gb = 9.0;
+    edits.push(e);
+    let mut e = vllm.clone();
+    e.max_batch = Some(16);
+    edits.push(e);
+    let mut e = vllm.clone();
+    e.multi_gpu = planner::catalog::engine::MultiGpu::LayerSplit;
+    edits.push(e);
+    for e in &edits {
+        assert!(!same_physics(vllm, e, w.concurrency));
+        let edited = Setup { engine: e, ..s };
+        assert_ne!(format!("{:?}", Physics::new(&edited, &w)), base);
+    }
+}

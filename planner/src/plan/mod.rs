@@ -20,7 +20,7 @@ use crate::catalog::engine::Engine;
 use crate::catalog::format::not_applicable_reason;
 use crate::catalog::Catalog;
 use crate::error::{PlannerError, Result};
-use crate::estimate::{check_counts, Load, Physics, Setup};
+use crate::estimate::{check_counts, same_physics, Load, Physics, Setup};
 use crate::money::{
     allowed, api_cost, instances_needed, local_figures, pick_offer, Allowed, ApiCost,
 };
@@ -217,6 +217,9 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         continue;
                     }
                 };
+                // The physics of the last engine, reused by the next when the two give this
+                // setup the same physics (vLLM, SGLang and TensorRT-LLM mostly do).
+                let mut shared: Option<(usize, Physics)> = None;
                 for ei in engines {
                     evaluated += 1;
                     let engine = &catalog.engines[ei];
@@ -233,10 +236,21 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         kv,
                     };
                     debug_assert_eq!(fast, crate::estimate::applicable(&setup));
-                    let phys = if fast {
-                        let slot = &mut loads[engine.container as usize];
-                        let load = slot.get_or_insert_with(|| Load::new(&setup, &workload));
-                        Physics::new_applicable(&setup, &workload, load)
+                    let own;
+                    let phys: &Physics = if fast {
+                        let reuse = shared.as_ref().is_some_and(|(prev, _)| {
+                            same_physics(&catalog.engines[*prev], engine, workload.concurrency)
+                        });
+                        if !reuse {
+                            let slot = &mut loads[engine.container as usize];
+                            let load = slot.get_or_insert_with(|| Load::new(&setup, &workload));
+                            let phys = Physics::new_applicable(&setup, &workload, load);
+                            shared = Some((ei, phys));
+                        }
+                        match &shared {
+                            Some((_, phys)) => phys,
+                            None => unreachable!("set just above"),
+                        }
                     } else if all_engines {
                         // "all" asks for every engine that can: the others are not options.
                         continue;
@@ -244,7 +258,10 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         // Not an option (the table says the engine cannot run it); `new`
                         // words why for the skipped list.
                         match Physics::new(&setup, &workload) {
-                            Ok(p) => p,
+                            Ok(p) => {
+                                own = p;
+                                &own
+                            }
                             Err(e) => {
                                 skip(
                                     format!(
@@ -258,7 +275,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         }
                     };
                     let engine_fit = engine_fits[ei];
-                    let cap = capacity(&setup, &phys, s, &catalog.fit, engine_fit)?;
+                    let cap = capacity(&setup, phys, s, &catalog.fit, engine_fit)?;
                     let replicas = cap.replicas.max(1);
                     let Priced {
                         offer,
