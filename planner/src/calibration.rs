@@ -198,6 +198,22 @@ impl EngineFit {
     pub fn overhead(&self, layers: f64) -> f64 {
         self.step_overhead_s * layers / 32.0
     }
+
+    /// Whether these factors predict exactly what `other`'s do for a dense (`moe` false) or
+    /// MoE model: engines that borrow their factors often do, and the plan then sizes an
+    /// option once for both.
+    pub fn predicts_like(&self, other: &EngineFit, moe: bool) -> bool {
+        let eta_c = |f: &EngineFit| {
+            if moe {
+                f.eta_compute_moe
+            } else {
+                f.eta_compute_dense
+            }
+        };
+        self.eta_bandwidth == other.eta_bandwidth
+            && self.step_overhead_s == other.step_overhead_s
+            && eta_c(self) == eta_c(other)
+    }
 }
 
 impl Default for EngineFit {

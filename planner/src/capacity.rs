@@ -55,7 +55,7 @@ impl Limit {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Capacity {
     /// Users one replica serves within the targets (0: it cannot meet them at all).
     pub per_replica: u32,

@@ -313,3 +313,48 @@ fn engines_with_the_same_physics_give_identical_physics() {
         assert_ne!(format!("{:?}", Physics::new(&edited, &w)), base);
     }
 }
+
+/// The plan sizes an option once for engines whose factors `predicts_like` each other.
+#[test]
+fn factors_that_predict_alike_give_the_same_prediction() {
+    use planner::calibration::EngineFit;
+    let c = cat();
+    let gpu = c.gpu("h100-sxm").unwrap();
+    let a = EngineFit {
+        eta_bandwidth: 0.7,
+        step_overhead_s: 0.004,
+        eta_compute_dense: 0.8,
+        eta_compute_moe: 0.3,
+    };
+    let moe_only = EngineFit {
+        eta_compute_moe: 0.02,
+        ..a
+    };
+    let w = Workload {
+        concurrency: 64,
+        ..Workload::default()
+    };
+    let dense = Physics::new(&setup("llama-3.1-8b", "bf16", gpu, 1, "vllm"), &w).unwrap();
+    let moe = Physics::new(&setup("qwen3-30b-a3b", "bf16", gpu, 1, "vllm"), &w).unwrap();
+    assert!(a.predicts_like(&moe_only, false));
+    assert_eq!(dense.predict(&a), dense.predict(&moe_only));
+    assert!(!a.predicts_like(&moe_only, true));
+    assert_ne!(moe.predict(&a), moe.predict(&moe_only));
+    for other in [
+        EngineFit {
+            eta_bandwidth: 0.6,
+            ..a
+        },
+        EngineFit {
+            step_overhead_s: 0.001,
+            ..a
+        },
+        EngineFit {
+            eta_compute_dense: 0.5,
+            ..a
+        },
+    ] {
+        assert!(!a.predicts_like(&other, false));
+        assert_ne!(dense.predict(&a), dense.predict(&other));
+    }
+}

@@ -220,6 +220,9 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                 // The physics of the last engine, reused by the next when the two give this
                 // setup the same physics (vLLM, SGLang and TensorRT-LLM mostly do).
                 let mut shared: Option<(usize, Physics)> = None;
+                // Likewise the sizing of the last engine on that physics, reused by the next
+                // when their fitted factors predict the same (engines that borrow factors).
+                let mut sized: Option<(usize, crate::capacity::Capacity)> = None;
                 for ei in engines {
                     evaluated += 1;
                     let engine = &catalog.engines[ei];
@@ -242,6 +245,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                             same_physics(&catalog.engines[*prev], engine, workload.concurrency)
                         });
                         if !reuse {
+                            sized = None;
                             let slot = &mut loads[engine.container as usize];
                             let load = slot.get_or_insert_with(|| Load::new(&setup, &workload));
                             let phys = Physics::new_applicable(&setup, &workload, load);
@@ -259,6 +263,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         // words why for the skipped list.
                         match Physics::new(&setup, &workload) {
                             Ok(p) => {
+                                sized = None;
                                 own = p;
                                 &own
                             }
@@ -275,7 +280,18 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         }
                     };
                     let engine_fit = engine_fits[ei];
-                    let cap = capacity(&setup, phys, s, &catalog.fit, engine_fit)?;
+                    let cap = match sized {
+                        Some((prev, cap))
+                            if engine_fits[prev].predicts_like(engine_fit, phys.moe) =>
+                        {
+                            cap
+                        }
+                        _ => {
+                            let cap = capacity(&setup, phys, s, &catalog.fit, engine_fit)?;
+                            sized = Some((ei, cap));
+                            cap
+                        }
+                    };
                     let replicas = cap.replicas.max(1);
                     let Priced {
                         offer,
