@@ -138,6 +138,12 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
         .map(|e| catalog.fit.engine_fit(&e.id))
         .collect();
     let all_engines = s.engine == "all";
+    // same_phys[a × engines + b]: whether engines a and b give a setup the same physics here.
+    let same_phys: Vec<bool> = (catalog.engines.iter())
+        .flat_map(|a| {
+            (catalog.engines.iter()).map(move |b| same_physics(a, b, workload.concurrency))
+        })
+        .collect();
     // Whether engine e serves format q on GPU g at all: runs[q][e][g], worked out once rather
     // than with string comparisons per option.
     let runs_stride = catalog.engines.len() * resolved.gpus.len();
@@ -189,6 +195,14 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
             );
             continue;
         }
+        // Whether each GPU choice's count suits this model, the same for every format.
+        let counts: Vec<Option<String>> = (s.gpus.iter())
+            .map(|c| {
+                check_counts(c.count, model, &workload)
+                    .err()
+                    .map(|e| e.to_string())
+            })
+            .collect();
         for (qi, format) in formats.iter().copied().enumerate() {
             if let Some(why) = not_applicable_reason(format, model) {
                 evaluated += s.gpus.len();
@@ -201,11 +215,11 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
             for (ci, (choice, gi)) in s.gpus.iter().zip(&choice_gpu).enumerate() {
                 let Some(gi) = *gi else { continue };
                 let gpu = &resolved.gpus[gi];
-                if let Err(e) = check_counts(choice.count, model, &workload) {
+                if let Some(why) = &counts[ci] {
                     evaluated += 1;
                     skip(
                         format!("{} on {}x {}", model.id, choice.count, gpu.id),
-                        e.to_string(),
+                        why.clone(),
                     );
                     continue;
                 }
@@ -241,9 +255,8 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                     debug_assert_eq!(fast, crate::estimate::applicable(&setup));
                     let own;
                     let phys: &Physics = if fast {
-                        let reuse = shared.as_ref().is_some_and(|(prev, _)| {
-                            same_physics(&catalog.engines[*prev], engine, workload.concurrency)
-                        });
+                        let reuse = (shared.as_ref())
+                            .is_some_and(|(prev, _)| same_phys[prev * catalog.engines.len() + ei]);
                         if !reuse {
                             sized = None;
                             let slot = &mut loads[engine.container as usize];
