@@ -120,6 +120,33 @@ pub struct Estimate {
     pub notes: Vec<String>,
 }
 
+impl MemoryBreakdown {
+    /// A replica's memory in GB, from bytes: the weights per tensor group, the KV cache in
+    /// use, the engine's runtime overhead, and what the engine may use (`memory_budget`).
+    pub fn new(weights: &WeightBytes, kv_in_use: f64, overhead: f64, available: f64) -> Self {
+        MemoryBreakdown {
+            weights: weights.total() / GB,
+            weights_experts: weights.experts / GB,
+            weights_dense: weights.dense / GB,
+            weights_embedding: weights.embedding / GB,
+            weights_unembedding: weights.unembedding / GB,
+            kv_cache: kv_in_use / GB,
+            overhead: overhead / GB,
+            total: (weights.total() + overhead + kv_in_use) / GB,
+            available: available / GB,
+        }
+    }
+}
+
+/// Bytes an engine may use on `gpus` GPUs of a type (its share of their usable memory), and
+/// the runtime overhead it keeps there (CUDA context, activations, graphs).
+pub fn memory_budget(gpus: u32, gpu: &Gpu, engine: &Engine) -> (f64, f64) {
+    let n = gpus as f64;
+    let available = n * gpu.usable_bytes() * engine.memory_fraction;
+    let overhead = n * engine.runtime_overhead_gb * GB;
+    (available, overhead)
+}
+
 /// What a model in one layout asks of any hardware for a workload: weight bytes per tensor
 /// group, KV bytes per sequence, prefill work. It depends on neither the GPU nor the engine's
 /// factors (only on the engine's container, through the layout), so the plan works it out once
@@ -179,7 +206,11 @@ impl Load {
 pub struct Physics {
     pub weights: WeightBytes,
     pub kv_per_seq_final: f64,
-    pub memory: MemoryBreakdown,
+    /// Bytes of KV cache the batch holds (one sequence's when it does not fit).
+    pub kv_in_use: f64,
+    /// Bytes the engine may use on the replica's GPUs, and its runtime overhead there.
+    pub available: f64,
+    pub overhead: f64,
     pub fits: bool,
     pub batch: u32,
     pub step: DecodeStep,
@@ -381,10 +412,7 @@ impl Physics {
             prefill: work,
             ..
         } = *load;
-        let n = s.gpus as f64;
-
-        let available = n * s.gpu.usable_bytes() * s.engine.memory_fraction;
-        let overhead = n * s.engine.runtime_overhead_gb * GB;
+        let (available, overhead) = memory_budget(s.gpus, s.gpu, s.engine);
         let free_for_kv = available - weights.total() - overhead;
         let fits = free_for_kv >= kv_per_seq_final;
         let kv_capacity = if kv_per_seq_final > 0.0 {
@@ -411,17 +439,6 @@ impl Physics {
             batch * kv_per_seq_final
         } else {
             kv_per_seq_final
-        };
-        let memory = MemoryBreakdown {
-            weights: weights.total() / GB,
-            weights_experts: weights.experts / GB,
-            weights_dense: weights.dense / GB,
-            weights_embedding: weights.embedding / GB,
-            weights_unembedding: weights.unembedding / GB,
-            kv_cache: kv_in_use / GB,
-            overhead: overhead / GB,
-            total: (weights.total() + overhead + kv_in_use) / GB,
-            available: available / GB,
         };
         if !fits {
             notes.push(Note::DoesNotFit);
@@ -458,7 +475,9 @@ impl Physics {
         Physics {
             weights,
             kv_per_seq_final,
-            memory,
+            kv_in_use,
+            available,
+            overhead,
             fits,
             batch: batch as u32,
             step,
@@ -485,6 +504,11 @@ impl Physics {
             notes: Notes::default(),
             ..self.clone()
         }
+    }
+
+    /// Where the replica's memory goes, in GB.
+    pub fn memory(&self) -> MemoryBreakdown {
+        MemoryBreakdown::new(&self.weights, self.kv_in_use, self.overhead, self.available)
     }
 
     /// Expected distinct experts touched per MoE layer at this batch (0 for a dense model).
@@ -637,7 +661,7 @@ pub fn estimate(s: &Setup, w: &Workload, fit: &Fit) -> Result<Estimate> {
         kv_format: s.kv.id.clone(),
         workload: *w,
         fits: phys.fits,
-        memory_gb: phys.memory,
+        memory_gb: phys.memory(),
         batch: phys.batch,
         decode_tps_stream: decode,
         output_tps_total: total,

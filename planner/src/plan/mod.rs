@@ -17,7 +17,7 @@ use verdict::Leaders;
 
 use crate::capacity::{capacity, scenario_workload};
 use crate::catalog::engine::Engine;
-use crate::catalog::format::not_applicable_reason;
+use crate::catalog::format::{not_applicable_reason, WeightBytes};
 use crate::catalog::Catalog;
 use crate::error::{PlannerError, Result};
 use crate::estimate::{check_counts, same_physics, Load, Physics, Setup};
@@ -25,6 +25,7 @@ use crate::money::{
     allowed, api_cost, instances_needed, local_figures, pick_offer, Allowed, ApiCost,
 };
 use crate::notes::Note;
+use crate::physics::GB;
 use crate::scenario::{Scenario, SCENARIO_SCHEMA_VERSION};
 
 /// The benchmark the quality verdict compares on (the one every gpt-oss card reports).
@@ -175,6 +176,8 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
     // What the ranking and the verdict need, gathered as rows are built.
     let mut entries = Vec::with_capacity(rows.capacity());
     let mut leaders = vec![Leaders::default(); resolved.models.len()];
+    // What records need to rebuild an option's memory breakdown.
+    let mut weights = vec![WeightBytes::default(); resolved.models.len() * formats.len() * 3];
     let output_m = s.monthly_output_tokens() / 1e6;
     let per_m = |usd: f64| options::per_m(usd, output_m);
     // memo[choice][replicas]: the price of that many replicas of a GPU choice.
@@ -210,6 +213,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                 continue;
             }
             let runs = &runs[qi * runs_stride..(qi + 1) * runs_stride];
+            let weights_at = |c| options::weights_index(formats.len(), mi as u32, qi as u32, c);
             // The model's load in this format, per container, worked out on first use.
             let mut loads: [Option<Load>; 3] = [None; 3];
             for (ci, (choice, gi)) in s.gpus.iter().zip(&choice_gpu).enumerate() {
@@ -262,6 +266,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                             let slot = &mut loads[engine.container as usize];
                             let load = slot.get_or_insert_with(|| Load::new(&setup, &workload));
                             let phys = Physics::new_applicable(&setup, &workload, load);
+                            weights[weights_at(engine.container)] = phys.weights;
                             shared = Some((ei, phys));
                         }
                         match &shared {
@@ -277,6 +282,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         match Physics::new(&setup, &workload) {
                             Ok(p) => {
                                 sized = None;
+                                weights[weights_at(engine.container)] = p.weights;
                                 own = p;
                                 &own
                             }
@@ -347,7 +353,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         bound: cap.bound,
                         replicas: cap.replicas,
                         users_per_replica: cap.per_replica,
-                        memory_gb: phys.memory,
+                        kv_in_use: phys.kv_in_use,
                         decode_tps_stream: cap.decode_tps_stream,
                         output_tps_replica: cap.output_tps_replica,
                         ttft_ms: cap.ttft_ms,
@@ -359,7 +365,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                     };
                     let i = rows.len();
                     entries.extend(rank::entry(i, &row, quality));
-                    leaders[mi].consider(i, &row, per_m);
+                    leaders[mi].consider(i, &row, phys.available / GB, per_m);
                     rows.push(row);
                 }
             }
@@ -381,7 +387,10 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
             .iter()
             .map(|g| (arc(&g.id), arc(&g.name), g.clone()))
             .collect(),
-        engines: catalog.engines.iter().map(|e| arc(&e.id)).collect(),
+        engines: (catalog.engines.iter())
+            .map(|e| (arc(&e.id), e.clone()))
+            .collect(),
+        weights,
         offers: allowed_offers.iter().map(|a| a.offer.clone()).collect(),
         scenario: s.clone(),
         output_m,

@@ -12,7 +12,9 @@ use crate::band::Band;
 use crate::capacity::Limit;
 use crate::catalog::gpu::Gpu;
 use crate::catalog::prices::CloudOffer;
-use crate::estimate::{Bound, MemoryBreakdown};
+use crate::catalog::engine::Engine;
+use crate::catalog::format::{Container, WeightBytes};
+use crate::estimate::{memory_budget, Bound, MemoryBreakdown};
 use crate::money::{cloud_cost, local_cost, CloudCost, LocalCost};
 use crate::notes::Notes;
 use crate::scenario::Scenario;
@@ -81,7 +83,9 @@ pub(crate) struct Row {
     pub bound: Bound,
     pub replicas: u32,
     pub users_per_replica: u32,
-    pub memory_gb: MemoryBreakdown,
+    /// Bytes of KV cache in use; the rest of the memory breakdown is the same for every
+    /// option of a model, format, GPU and engine, and is worked out when read.
+    pub kv_in_use: f64,
     pub decode_tps_stream: Option<Band>,
     pub output_tps_replica: Option<Band>,
     pub ttft_ms: Option<Band>,
@@ -117,7 +121,11 @@ pub(crate) struct Names {
     pub quants: Vec<Arc<str>>,
     /// GPU id, display name and the GPU itself.
     pub gpus: Vec<(Arc<str>, Arc<str>, Gpu)>,
-    pub engines: Vec<Arc<str>>,
+    /// Engine id and the engine itself (its memory reservations).
+    pub engines: Vec<(Arc<str>, Engine)>,
+    /// The weights of each model in each format under each container:
+    /// `weights[(model × formats + format) × 3 + container]`.
+    pub weights: Vec<WeightBytes>,
     pub offers: Vec<Arc<CloudOffer>>,
     pub scenario: Scenario,
     /// Output tokens a month, in millions.
@@ -128,6 +136,16 @@ impl Names {
     pub fn per_m(&self, usd: f64) -> f64 {
         per_m(usd, self.output_m)
     }
+
+    /// Where a model's weights in a format under a container are in `weights`.
+    pub fn weights_index(&self, model: u32, quant: u32, container: Container) -> usize {
+        weights_index(self.quants.len(), model, quant, container)
+    }
+}
+
+/// The index of a model × format × container in a table laid out like `Names::weights`.
+pub(crate) fn weights_index(formats: usize, model: u32, quant: u32, container: Container) -> usize {
+    (model as usize * formats + quant as usize) * 3 + container as usize
 }
 
 /// A monthly cost per million output tokens, for `output_m` million a month (0 when none).
@@ -202,7 +220,7 @@ impl Options {
             && *n.quants[r.quant as usize] == *next()
             && *n.gpus[r.gpu as usize].0 == *next()
             && next() == r.gpus.to_string()
-            && *n.engines[r.engine as usize] == *next()
+            && *n.engines[r.engine as usize].0 == *next()
             && parts.next().is_none()
     }
 
@@ -212,6 +230,9 @@ impl Options {
         let n = &*self.names;
         let (model, quality) = &n.models[r.model as usize];
         let (gpu_id, gpu_name, gpu) = &n.gpus[r.gpu as usize];
+        let (engine_id, engine) = &n.engines[r.engine as usize];
+        let weights = &n.weights[n.weights_index(r.model, r.quant, engine.container)];
+        let (available, overhead) = memory_budget(r.gpus, gpu, engine);
         let s = &n.scenario;
         let cloud = r.offer.and_then(|(offer, _)| {
             cloud_cost(
@@ -232,14 +253,14 @@ impl Options {
             gpu: gpu_id.clone(),
             gpu_name: gpu_name.clone(),
             gpus_per_replica: r.gpus,
-            engine: n.engines[r.engine as usize].clone(),
+            engine: engine_id.clone(),
             fits: r.fits,
             meets_targets: r.meets_targets,
             replicas: r.replicas,
             users_per_replica: r.users_per_replica,
             limit: r.limit,
             bound: r.bound,
-            memory_gb: r.memory_gb,
+            memory_gb: MemoryBreakdown::new(weights, r.kv_in_use, overhead, available),
             decode_tps_stream: r.decode_tps_stream,
             output_tps_replica: r.output_tps_replica,
             ttft_ms: r.ttft_ms,

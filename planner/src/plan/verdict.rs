@@ -63,9 +63,16 @@ fn keep_best(best: &mut Option<(f64, usize)>, v: f64, i: usize, lower: bool) {
 
 impl Leaders {
     /// Considers row `i`; `per_m` turns a monthly cost into a cost per M output tokens.
-    pub(super) fn consider(&mut self, i: usize, r: &Row, per_m: impl Fn(f64) -> f64) {
+    /// `available_gb`: the memory its engine may use (the hardware it asks for).
+    pub(super) fn consider(
+        &mut self,
+        i: usize,
+        r: &Row,
+        available_gb: f64,
+        per_m: impl Fn(f64) -> f64,
+    ) {
         if r.fits {
-            keep_best(&mut self.hardware, r.memory_gb.available, i, true);
+            keep_best(&mut self.hardware, available_gb, i, true);
         }
         if !r.meets_targets {
             return;
