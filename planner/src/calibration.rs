@@ -334,7 +334,8 @@ pub fn row_case(catalog: &Catalog, row: &CalibrationRow) -> std::result::Result<
     if !physics.fits {
         return Err(format!(
             "does not fit in our memory model ({:.1} GB needed, {:.1} GB usable)",
-            physics.memory().total, physics.memory().available
+            physics.memory().total,
+            physics.memory().available
         ));
     }
     if row.metric == Metric::PrefillTps && physics.prefill_compute.is_none() {

@@ -55,20 +55,90 @@ impl Limit {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Capacity {
     /// Users one replica serves within the targets (0: it cannot meet them at all).
     pub per_replica: u32,
     /// Replicas the peak needs (0 when a replica cannot meet the targets).
     pub replicas: u32,
     pub limit: Limit,
-    /// Per-user decode speed at the batch one replica runs at the peak.
-    pub decode_tps_stream: Option<Band>,
-    /// Output tokens/s of one replica at that batch.
-    pub output_tps_replica: Option<Band>,
-    pub ttft_ms: Option<Band>,
+    /// What one replica runs at the peak, when it meets the targets.
+    pub running: Option<Running>,
     /// What binds at the peak's batch (capacity when it does not fit).
     pub bound: Bound,
+}
+
+/// Expected figures of a replica at the batch it runs; `bands` puts the calibrated bands
+/// around them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Running {
+    /// Sequences decoded together.
+    pub batch: u32,
+    /// Per-user decode tokens/s and the replica's output tokens/s.
+    pub decode_tps_stream: f64,
+    pub output_tps_replica: f64,
+    /// Per-stream decode tokens/s at this batch with every byte at full bandwidth and every
+    /// FLOP at peak: the bands' upper limit.
+    pub ceiling_decode_tps_stream: f64,
+    /// Time to first token on an idle replica (None without a TFLOPS figure).
+    pub ttft_ms: Option<f64>,
+}
+
+/// The calibration's band factors (low, high) for the figures a replica reports.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BandFactors {
+    pub decode: (f64, f64),
+    pub output: (f64, f64),
+    pub prefill: (f64, f64),
+}
+
+impl BandFactors {
+    pub fn of(fit: &Fit) -> Self {
+        BandFactors {
+            decode: fit.band(Metric::DecodeTpsStream),
+            output: fit.band(Metric::OutputTpsTotal),
+            prefill: fit.band(Metric::PrefillTps),
+        }
+    }
+}
+
+/// A replica's figures as bands.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RunningBands {
+    pub decode_tps_stream: Band,
+    pub output_tps_replica: Band,
+    pub ttft_ms: Option<Band>,
+}
+
+impl Running {
+    /// The expected per-user speed as its band shows it (never above the ceiling).
+    pub fn decode_expected(&self) -> f64 {
+        self.decode_tps_stream.min(self.ceiling_decode_tps_stream)
+    }
+
+    /// The bands around the expected figures: the fit's residual factors, high ends capped at
+    /// the physical ceiling; TTFT from the prefill band (a faster prefill, a shorter wait).
+    pub fn bands(&self, f: &BandFactors) -> RunningBands {
+        let ceiling = self.ceiling_decode_tps_stream;
+        let decode = Band::around(self.decode_tps_stream, f.decode.0, f.decode.1, ceiling);
+        // One sequence: the replica's output is the stream itself, with the stream's band.
+        let output = if self.batch == 1 {
+            decode
+        } else {
+            let (lo, hi) = f.output;
+            Band::around(self.output_tps_replica, lo, hi, ceiling * self.batch as f64)
+        };
+        let ttft_ms = self.ttft_ms.map(|ms| Band {
+            low: ms / f.prefill.1,
+            expected: ms,
+            high: ms / f.prefill.0,
+        });
+        RunningBands {
+            decode_tps_stream: decode,
+            output_tps_replica: output,
+            ttft_ms,
+        }
+    }
 }
 
 impl Capacity {
@@ -89,23 +159,16 @@ pub fn scenario_workload(s: &Scenario) -> Workload {
 }
 
 /// Sizes a setup for a scenario. `phys` must be `Physics::new(setup, scenario_workload(s))`
-/// and `f` the engine's factors from `fit` (the plan looks them up once per engine).
+/// and `f` the engine's fitted factors (the plan looks them up once per engine). The figures
+/// are expected values; `Running::bands` puts the calibration's bands around them.
 #[inline(always)]
-pub fn capacity(
-    setup: &Setup,
-    phys: &Physics,
-    s: &Scenario,
-    fit: &Fit,
-    f: &EngineFit,
-) -> Result<Capacity> {
+pub fn capacity(setup: &Setup, phys: &Physics, s: &Scenario, f: &EngineFit) -> Result<Capacity> {
     if !phys.fits {
         return Ok(Capacity {
             per_replica: 0,
             replicas: 0,
             limit: Limit::Memory,
-            decode_tps_stream: None,
-            output_tps_replica: None,
-            ttft_ms: None,
+            running: None,
             bound: Bound::Capacity,
         });
     }
@@ -116,9 +179,7 @@ pub fn capacity(
         per_replica: 0,
         replicas: 0,
         limit,
-        decode_tps_stream: None,
-        output_tps_replica: None,
-        ttft_ms: None,
+        running: None,
         bound: at_peak.bound,
     };
     let peak = s.peak_users.max(1);
@@ -190,30 +251,18 @@ pub fn capacity(
         let running = phys.at_batch(batch);
         (running.predict(f), running.ceiling_decode_tps_stream())
     };
-    let (dlo, dhi) = fit.band(Metric::DecodeTpsStream);
-    let decode = Band::around(p.decode_tps_stream, dlo, dhi, ceiling);
-    let (olo, ohi) = fit.band(Metric::OutputTpsTotal);
-    let output = if batch == 1 {
-        decode
-    } else {
-        Band::around(p.output_tps_total, olo, ohi, ceiling * batch as f64)
+    let running = Running {
+        batch,
+        decode_tps_stream: p.decode_tps_stream,
+        output_tps_replica: p.output_tps_total,
+        ceiling_decode_tps_stream: ceiling,
+        ttft_ms: p.prefill_time.map(|t| (t + p.step_time) * 1000.0),
     };
-    let ttft = p.prefill_time.map(|t| {
-        let (plo, phi) = fit.band(Metric::PrefillTps);
-        let ms = (t + p.step_time) * 1000.0;
-        Band {
-            low: ms / phi,
-            expected: ms,
-            high: ms / plo,
-        }
-    });
     Ok(Capacity {
         per_replica,
         replicas,
         limit,
-        decode_tps_stream: Some(decode),
-        output_tps_replica: Some(output),
-        ttft_ms: ttft,
+        running: Some(running),
         bound: at_peak.bound,
     })
 }

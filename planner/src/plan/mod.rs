@@ -306,7 +306,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                             cap
                         }
                         _ => {
-                            let cap = capacity(&setup, phys, s, &catalog.fit, engine_fit)?;
+                            let cap = capacity(&setup, phys, s, engine_fit)?;
                             sized = Some((ei, cap));
                             cap
                         }
@@ -354,9 +354,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         replicas: cap.replicas,
                         users_per_replica: cap.per_replica,
                         kv_in_use: phys.kv_in_use,
-                        decode_tps_stream: cap.decode_tps_stream,
-                        output_tps_replica: cap.output_tps_replica,
-                        ttft_ms: cap.ttft_ms,
+                        running: cap.running,
                         ceiling_decode_tps_stream: phys.ceiling_decode_tps_stream(),
                         offer,
                         cloud_monthly,
@@ -391,6 +389,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
             .map(|e| (arc(&e.id), e.clone()))
             .collect(),
         weights,
+        bands: crate::capacity::BandFactors::of(&catalog.fit),
         offers: allowed_offers.iter().map(|a| a.offer.clone()).collect(),
         scenario: s.clone(),
         output_m,

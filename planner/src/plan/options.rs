@@ -9,11 +9,11 @@ use std::sync::Arc;
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 
 use crate::band::Band;
-use crate::capacity::Limit;
-use crate::catalog::gpu::Gpu;
-use crate::catalog::prices::CloudOffer;
+use crate::capacity::{BandFactors, Limit, Running};
 use crate::catalog::engine::Engine;
 use crate::catalog::format::{Container, WeightBytes};
+use crate::catalog::gpu::Gpu;
+use crate::catalog::prices::CloudOffer;
 use crate::estimate::{memory_budget, Bound, MemoryBreakdown};
 use crate::money::{cloud_cost, local_cost, CloudCost, LocalCost};
 use crate::notes::Notes;
@@ -86,9 +86,9 @@ pub(crate) struct Row {
     /// Bytes of KV cache in use; the rest of the memory breakdown is the same for every
     /// option of a model, format, GPU and engine, and is worked out when read.
     pub kv_in_use: f64,
-    pub decode_tps_stream: Option<Band>,
-    pub output_tps_replica: Option<Band>,
-    pub ttft_ms: Option<Band>,
+    /// Expected figures at the running batch (present when it meets the targets); the
+    /// bands around them are put on when read.
+    pub running: Option<Running>,
     pub ceiling_decode_tps_stream: f64,
     /// The rented offer (index into `Names::offers`) and the instances the replicas need.
     pub offer: Option<(u32, u32)>,
@@ -108,7 +108,7 @@ impl Row {
     }
 
     pub fn speed(&self) -> Option<f64> {
-        self.decode_tps_stream.map(|b| b.expected)
+        self.running.map(|r| r.decode_expected())
     }
 }
 
@@ -126,6 +126,7 @@ pub(crate) struct Names {
     /// The weights of each model in each format under each container:
     /// `weights[(model × formats + format) × 3 + container]`.
     pub weights: Vec<WeightBytes>,
+    pub bands: BandFactors,
     pub offers: Vec<Arc<CloudOffer>>,
     pub scenario: Scenario,
     /// Output tokens a month, in millions.
@@ -233,6 +234,7 @@ impl Options {
         let (engine_id, engine) = &n.engines[r.engine as usize];
         let weights = &n.weights[n.weights_index(r.model, r.quant, engine.container)];
         let (available, overhead) = memory_budget(r.gpus, gpu, engine);
+        let bands = r.running.map(|run| run.bands(&n.bands));
         let s = &n.scenario;
         let cloud = r.offer.and_then(|(offer, _)| {
             cloud_cost(
@@ -261,9 +263,9 @@ impl Options {
             limit: r.limit,
             bound: r.bound,
             memory_gb: MemoryBreakdown::new(weights, r.kv_in_use, overhead, available),
-            decode_tps_stream: r.decode_tps_stream,
-            output_tps_replica: r.output_tps_replica,
-            ttft_ms: r.ttft_ms,
+            decode_tps_stream: bands.map(|b| b.decode_tps_stream),
+            output_tps_replica: bands.map(|b| b.output_tps_replica),
+            ttft_ms: bands.and_then(|b| b.ttft_ms),
             ceiling_decode_tps_stream: r.ceiling_decode_tps_stream,
             cloud,
             local,
