@@ -61,8 +61,20 @@ fn sort(entries: &mut Vec<Entry>) {
         }
     }
     levels.sort_unstable_by(|a, b| b.cmp(a));
-    let level = |q: f64| levels.partition_point(|&l| l > ordered(q)) as u32;
     let n_levels = levels.len() as u32;
+    // Entries come model by model, so the quality is usually the last one's.
+    let mut last: Option<(u64, u32)> = None;
+    let mut level = |q: f64| {
+        let q = ordered(q);
+        match last {
+            Some((lq, l)) if lq == q => l,
+            _ => {
+                let l = levels.partition_point(|&l| l > q) as u32;
+                last = Some((q, l));
+                l
+            }
+        }
+    };
     let bucket: Vec<u32> = (entries.iter().zip(&group))
         .map(|(e, &g)| cost_rank[g as usize] * n_levels + level(e.quality))
         .collect();
@@ -77,8 +89,8 @@ fn sort(entries: &mut Vec<Entry>) {
     }
     let bounds = start.clone();
     // Within a bucket: faster first, then the lower row. Entries come in row order (the plan
-    // pushes them as it builds rows), so an entry's index orders like its row; the keys are
-    // exact integers.
+    // pushes them as it builds rows) and are placed in that order, so a stable sort on the
+    // speed alone (an exact integer key) leaves equal speeds in row order.
     debug_assert!(entries.windows(2).all(|w| w[0].row < w[1].row));
     let mut keys = vec![(0u64, 0u32); entries.len()];
     for (k, (e, &b)) in entries.iter().zip(&bucket).enumerate() {
@@ -89,7 +101,7 @@ fn sort(entries: &mut Vec<Entry>) {
     for w in bounds.windows(2) {
         let (a, b) = (w[0] as usize, w[1] as usize);
         if b - a > 1 {
-            keys[a..b].sort_unstable();
+            keys[a..b].sort_by_key(|p| p.0);
         }
     }
     *entries = keys.iter().map(|&(_, k)| entries[k as usize]).collect();
