@@ -362,7 +362,9 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         notes,
                     };
                     let i = rows.len();
-                    entries.extend(rank::entry(i, &row, quality));
+                    if let Some(e) = rank::entry(i, &row, quality) {
+                        entries.push(e);
+                    }
                     leaders[mi].consider(i, &row, phys.available / GB, per_m);
                     rows.push(row);
                 }
