@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::band::Band;
 use crate::calibration::{EngineFit, Fit, Metric};
-use crate::error::Result;
-use crate::estimate::{Bound, Physics, Setup, Workload};
+use crate::catalog::engine::Engine;
+use crate::estimate::{Bound, Physics, Workload};
 use crate::scenario::Scenario;
 
 /// What caps the users one replica serves.
@@ -158,19 +158,19 @@ pub fn scenario_workload(s: &Scenario) -> Workload {
     }
 }
 
-/// Sizes a setup for a scenario. `phys` must be `Physics::new(setup, scenario_workload(s))`
-/// and `f` the engine's fitted factors (the plan looks them up once per engine). The figures
+/// Sizes a setup for a scenario: `phys` must be `Physics::new(setup, scenario_workload(s))`
+/// and `engine` the setup's engine, `f` its fitted factors (the plan looks them up once per engine). The figures
 /// are expected values; `Running::bands` puts the calibration's bands around them.
 #[inline(always)]
-pub fn capacity(setup: &Setup, phys: &Physics, s: &Scenario, f: &EngineFit) -> Result<Capacity> {
+pub fn capacity(engine: &Engine, phys: &Physics, s: &Scenario, f: &EngineFit) -> Capacity {
     if !phys.fits {
-        return Ok(Capacity {
+        return Capacity {
             per_replica: 0,
             replicas: 0,
             limit: Limit::Memory,
             running: None,
             bound: Bound::Capacity,
-        });
+        };
     }
     // The physics at its own batch (the peak, within the engine's and the KV cache's limits):
     // worked out once, for what binds and for the probes and the running batch that equal it.
@@ -183,7 +183,7 @@ pub fn capacity(setup: &Setup, phys: &Physics, s: &Scenario, f: &EngineFit) -> R
         bound: at_peak.bound,
     };
     let peak = s.peak_users.max(1);
-    let engine_cap = setup.engine.max_batch.unwrap_or(u32::MAX);
+    let engine_cap = engine.max_batch.unwrap_or(u32::MAX);
     let kv_cap = phys.kv_capacity.min(u32::MAX as f64) as u32;
     let max_b = peak.min(engine_cap).min(kv_cap).max(1);
     let target_tps = s.tokens_per_s_per_user;
@@ -209,11 +209,11 @@ pub fn capacity(setup: &Setup, phys: &Physics, s: &Scenario, f: &EngineFit) -> R
     let (mut lo, mut hi) = if max_b > 1 && ok(max_b) {
         (max_b, max_b)
     } else if !ok(1) {
-        return Ok(none(if tps_at(1) < target_tps {
+        return none(if tps_at(1) < target_tps {
             Limit::Speed
         } else {
             Limit::Ttft
-        }));
+        });
     } else {
         (1u32, max_b.saturating_sub(1).max(1))
     };
@@ -258,11 +258,11 @@ pub fn capacity(setup: &Setup, phys: &Physics, s: &Scenario, f: &EngineFit) -> R
         ceiling_decode_tps_stream: ceiling,
         ttft_ms: p.prefill_time.map(|t| (t + p.step_time) * 1000.0),
     };
-    Ok(Capacity {
+    Capacity {
         per_replica,
         replicas,
         limit,
         running: Some(running),
         bound: at_peak.bound,
-    })
+    }
 }

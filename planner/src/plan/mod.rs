@@ -248,7 +248,11 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                     // come from the table (`applicable` is the same test, worded per call).
                     let fast = runs[ei * resolved.gpus.len() + gi]
                         && crate::estimate::engine_spans(engine, choice.count, model);
-                    let setup = Setup {
+                    if !fast && all_engines {
+                        // "all" asks for every engine that can: the others are not options.
+                        continue;
+                    }
+                    let setup = || Setup {
                         model,
                         format,
                         gpu,
@@ -256,7 +260,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         engine,
                         kv,
                     };
-                    debug_assert_eq!(fast, crate::estimate::applicable(&setup));
+                    debug_assert_eq!(fast, crate::estimate::applicable(&setup()));
                     let own;
                     let phys: &Physics = if fast {
                         let reuse = (shared.as_ref())
@@ -264,6 +268,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         if !reuse {
                             sized = None;
                             let slot = &mut loads[engine.container as usize];
+                            let setup = setup();
                             let load = slot.get_or_insert_with(|| Load::new(&setup, &workload));
                             let phys = Physics::new_applicable(&setup, &workload, load);
                             weights[weights_at(engine.container)] = phys.weights;
@@ -273,13 +278,10 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                             Some((_, phys)) => phys,
                             None => unreachable!("set just above"),
                         }
-                    } else if all_engines {
-                        // "all" asks for every engine that can: the others are not options.
-                        continue;
                     } else {
                         // Not an option (the table says the engine cannot run it); `new`
                         // words why for the skipped list.
-                        match Physics::new(&setup, &workload) {
+                        match Physics::new(&setup(), &workload) {
                             Ok(p) => {
                                 sized = None;
                                 weights[weights_at(engine.container)] = p.weights;
@@ -306,7 +308,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                             cap
                         }
                         _ => {
-                            let cap = capacity(&setup, phys, s, engine_fit)?;
+                            let cap = capacity(engine, phys, s, engine_fit);
                             sized = Some((ei, cap));
                             cap
                         }
