@@ -3,7 +3,9 @@
 //! monthly cost among those meeting the targets; Pareto front on cost, quality and speed; and
 //! the article's verdict categories computed for this scenario.
 
+mod lookups;
 mod options;
+mod priced;
 mod rank;
 mod verdict;
 
@@ -11,8 +13,10 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use lookups::Lookups;
 use options::{Names, Row};
 pub use options::{Options, PlanOption};
+use priced::{PriceMemo, Priced};
 use verdict::Leaders;
 
 use crate::capacity::{capacity, scenario_workload};
@@ -20,10 +24,8 @@ use crate::catalog::engine::Engine;
 use crate::catalog::format::{not_applicable_reason, WeightBytes};
 use crate::catalog::Catalog;
 use crate::error::{PlannerError, Result};
-use crate::estimate::{check_counts, same_physics, Load, Physics, Setup};
-use crate::money::{
-    allowed, api_cost, instances_needed, local_figures, pick_offer, Allowed, ApiCost,
-};
+use crate::estimate::{check_counts, Load, Physics, Setup};
+use crate::money::{api_cost, ApiCost};
 use crate::notes::Note;
 use crate::physics::GB;
 use crate::scenario::{Scenario, SCENARIO_SCHEMA_VERSION};
@@ -114,64 +116,12 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
         }
     };
 
-    // Everything the loop below would otherwise look up by string per option is indexed once:
-    // GPU of each choice, offers per GPU, each engine's fitted factors.
-    let choice_gpu: Vec<Option<usize>> = s
-        .gpus
-        .iter()
-        .map(|c| resolved.gpus.iter().position(|g| g.id == c.id))
-        .collect();
-    // The offers the price basis allows, per GPU type, with their index in `names.offers`.
-    let offers = catalog.cloud.iter().chain(resolved.custom_offers.iter());
-    let allowed_offers = allowed(offers, &s.price_basis);
-    let mut offers_by_gpu: Vec<(Vec<Allowed>, Vec<u32>)> =
-        vec![(Vec::new(), Vec::new()); resolved.gpus.len()];
-    for (i, a) in allowed_offers.iter().enumerate() {
-        if let Some(gi) = resolved.gpus.iter().position(|g| *g.id == *a.offer.gpu_id) {
-            offers_by_gpu[gi].0.push(*a);
-            offers_by_gpu[gi].1.push(i as u32);
-        }
-    }
-    let mut engine_used = vec![false; catalog.engines.len()];
-    let engine_fits: Vec<&crate::calibration::EngineFit> = catalog
-        .engines
-        .iter()
-        .map(|e| catalog.fit.engine_fit(&e.id))
-        .collect();
+    let look = Lookups::new(catalog, s, &resolved, &workload)?;
+    let formats = &look.formats;
     let all_engines = s.engine == "all";
-    // same_phys[a × engines + b]: whether engines a and b give a setup the same physics here.
-    let same_phys: Vec<bool> = (catalog.engines.iter())
-        .flat_map(|a| {
-            (catalog.engines.iter()).map(move |b| same_physics(a, b, workload.concurrency))
-        })
-        .collect();
-    // Whether engine e serves format q on GPU g at all: runs[q][e][g], worked out once rather
-    // than with string comparisons per option.
-    let runs_stride = catalog.engines.len() * resolved.gpus.len();
-    let mut runs = Vec::with_capacity(s.quants.len() * runs_stride);
-    let mut formats = Vec::with_capacity(s.quants.len());
-    for q in &s.quants {
-        let format = catalog.format(q)?;
-        formats.push(format);
-        for e in &catalog.engines {
-            runs.extend(
-                resolved
-                    .gpus
-                    .iter()
-                    .map(|g| crate::estimate::engine_runs(e, format, g)),
-            );
-        }
-    }
-    // Room for every option up front. Per model, at most one option per GPU choice, format and
-    // engine that runs it.
-    let per_model: usize = if all_engines {
-        // Each chunk of `runs` is one format × engine over the GPU types.
-        runs.chunks(resolved.gpus.len().max(1))
-            .map(|row| choice_gpu.iter().flatten().filter(|&&gi| row[gi]).count())
-            .sum()
-    } else {
-        s.quants.len() * s.gpus.len()
-    };
+    let mut engine_used = vec![false; catalog.engines.len()];
+    // Room for every option up front.
+    let per_model = look.options_per_model(all_engines, s.gpus.len());
     let mut rows: Vec<Row> = Vec::with_capacity(resolved.models.len() * per_model);
     // What the ranking and the verdict need, gathered as rows are built.
     let mut entries = Vec::with_capacity(rows.capacity());
@@ -180,9 +130,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
     let mut weights = vec![WeightBytes::default(); resolved.models.len() * formats.len() * 3];
     let output_m = s.monthly_output_tokens() / 1e6;
     let per_m = |usd: f64| options::per_m(usd, output_m);
-    // memo[choice][replicas]: the price of that many replicas of a GPU choice.
-    let memo_len = s.peak_users.clamp(1, 32) as usize + 1;
-    let mut memo: Vec<Vec<Option<Priced>>> = vec![vec![None; memo_len]; s.gpus.len()];
+    let mut prices = PriceMemo::new(s.gpus.len(), s.peak_users);
     for (mi, model) in resolved.models.iter().enumerate() {
         let quality = model.quality_score(QUALITY_BENCHMARK).map(|q| q.score);
         // Checked once per model, not once per configuration.
@@ -212,11 +160,10 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                 skip(format!("{} {}", model.id, format.id), why);
                 continue;
             }
-            let runs = &runs[qi * runs_stride..(qi + 1) * runs_stride];
             let weights_at = |c| options::weights_index(formats.len(), mi as u32, qi as u32, c);
             // The model's load in this format, per container, worked out on first use.
             let mut loads: [Option<Load>; 3] = [None; 3];
-            for (ci, (choice, gi)) in s.gpus.iter().zip(&choice_gpu).enumerate() {
+            for (ci, (choice, gi)) in s.gpus.iter().zip(&look.choice_gpu).enumerate() {
                 let Some(gi) = *gi else { continue };
                 let gpu = &resolved.gpus[gi];
                 if let Some(why) = &counts[ci] {
@@ -246,7 +193,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                     let engine = &catalog.engines[ei];
                     // The format rule for this model passed above; the engine's own checks
                     // come from the table (`applicable` is the same test, worded per call).
-                    let fast = runs[ei * resolved.gpus.len() + gi]
+                    let fast = look.runs(qi, ei, gi)
                         && crate::estimate::engine_spans(engine, choice.count, model);
                     if !fast && all_engines {
                         // "all" asks for every engine that can: the others are not options.
@@ -263,8 +210,8 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                     debug_assert_eq!(fast, crate::estimate::applicable(&setup()));
                     let own;
                     let phys: &Physics = if fast {
-                        let reuse = (shared.as_ref())
-                            .is_some_and(|(prev, _)| same_phys[prev * catalog.engines.len() + ei]);
+                        let reuse =
+                            (shared.as_ref()).is_some_and(|(prev, _)| look.same_physics(*prev, ei));
                         if !reuse {
                             sized = None;
                             let slot = &mut loads[engine.container as usize];
@@ -300,10 +247,10 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                             }
                         }
                     };
-                    let engine_fit = engine_fits[ei];
+                    let engine_fit = look.engine_fits[ei];
                     let cap = match sized {
                         Some((prev, cap))
-                            if engine_fits[prev].predicts_like(engine_fit, phys.moe) =>
+                            if look.engine_fits[prev].predicts_like(engine_fit, phys.moe) =>
                         {
                             cap
                         }
@@ -319,16 +266,10 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         cloud_monthly,
                         local_monthly,
                     } = if phys.fits {
-                        // Every format and engine of this GPU choice needing as many replicas
-                        // costs the same: priced once per replica count (small counts).
-                        let price = || {
-                            let (allowed, index) = &offers_by_gpu[gi];
+                        prices.get(ci, replicas, || {
+                            let (allowed, index) = &look.offers_by_gpu[gi];
                             Priced::new(gpu, choice.count, replicas, allowed, index, s)
-                        };
-                        match memo[ci].get_mut(replicas as usize) {
-                            Some(slot) => *slot.get_or_insert_with(price),
-                            None => price(),
-                        }
+                        })
                     } else {
                         Priced::default()
                     };
@@ -394,7 +335,9 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
             .collect(),
         weights,
         bands: crate::capacity::BandFactors::of(&catalog.fit),
-        offers: allowed_offers.iter().map(|a| a.offer.clone()).collect(),
+        offers: (look.allowed_offers.iter())
+            .map(|a| a.offer.clone())
+            .collect(),
         scenario: s.clone(),
         output_m,
     };
@@ -432,42 +375,6 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
         calibration,
         evaluated,
     })
-}
-
-/// What renting and buying an option's replicas costs a month.
-#[derive(Debug, Clone, Copy, Default)]
-struct Priced {
-    /// The offer rented (index into the plan's offers) and its instances.
-    offer: Option<(u32, u32)>,
-    /// Billed for the usage hours.
-    cloud_monthly: Option<f64>,
-    /// Amortized purchase plus power.
-    local_monthly: Option<f64>,
-}
-
-impl Priced {
-    /// `allowed`: the offers for this GPU the price basis allows; `index`: each one's index in
-    /// the plan's offers.
-    fn new(
-        gpu: &crate::catalog::gpu::Gpu,
-        gpus: u32,
-        replicas: u32,
-        allowed: &[Allowed],
-        index: &[u32],
-        s: &Scenario,
-    ) -> Priced {
-        let rented = pick_offer(allowed, gpus, replicas).and_then(|i| {
-            let o = allowed[i].offer;
-            let n = instances_needed(o, gpus, replicas)?;
-            Some((index[i], n, n as f64 * o.usd_per_instance_hour))
-        });
-        Priced {
-            offer: rented.map(|(i, n, _)| (i, n)),
-            cloud_monthly: rented.map(|(.., hourly)| hourly * s.usage_hours_per_month()),
-            local_monthly: local_figures(gpu, gpus, replicas, s)
-                .and_then(|l| l.monthly_amortized_usd),
-        }
-    }
 }
 
 impl Plan {

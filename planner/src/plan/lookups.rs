@@ -1,0 +1,107 @@
+//! What the plan's loop would otherwise look up by string for every option, indexed once per
+//! plan: the GPU of each choice, the offers per GPU type, each engine's fitted factors, which
+//! engine serves which format on which GPU, and which engines share physics.
+
+use crate::calibration::EngineFit;
+use crate::catalog::format::Format;
+use crate::catalog::Catalog;
+use crate::error::Result;
+use crate::estimate::{engine_runs, same_physics, Workload};
+use crate::money::{allowed, Allowed};
+use crate::scenario::{Resolved, Scenario};
+
+pub(super) struct Lookups<'a> {
+    /// The scenario's formats, in its order.
+    pub formats: Vec<&'a Format>,
+    /// The resolved GPU of each GPU choice.
+    pub choice_gpu: Vec<Option<usize>>,
+    /// The offers the price basis allows (the plan's `Names::offers`, in this order).
+    pub allowed_offers: Vec<Allowed<'a>>,
+    /// Per GPU type: its allowed offers, and each one's index in `allowed_offers`.
+    pub offers_by_gpu: Vec<(Vec<Allowed<'a>>, Vec<u32>)>,
+    /// Each catalog engine's fitted factors.
+    pub engine_fits: Vec<&'a EngineFit>,
+    engines: usize,
+    gpus: usize,
+    /// runs[(format × engines + engine) × gpus + gpu]: whether the engine serves the format
+    /// on the GPU type at all.
+    runs: Vec<bool>,
+    /// same_phys[a × engines + b]: whether engines a and b give a setup the same physics at
+    /// the scenario's concurrency.
+    same_phys: Vec<bool>,
+}
+
+impl<'a> Lookups<'a> {
+    pub fn new(
+        catalog: &'a Catalog,
+        s: &Scenario,
+        resolved: &'a Resolved,
+        workload: &Workload,
+    ) -> Result<Self> {
+        let formats = (s.quants.iter())
+            .map(|q| catalog.format(q))
+            .collect::<Result<Vec<_>>>()?;
+        let choice_gpu = (s.gpus.iter())
+            .map(|c| resolved.gpus.iter().position(|g| g.id == c.id))
+            .collect();
+        let offers = catalog.cloud.iter().chain(resolved.custom_offers.iter());
+        let allowed_offers = allowed(offers, &s.price_basis);
+        let mut offers_by_gpu = vec![(Vec::new(), Vec::new()); resolved.gpus.len()];
+        for (i, a) in allowed_offers.iter().enumerate() {
+            if let Some(gi) = resolved.gpus.iter().position(|g| *g.id == *a.offer.gpu_id) {
+                offers_by_gpu[gi].0.push(*a);
+                offers_by_gpu[gi].1.push(i as u32);
+            }
+        }
+        let engines = &catalog.engines;
+        let runs = (formats.iter())
+            .flat_map(|f| engines.iter().map(move |e| (f, e)))
+            .flat_map(|(f, e)| resolved.gpus.iter().map(move |g| engine_runs(e, f, g)))
+            .collect();
+        let same_phys = (engines.iter())
+            .flat_map(|a| engines.iter().map(move |b| (a, b)))
+            .map(|(a, b)| same_physics(a, b, workload.concurrency))
+            .collect();
+        Ok(Lookups {
+            formats,
+            choice_gpu,
+            allowed_offers,
+            offers_by_gpu,
+            engine_fits: engines
+                .iter()
+                .map(|e| catalog.fit.engine_fit(&e.id))
+                .collect(),
+            engines: engines.len(),
+            gpus: resolved.gpus.len(),
+            runs,
+            same_phys,
+        })
+    }
+
+    /// Whether engine `e` serves format `q` on GPU type `g` (whatever the model and count).
+    pub fn runs(&self, q: usize, e: usize, g: usize) -> bool {
+        self.runs[(q * self.engines + e) * self.gpus + g]
+    }
+
+    /// Whether engines `a` and `b` give any setup the same physics (`same_physics`).
+    pub fn same_physics(&self, a: usize, b: usize) -> bool {
+        self.same_phys[a * self.engines + b]
+    }
+
+    /// At most how many options one model has: one per GPU choice, format and engine that
+    /// serves it ("all" engines), else one per GPU choice and format.
+    pub fn options_per_model(&self, all_engines: bool, choices: usize) -> usize {
+        if !all_engines {
+            return self.formats.len() * choices;
+        }
+        let mut n = 0;
+        for q in 0..self.formats.len() {
+            for e in 0..self.engines {
+                n += (self.choice_gpu.iter().flatten())
+                    .filter(|&&g| self.runs(q, e, g))
+                    .count();
+            }
+        }
+        n
+    }
+}
