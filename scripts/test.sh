@@ -24,9 +24,7 @@ cargo clippy -p planner -p app -p server --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 echo "== cargo test"
 cargo test -p planner -p app
-# One test thread: several SSR renders on separate current-thread runtimes in one process can
-# hang (seen intermittently); one at a time they never have. Production runs one runtime.
-cargo test -p server -- --test-threads=1
+cargo test -p server
 echo "== calibration report (held-out rows)"
 cargo run --quiet -p planner --bin planner -- calibrate --split holdout planner/data/calibration.csv
 

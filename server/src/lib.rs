@@ -6,8 +6,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use sqlx::SqlitePool;
+use std::sync::OnceLock;
 
 pub mod api;
 pub mod cache;
@@ -23,6 +24,17 @@ use state::AppState;
 /// A bare 200 for load balancers and for load-test ratios.
 async fn healthz() -> &'static str {
     "ok"
+}
+
+/// The app's routes, generated once per process. Generating them renders the whole app with
+/// resource loading suppressed by a process-global flag (leptos_server's
+/// `SuppressResourceLoad`), and a resource first polled on another thread in that window never
+/// loads (leptos issue #4773). A server builds its router once, before serving; the
+/// integration tests build one per test, in parallel, and hung now and then (1 run in 4)
+/// until the list was generated only once.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
 }
 
 /// Every route of the site.
@@ -72,7 +84,7 @@ pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
             get(|q| saved::current_report_route(saved::Format::MemoryChart, q)),
         )
         .with_state(state.clone());
-    let routes = generate_route_list(app::App);
+    let routes = route_list();
     let leptos = Router::new()
         .leptos_routes_with_context(
             &leptos_options,
