@@ -15,7 +15,7 @@ impl Band {
     /// A band around `expected` from multiplicative residual factors (lo <= 1 <= hi), with the
     /// high end never above `ceiling` (a physical bound) and the whole band kept ordered.
     pub fn around(expected: f64, lo: f64, hi: f64, ceiling: f64) -> Band {
-        let expected = expected.min(ceiling);
+        let expected = Band::capped(expected, ceiling);
         let high = (expected * hi.max(1.0)).min(ceiling).max(expected);
         let low = (expected * lo.min(1.0)).min(expected);
         Band {
@@ -23,6 +23,11 @@ impl Band {
             expected,
             high,
         }
+    }
+
+    /// An expected value as a band shows it: never above the physical ceiling.
+    pub fn capped(expected: f64, ceiling: f64) -> f64 {
+        expected.min(ceiling)
     }
 
     /// The band of 1/x scaled by `k` (e.g. a time from a rate): low and high swap.

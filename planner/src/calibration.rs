@@ -203,16 +203,18 @@ impl EngineFit {
     /// MoE model: engines that borrow their factors often do, and the plan then sizes an
     /// option once for both.
     pub fn predicts_like(&self, other: &EngineFit, moe: bool) -> bool {
-        let eta_c = |f: &EngineFit| {
-            if moe {
-                f.eta_compute_moe
-            } else {
-                f.eta_compute_dense
-            }
-        };
         self.eta_bandwidth == other.eta_bandwidth
             && self.step_overhead_s == other.step_overhead_s
-            && eta_c(self) == eta_c(other)
+            && self.eta_compute(moe) == other.eta_compute(moe)
+    }
+
+    /// The share of peak FLOP/s reached by a dense (`moe` false) or an MoE model.
+    pub fn eta_compute(&self, moe: bool) -> f64 {
+        if moe {
+            self.eta_compute_moe
+        } else {
+            self.eta_compute_dense
+        }
     }
 }
 

@@ -113,7 +113,7 @@ pub struct RunningBands {
 impl Running {
     /// The expected per-user speed as its band shows it (never above the ceiling).
     pub fn decode_expected(&self) -> f64 {
-        self.decode_tps_stream.min(self.ceiling_decode_tps_stream)
+        Band::capped(self.decode_tps_stream, self.ceiling_decode_tps_stream)
     }
 
     /// The bands around the expected figures: the fit's residual factors, high ends capped at
@@ -158,9 +158,10 @@ pub fn scenario_workload(s: &Scenario) -> Workload {
     }
 }
 
-/// Sizes a setup for a scenario: `phys` must be `Physics::new(setup, scenario_workload(s))`
-/// and `engine` the setup's engine, `f` its fitted factors (the plan looks them up once per engine). The figures
-/// are expected values; `Running::bands` puts the calibration's bands around them.
+/// Sizes a setup for a scenario: `phys` must be `Physics::new(setup, scenario_workload(s))`,
+/// `engine` the setup's engine and `f` its fitted factors (the plan looks them up once per
+/// engine). The figures are expected values; `Running::bands` puts the calibration's bands
+/// around them.
 #[inline(always)]
 pub fn capacity(engine: &Engine, phys: &Physics, s: &Scenario, f: &EngineFit) -> Capacity {
     if !phys.fits {

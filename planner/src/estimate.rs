@@ -534,11 +534,7 @@ impl Physics {
     }
 
     fn eta_compute(&self, f: &EngineFit) -> f64 {
-        if self.moe {
-            f.eta_compute_moe
-        } else {
-            f.eta_compute_dense
-        }
+        f.eta_compute(self.moe)
     }
 
     /// A decode step's expected time under an engine's factors. Streaming weights and computing

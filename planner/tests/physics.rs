@@ -294,19 +294,25 @@ fn engines_with_the_same_physics_give_identical_physics() {
         ..Workload::default()
     };
     let base = format!("{:?}", Physics::new(&s, &w));
-    let mut edits: Vec<planner::catalog::engine::Engine> = Vec::new();
-    let mut e = vllm.clone();
-    e.memory_fraction = 0.5;
-    edits.push(e);
-    let mut e = vllm.clone();
-    e.runtime_overhead_gb = 9.0;
-    edits.push(e);
-    let mut e = vllm.clone();
-    e.max_batch = Some(16);
-    edits.push(e);
-    let mut e = vllm.clone();
-    e.multi_gpu = planner::catalog::engine::MultiGpu::LayerSplit;
-    edits.push(e);
+    use planner::catalog::engine::{Engine, MultiGpu};
+    let edits = [
+        Engine {
+            memory_fraction: 0.5,
+            ..vllm.clone()
+        },
+        Engine {
+            runtime_overhead_gb: 9.0,
+            ..vllm.clone()
+        },
+        Engine {
+            max_batch: Some(16),
+            ..vllm.clone()
+        },
+        Engine {
+            multi_gpu: MultiGpu::LayerSplit,
+            ..vllm.clone()
+        },
+    ];
     for e in &edits {
         assert!(!same_physics(vllm, e, w.concurrency));
         let edited = Setup { engine: e, ..s };

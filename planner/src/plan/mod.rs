@@ -216,9 +216,12 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                             sized = None;
                             let slot = &mut loads[engine.container as usize];
                             let setup = setup();
-                            let load = slot.get_or_insert_with(|| Load::new(&setup, &workload));
+                            let load = slot.get_or_insert_with(|| {
+                                let load = Load::new(&setup, &workload);
+                                weights[weights_at(engine.container)] = load.weights;
+                                load
+                            });
                             let phys = Physics::new_applicable(&setup, &workload, load);
-                            weights[weights_at(engine.container)] = phys.weights;
                             shared = Some((ei, phys));
                         }
                         match &shared {
