@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use lookups::Lookups;
 use options::{Names, Row};
 pub use options::{Options, PlanOption};
-use priced::{PriceMemo, Priced};
+use priced::{Priced, Prices, UNPRICED};
 use verdict::Leaders;
 
 use crate::capacity::{capacity, scenario_workload};
@@ -130,9 +130,13 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
     let mut weights = vec![WeightBytes::default(); resolved.models.len() * formats.len() * 3];
     let output_m = s.monthly_output_tokens() / 1e6;
     let per_m = |usd: f64| options::per_m(usd, output_m);
-    let mut prices = PriceMemo::new(s.gpus.len(), s.peak_users);
+    let mut prices = Prices::new(s.gpus.len(), s.peak_users);
+    // Each model's quality level, for ranking.
+    let scores: Vec<Option<f64>> = (resolved.models.iter())
+        .map(|m| m.quality_score(QUALITY_BENCHMARK).map(|q| q.score))
+        .collect();
+    let levels = rank::quality_levels(&scores);
     for (mi, model) in resolved.models.iter().enumerate() {
-        let quality = model.quality_score(QUALITY_BENCHMARK).map(|q| q.score);
         // Checked once per model, not once per configuration.
         let context = workload.prompt_tokens as u64 + workload.gen_tokens as u64;
         if context > model.max_context as u64 {
@@ -264,20 +268,17 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         }
                     };
                     let replicas = cap.replicas.max(1);
-                    let Priced {
-                        offer,
-                        cloud_monthly,
-                        local_monthly,
-                    } = if phys.fits {
+                    let price = if phys.fits {
                         prices.get(ci, replicas, || {
                             let (allowed, index) = &look.offers_by_gpu[gi];
                             Priced::new(gpu, choice.count, replicas, allowed, index, s)
                         })
                     } else {
-                        Priced::default()
+                        UNPRICED
                     };
+                    let priced = prices.at(price);
                     let mut notes = phys.notes;
-                    if phys.fits && offer.is_none() {
+                    if phys.fits && priced.offer.is_none() {
                         notes.push(Note::NoCloudOffer);
                     }
                     if phys.fits && gpu.price.is_none() {
@@ -302,16 +303,14 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         kv_in_use: phys.kv_in_use,
                         running: cap.running,
                         ceiling_decode_tps_stream: phys.ceiling_decode_tps_stream(),
-                        offer,
-                        cloud_monthly,
-                        local_monthly,
+                        price,
                         notes,
                     };
                     let i = rows.len();
-                    if let Some(e) = rank::entry(i, &row, quality) {
+                    if let Some(e) = rank::entry(i, &row, priced, price, levels[mi]) {
                         entries.push(e);
                     }
-                    leaders[mi].consider(i, &row, phys.available / GB, per_m);
+                    leaders[mi].consider(i, &row, priced, phys.available / GB, per_m);
                     rows.push(row);
                 }
             }
@@ -319,13 +318,8 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
     }
     let arc = |s: &str| -> Arc<str> { Arc::from(s) };
     let names = Names {
-        models: resolved
-            .models
-            .iter()
-            .map(|m| {
-                let quality = m.quality_score(QUALITY_BENCHMARK).map(|q| q.score);
-                (arc(&m.id), quality)
-            })
+        models: (resolved.models.iter().zip(&scores))
+            .map(|(m, quality)| (arc(&m.id), *quality))
             .collect(),
         quants: formats.iter().map(|f| arc(&f.id)).collect(),
         gpus: resolved
@@ -341,10 +335,12 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
         offers: (look.allowed_offers.iter())
             .map(|a| a.offer.clone())
             .collect(),
+        prices: prices.into_table(),
         scenario: s.clone(),
         output_m,
     };
-    let (ranks, pareto) = rank::rank_and_pareto(entries, rows.len());
+    let n_levels = levels.iter().max().map_or(0, |l| *l as usize + 1);
+    let (ranks, pareto) = rank::rank_and_pareto(&entries, rows.len(), &names.prices, n_levels);
     let options = Options {
         rows,
         ranks,

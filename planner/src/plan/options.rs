@@ -19,6 +19,8 @@ use crate::money::{cloud_cost, local_cost, CloudCost, LocalCost};
 use crate::notes::Notes;
 use crate::scenario::Scenario;
 
+use super::priced::Priced;
+
 /// One option of a plan, as the API answers it. Serialized only; never read back.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -90,23 +92,13 @@ pub(crate) struct Row {
     /// bands around them are put on when read.
     pub running: Option<Running>,
     pub ceiling_decode_tps_stream: f64,
-    /// The rented offer (index into `Names::offers`) and the instances the replicas need.
-    pub offer: Option<(u32, u32)>,
-    /// Cloud billed for usage hours, and local amortized + power, per month.
-    pub cloud_monthly: Option<f64>,
-    pub local_monthly: Option<f64>,
+    /// What renting and buying its replicas costs (index into `Names::prices`; `UNPRICED`
+    /// when it does not fit). Options of a GPU choice needing as many replicas share one.
+    pub price: u32,
     pub notes: Notes,
 }
 
 impl Row {
-    /// The cheaper of cloud and local per month.
-    pub fn monthly_cost(&self) -> Option<f64> {
-        match (self.cloud_monthly, self.local_monthly) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        }
-    }
-
     pub fn speed(&self) -> Option<f64> {
         self.running.map(|r| r.decode_expected())
     }
@@ -128,6 +120,8 @@ pub(crate) struct Names {
     pub weights: Vec<WeightBytes>,
     pub bands: BandFactors,
     pub offers: Vec<Arc<CloudOffer>>,
+    /// The plan's prices, each one once (`Row::price`).
+    pub prices: Vec<Priced>,
     pub scenario: Scenario,
     /// Output tokens a month, in millions.
     pub output_m: f64,
@@ -236,7 +230,8 @@ impl Options {
         let (available, overhead) = memory_budget(r.gpus, gpu, engine);
         let bands = r.running.map(|run| run.bands(&n.bands));
         let s = &n.scenario;
-        let cloud = r.offer.and_then(|(offer, _)| {
+        let price = &n.prices[r.price as usize];
+        let cloud = price.offer.and_then(|(offer, _)| {
             cloud_cost(
                 &n.offers[offer as usize],
                 r.gpus,
@@ -245,7 +240,7 @@ impl Options {
             )
         });
         let local = if r.fits {
-            local_cost(gpu, r.gpus, r.replicas.max(1), s, r.cloud_monthly)
+            local_cost(gpu, r.gpus, r.replicas.max(1), s, price.cloud_monthly)
         } else {
             None
         };
@@ -269,9 +264,9 @@ impl Options {
             ceiling_decode_tps_stream: r.ceiling_decode_tps_stream,
             cloud,
             local,
-            cloud_usd_per_m_output: r.cloud_monthly.map(|c| n.per_m(c)),
-            local_usd_per_m_output: r.local_monthly.map(|c| n.per_m(c)),
-            monthly_cost_usd: r.monthly_cost(),
+            cloud_usd_per_m_output: price.cloud_monthly.map(|c| n.per_m(c)),
+            local_usd_per_m_output: price.local_monthly.map(|c| n.per_m(c)),
+            monthly_cost_usd: price.monthly_cost(),
             quality: *quality,
             rank: (self.ranks[i] > 0).then_some(self.ranks[i]),
             pareto: self.pareto[i],

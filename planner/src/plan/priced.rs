@@ -1,14 +1,14 @@
 //! What renting and buying an option's replicas costs a month, worked out once per GPU choice
 //! and replica count: every format and engine of a GPU choice needing as many replicas costs
-//! the same.
+//! the same. Rows hold an index into the plan's table of these prices, not the figures.
 
 use crate::catalog::gpu::Gpu;
 use crate::money::{instances_needed, local_figures, pick_offer, Allowed};
 use crate::scenario::Scenario;
 
 /// What renting and buying an option's replicas costs a month.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct Priced {
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Priced {
     /// The offer rented (index into the plan's offers) and its instances.
     pub offer: Option<(u32, u32)>,
     /// Billed for the usage hours.
@@ -40,30 +40,63 @@ impl Priced {
                 .and_then(|l| l.monthly_amortized_usd),
         }
     }
+
+    /// The cheaper of cloud and local per month.
+    pub fn monthly_cost(&self) -> Option<f64> {
+        match (self.cloud_monthly, self.local_monthly) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
 }
 
-/// Prices per GPU choice and replica count, for the small counts most options need.
-pub(super) struct PriceMemo {
-    prices: Vec<Option<Priced>>,
+/// The index of "not priced" (an option that does not fit) in every table of prices.
+pub(crate) const UNPRICED: u32 = 0;
+
+/// A plan's prices: each distinct one once, worked out on first use per GPU choice and
+/// replica count (for the small counts most options need; larger counts get an entry each).
+pub(super) struct Prices {
+    table: Vec<Priced>,
+    /// Per GPU choice and replica count, the index in `table` (UNPRICED: not worked out yet).
+    memo: Vec<u32>,
     per_choice: usize,
 }
 
-impl PriceMemo {
+impl Prices {
     /// For `choices` GPU choices and a peak of `peak` users (at most that many replicas).
     pub fn new(choices: usize, peak: u32) -> Self {
         let per_choice = peak.clamp(1, 32) as usize + 1;
-        PriceMemo {
-            prices: vec![None; choices * per_choice],
+        Prices {
+            table: vec![Priced::default()],
+            memo: vec![UNPRICED; choices * per_choice],
             per_choice,
         }
     }
 
-    /// The price of `replicas` replicas of GPU choice `choice`, worked out by `price` once.
-    pub fn get(&mut self, choice: usize, replicas: u32, price: impl FnOnce() -> Priced) -> Priced {
+    /// The index of the price of `replicas` replicas of GPU choice `choice`, worked out by
+    /// `price` once.
+    pub fn get(&mut self, choice: usize, replicas: u32, price: impl FnOnce() -> Priced) -> u32 {
         if (replicas as usize) < self.per_choice {
-            *self.prices[choice * self.per_choice + replicas as usize].get_or_insert_with(price)
+            let at = choice * self.per_choice + replicas as usize;
+            if self.memo[at] == UNPRICED {
+                self.memo[at] = self.push(price());
+            }
+            self.memo[at]
         } else {
-            price()
+            self.push(price())
         }
+    }
+
+    fn push(&mut self, p: Priced) -> u32 {
+        self.table.push(p);
+        self.table.len() as u32 - 1
+    }
+
+    pub fn at(&self, i: u32) -> &Priced {
+        &self.table[i as usize]
+    }
+
+    pub fn into_table(self) -> Vec<Priced> {
+        self.table
     }
 }

@@ -1,15 +1,21 @@
-//! Ranking by cost and the Pareto front (cost vs quality vs speed), both from one sort.
+//! Ranking by cost and the Pareto front (cost vs quality vs speed), both from one order.
 
 use super::options::Row;
+use super::priced::Priced;
 
 /// A row meeting the targets with a cost, as the ranking sees it: the plan collects these as
-/// it builds rows, so ranking never walks the rows again.
+/// it builds rows, so ranking never walks the rows again. Cost and quality are kept as the
+/// indices that determine them (the price, the model's quality level), so entries are grouped
+/// by them without comparing floats.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Entry {
+    /// Decode tokens/s per user, as `ordered` bits.
+    speed: u64,
     row: u32,
-    cost: f64,
-    quality: f64,
-    speed: f64,
+    /// Index into the plan's prices.
+    price: u32,
+    /// The model's quality level (0 = best; `quality_levels`).
+    level: u32,
 }
 
 /// f64::total_cmp's order as an unsigned integer, so sorting compares plain integers.
@@ -22,80 +28,81 @@ fn ordered(c: f64) -> u64 {
     }
 }
 
-/// The entry of row `i` (its model's score `quality`), if it meets the targets at a cost.
-pub(super) fn entry(i: usize, r: &Row, quality: Option<f64>) -> Option<Entry> {
-    if !r.meets_targets {
+/// The entry of row `i` priced `p` (index `price`), its model at quality level `level`, if it
+/// meets the targets at a cost.
+pub(super) fn entry(i: usize, r: &Row, p: &Priced, price: u32, level: u32) -> Option<Entry> {
+    if !r.meets_targets || p.monthly_cost().is_none() {
         return None;
     }
     Some(Entry {
+        speed: ordered(r.speed().unwrap_or(0.0)),
         row: i as u32,
-        cost: r.monthly_cost()?,
-        quality: quality.unwrap_or(f64::MIN),
-        speed: r.speed().unwrap_or(0.0),
+        price,
+        level,
     })
 }
 
-/// Sorts entries by cost ascending; equal costs are common (the price depends on the hardware,
-/// not the format), so ties go to the better model, then the faster option, then the row.
-/// This is the order both the ranking and the Pareto sweep need.
-///
-/// A full grid has tens of thousands of entries but only a few hundred distinct costs and one
-/// quality per model, so a comparison sort spends most of its time breaking ties. Instead the
-/// entries are bucketed by (cost, quality) — the distinct costs found with a small hash table
-/// and sorted among themselves — and only within each bucket (a full grid: 571 buckets of 1 to
-/// 907 entries) are entries sorted, stably, by speed as an exact integer key.
-fn sort(entries: &mut Vec<Entry>) {
-    if entries.len() < 2 {
-        return;
-    }
-    // Distinct costs: group[k] of entry k, and each group's cost key.
-    let mut groups = CostGroups::with_capacity(entries.len());
-    let group: Vec<u32> = entries.iter().map(|e| groups.id(ordered(e.cost))).collect();
-    let cost_rank = groups.ranks();
-    // Quality levels, best first (at most one per model; models without a score share one).
-    let mut levels: Vec<u64> = Vec::new();
-    for e in entries.iter() {
-        let q = ordered(e.quality);
-        if levels.last() != Some(&q) && !levels.contains(&q) {
-            levels.push(q);
-        }
-    }
-    levels.sort_unstable_by(|a, b| b.cmp(a));
-    let n_levels = levels.len() as u32;
-    // Entries come model by model, so the quality is usually the last one's.
-    let mut last: Option<(u64, u32)> = None;
-    let mut level = |q: f64| {
-        let q = ordered(q);
-        match last {
-            Some((lq, l)) if lq == q => l,
-            _ => {
-                let l = levels.partition_point(|&l| l > q) as u32;
-                last = Some((q, l));
-                l
-            }
-        }
-    };
-    let bucket: Vec<u32> = (entries.iter().zip(&group))
-        .map(|(e, &g)| cost_rank[g as usize] * n_levels + level(e.quality))
+/// Each model's quality level: 0 for the best score, one level per distinct score, models
+/// without a score sharing the lowest.
+pub(super) fn quality_levels(scores: &[Option<f64>]) -> Vec<u32> {
+    let key = |q: &Option<f64>| ordered(q.unwrap_or(f64::MIN));
+    let mut distinct: Vec<u64> = scores.iter().map(key).collect();
+    distinct.sort_unstable_by(|a, b| b.cmp(a));
+    distinct.dedup();
+    (scores.iter())
+        .map(|q| distinct.partition_point(|&d| d > key(q)) as u32)
+        .collect()
+}
+
+/// Each price's position in cost order, equal costs sharing one (u32::MAX: no cost), and the
+/// number of distinct costs. A plan has a few hundred prices, however many options.
+fn cost_ranks(prices: &[Priced]) -> (Vec<u32>, usize) {
+    let mut by_cost: Vec<(f64, u32)> = (prices.iter().enumerate())
+        .filter_map(|(i, p)| Some((p.monthly_cost()?, i as u32)))
         .collect();
-    // Counting sort by bucket.
-    let n_buckets = groups.len() * n_levels as usize;
+    by_cost.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let mut rank = vec![u32::MAX; prices.len()];
+    let mut distinct = 0;
+    let mut last: Option<f64> = None;
+    for &(cost, i) in &by_cost {
+        if last.is_some_and(|l| l.total_cmp(&cost).is_ne()) {
+            distinct += 1;
+        }
+        last = Some(cost);
+        rank[i as usize] = distinct;
+    }
+    let costs = if last.is_some() {
+        distinct as usize + 1
+    } else {
+        0
+    };
+    (rank, costs)
+}
+
+/// The ranking order, as (inverted speed, entry index) pairs: cost ascending; equal costs are
+/// common (the price depends on the hardware, not the format), so ties go to the better
+/// model, then the faster option, then the row. This is the order both the ranking and the
+/// Pareto sweep need.
+///
+/// Entries are counted into buckets of (cost, quality level) — a full grid's 19k entries fall
+/// into a few hundred — and only each bucket is sorted, stably, on its entries' exact integer
+/// speed.
+fn order(entries: &[Entry], bucket: impl Fn(&Entry) -> usize, n_buckets: usize) -> Vec<(u64, u32)> {
     let mut start = vec![0u32; n_buckets + 1];
-    for &b in &bucket {
-        start[b as usize + 1] += 1;
+    for e in entries {
+        start[bucket(e) + 1] += 1;
     }
     for i in 0..n_buckets {
         start[i + 1] += start[i];
     }
     let bounds = start.clone();
-    // Within a bucket: faster first, then the lower row. Entries come in row order (the plan
-    // pushes them as it builds rows) and are placed in that order, so a stable sort on the
-    // speed alone (an exact integer key) leaves equal speeds in row order.
+    // Entries come in row order (the plan pushes them as it builds rows) and are placed in
+    // that order, so a stable sort on the speed leaves equal speeds in row order.
     debug_assert!(entries.windows(2).all(|w| w[0].row < w[1].row));
     let mut keys = vec![(0u64, 0u32); entries.len()];
-    for (k, (e, &b)) in entries.iter().zip(&bucket).enumerate() {
-        let slot = &mut start[b as usize];
-        keys[*slot as usize] = (!ordered(e.speed), k as u32);
+    for (k, e) in entries.iter().enumerate() {
+        let slot = &mut start[bucket(e)];
+        keys[*slot as usize] = (!e.speed, k as u32);
         *slot += 1;
     }
     for w in bounds.windows(2) {
@@ -104,124 +111,60 @@ fn sort(entries: &mut Vec<Entry>) {
             keys[a..b].sort_by_key(|p| p.0);
         }
     }
-    *entries = keys.iter().map(|&(_, k)| entries[k as usize]).collect();
-}
-
-/// The distinct costs of a plan's entries: an open-addressing hash table from a cost's
-/// ordered bits to a dense group id.
-struct CostGroups {
-    slots: Vec<u32>,
-    keys: Vec<u64>,
-}
-
-impl CostGroups {
-    fn with_capacity(n: usize) -> Self {
-        // Few distinct costs are usual; the table grows when more turn up.
-        let size = n.clamp(64, 1024).next_power_of_two() * 2;
-        CostGroups {
-            slots: vec![u32::MAX; size],
-            keys: Vec::new(),
-        }
-    }
-
-    fn len(&self) -> usize {
-        self.keys.len()
-    }
-
-    /// The group of a cost key, made on first sight.
-    fn id(&mut self, key: u64) -> u32 {
-        if self.keys.len() * 2 >= self.slots.len() {
-            self.grow();
-        }
-        let mask = self.slots.len() - 1;
-        let mut i = Self::hash(key) & mask;
-        loop {
-            match self.slots[i] {
-                u32::MAX => {
-                    let id = self.keys.len() as u32;
-                    self.slots[i] = id;
-                    self.keys.push(key);
-                    return id;
-                }
-                g if self.keys[g as usize] == key => return g,
-                _ => i = (i + 1) & mask,
-            }
-        }
-    }
-
-    fn hash(key: u64) -> usize {
-        // Fibonacci hashing: the top bits of the product mix every bit of the key.
-        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize
-    }
-
-    fn grow(&mut self) {
-        let size = self.slots.len() * 2;
-        self.slots = vec![u32::MAX; size];
-        let mask = size - 1;
-        for (g, &key) in self.keys.iter().enumerate() {
-            let mut i = Self::hash(key) & mask;
-            while self.slots[i] != u32::MAX {
-                i = (i + 1) & mask;
-            }
-            self.slots[i] = g as u32;
-        }
-    }
-
-    /// Each group's position in cost order (distinct keys, so no ties).
-    fn ranks(&self) -> Vec<u32> {
-        let mut order: Vec<u32> = (0..self.keys.len() as u32).collect();
-        order.sort_unstable_by_key(|&g| self.keys[g as usize]);
-        let mut rank = vec![0u32; self.keys.len()];
-        for (r, &g) in order.iter().enumerate() {
-            rank[g as usize] = r as u32;
-        }
-        rank
-    }
+    keys
 }
 
 /// Ranks (1 = cheapest; at equal cost the better model, then the faster option; 0 = unranked)
-/// and Pareto flags for `rows` rows, from the entries of those meeting the targets.
-pub(super) fn rank_and_pareto(mut entries: Vec<Entry>, rows: usize) -> (Vec<u32>, Vec<bool>) {
-    sort(&mut entries);
+/// and Pareto flags for `rows` rows, from the entries of those meeting the targets, the
+/// plan's prices and the number of quality levels.
+pub(super) fn rank_and_pareto(
+    entries: &[Entry],
+    rows: usize,
+    prices: &[Priced],
+    levels: usize,
+) -> (Vec<u32>, Vec<bool>) {
+    let (cost_rank, costs) = cost_ranks(prices);
+    let bucket = |e: &Entry| cost_rank[e.price as usize] as usize * levels + e.level as usize;
+    let order = order(entries, bucket, costs * levels);
     let mut ranks = vec![0u32; rows];
-    for (r, e) in entries.iter().enumerate() {
-        ranks[e.row as usize] = r as u32 + 1;
+    for (r, &(_, k)) in order.iter().enumerate() {
+        ranks[entries[k as usize].row as usize] = r as u32 + 1;
     }
-    (ranks, pareto(&entries, rows))
+    (ranks, pareto(entries, &order, bucket, levels, rows))
 }
 
 /// Marks rows no other row beats on all of cost (lower), quality and speed (higher).
-/// Sweep in order of (cost asc, quality desc, speed desc): anything that dominates an option
-/// comes before it, so an option is dominated when an earlier, non-identical option has
+/// Sweep in the ranking order (cost asc, quality desc, speed desc): anything that dominates an
+/// option comes before it, so an option is dominated when an earlier, non-identical option has
 /// quality and speed at least as high. Quality takes few values (one per model), so the running
-/// best speed per quality level makes this one pass over the cost order.
-fn pareto(order: &[Entry], rows: usize) -> Vec<bool> {
+/// best speed per quality level makes this one pass.
+fn pareto(
+    entries: &[Entry],
+    order: &[(u64, u32)],
+    bucket: impl Fn(&Entry) -> usize,
+    levels: usize,
+    rows: usize,
+) -> Vec<bool> {
     let mut flags = vec![false; rows];
-    let point = |e: &Entry| (e.cost, e.quality, e.speed);
-    let mut levels: Vec<f64> = Vec::new();
-    for e in order {
-        if !levels.contains(&e.quality) {
-            levels.push(e.quality);
-        }
-    }
-    levels.sort_by(f64::total_cmp);
-    // best[l]: highest speed seen so far among options of quality level l.
-    let mut best = vec![f64::NEG_INFINITY; levels.len()];
+    // best[l]: highest speed (ordered bits; 0 = none, below every speed) seen so far among
+    // options of quality level l.
+    let mut best = vec![0u64; levels];
+    let at = |i: usize| &entries[order[i].1 as usize];
     let mut start = 0;
     while start < order.len() {
-        // Identical points: none dominates another, so query before inserting.
-        let p = point(&order[start]);
+        // Identical points (same cost, quality and speed): none dominates another, so query
+        // before inserting.
+        let e = at(start);
         let mut end = start + 1;
-        while end < order.len() && point(&order[end]) == p {
+        while end < order.len() && at(end).speed == e.speed && bucket(at(end)) == bucket(e) {
             end += 1;
         }
-        let (_, q, sp) = p;
-        let level = levels.partition_point(|x| *x < q);
-        let dominated = best[level..].iter().any(|b| *b >= sp);
-        for e in &order[start..end] {
-            flags[e.row as usize] = !dominated;
+        let level = e.level as usize;
+        let dominated = best[..=level].iter().any(|&b| b >= e.speed);
+        for i in start..end {
+            flags[at(i).row as usize] = !dominated;
         }
-        best[level] = best[level].max(sp);
+        best[level] = best[level].max(e.speed);
         start = end;
     }
     flags
@@ -231,21 +174,10 @@ fn pareto(order: &[Entry], rows: usize) -> Vec<bool> {
 mod tests {
     use super::*;
 
-    /// The order the bucketed sort must produce, by plain comparisons.
-    fn reference(entries: &[Entry]) -> Vec<u32> {
-        let mut v = entries.to_vec();
-        v.sort_by(|a, b| {
-            (a.cost.total_cmp(&b.cost))
-                .then(b.quality.total_cmp(&a.quality))
-                .then(b.speed.total_cmp(&a.speed))
-                .then(a.row.cmp(&b.row))
-        });
-        v.iter().map(|e| e.row).collect()
-    }
-
     #[test]
-    fn bucketed_sort_matches_a_comparison_sort() {
-        // Few costs, few qualities, repeated speeds: ties at every level, as in a full grid.
+    fn ranking_order_matches_a_comparison_sort() {
+        // Few costs (some equal under different prices), few qualities, repeated speeds: ties
+        // at every level, as in a full grid.
         let mut x: u64 = 0x2545_F491_4F6C_DD1D;
         let mut next = |n: u64| {
             x ^= x << 13;
@@ -253,23 +185,66 @@ mod tests {
             x ^= x << 17;
             x % n
         };
+        let scores = [None, Some(40.0), Some(81.5), Some(90.0), Some(40.0)];
+        let levels = quality_levels(&scores);
+        assert_eq!(levels, [3, 2, 1, 0, 2]);
+        let n_levels = 4;
         for len in [0usize, 1, 2, 7, 300, 5000] {
+            let mut prices = vec![Priced::default()];
+            for _ in 0..40 {
+                let cost = [0.0, 12.5, 99.0, 1e6, 3.75][next(5) as usize] * next(40) as f64;
+                prices.push(match next(3) {
+                    0 => Priced {
+                        cloud_monthly: Some(cost),
+                        ..Priced::default()
+                    },
+                    1 => Priced {
+                        local_monthly: Some(cost),
+                        ..Priced::default()
+                    },
+                    _ => Priced {
+                        cloud_monthly: Some(cost + 1.0),
+                        local_monthly: Some(cost),
+                        ..Priced::default()
+                    },
+                });
+            }
             let mut row = 0u32;
-            let entries: Vec<Entry> = (0..len)
+            // (entry, cost, quality, speed) for the reference order.
+            let all: Vec<(Entry, f64, f64, f64)> = (0..len)
                 .map(|_| {
                     row += 1 + next(3) as u32;
-                    Entry {
+                    let price = 1 + next(40) as u32;
+                    let model = next(scores.len() as u64) as usize;
+                    let speed = next(25) as f64 * 0.5;
+                    let e = Entry {
+                        speed: ordered(speed),
                         row,
-                        cost: [0.0, 12.5, 99.0, 1e6, 3.75][next(5) as usize] * next(40) as f64,
-                        quality: [f64::MIN, 40.0, 81.5, 90.0][next(4) as usize],
-                        speed: next(25) as f64 * 0.5,
-                    }
+                        price,
+                        level: levels[model],
+                    };
+                    let cost = prices[price as usize].monthly_cost().unwrap();
+                    (e, cost, scores[model].unwrap_or(f64::MIN), speed)
                 })
                 .collect();
-            let mut sorted = entries.clone();
-            sort(&mut sorted);
-            let rows: Vec<u32> = sorted.iter().map(|e| e.row).collect();
-            assert_eq!(rows, reference(&entries), "{len} entries");
+            let entries: Vec<Entry> = all.iter().map(|a| a.0).collect();
+            let mut reference = all.clone();
+            reference.sort_by(|a, b| {
+                (a.1.total_cmp(&b.1))
+                    .then(b.2.total_cmp(&a.2))
+                    .then(b.3.total_cmp(&a.3))
+                    .then(a.0.row.cmp(&b.0.row))
+            });
+            let reference: Vec<u32> = reference.iter().map(|a| a.0.row).collect();
+            let rows = row as usize + 1;
+            let (ranks, _) = rank_and_pareto(&entries, rows, &prices, n_levels);
+            let mut by_rank: Vec<(u32, u32)> = (ranks.iter().enumerate())
+                .filter(|(_, r)| **r > 0)
+                .map(|(i, r)| (*r, i as u32))
+                .collect();
+            by_rank.sort_unstable();
+            let got: Vec<u32> = by_rank.iter().map(|p| p.1).collect();
+            assert_eq!(got, reference, "{len} entries");
         }
     }
 }

@@ -5,6 +5,7 @@ use crate::catalog::model::Model;
 use crate::money::ApiCost;
 
 use super::options::{Options, PlanOption, Row};
+use super::priced::Priced;
 use super::{Verdict, QUALITY_BENCHMARK};
 
 fn money(v: f64) -> String {
@@ -62,12 +63,13 @@ fn keep_best(best: &mut Option<(f64, usize)>, v: f64, i: usize, lower: bool) {
 }
 
 impl Leaders {
-    /// Considers row `i`; `per_m` turns a monthly cost into a cost per M output tokens.
-    /// `available_gb`: the memory its engine may use (the hardware it asks for).
+    /// Considers row `i`, priced `p`; `per_m` turns a monthly cost into a cost per M output
+    /// tokens. `available_gb`: the memory its engine may use (the hardware it asks for).
     pub(super) fn consider(
         &mut self,
         i: usize,
         r: &Row,
+        p: &Priced,
         available_gb: f64,
         per_m: impl Fn(f64) -> f64,
     ) {
@@ -80,7 +82,7 @@ impl Leaders {
         if let Some(speed) = r.speed() {
             keep_best(&mut self.speed, speed, i, false);
         }
-        if let Some((c, _)) = cheapest(r.local_monthly.map(&per_m), r.cloud_monthly.map(&per_m)) {
+        if let Some((c, _)) = cheapest(p.local_monthly.map(&per_m), p.cloud_monthly.map(&per_m)) {
             keep_best(&mut self.cost, c, i, true);
         }
     }
