@@ -129,7 +129,6 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
     // What records need to rebuild an option's memory breakdown.
     let mut weights = vec![WeightBytes::default(); resolved.models.len() * formats.len() * 3];
     let output_m = s.monthly_output_tokens() / 1e6;
-    let per_m = |usd: f64| options::per_m(usd, output_m);
     let mut prices = Prices::new(s.gpus.len(), s.peak_users);
     // Each model's quality level, for ranking.
     let scores: Vec<Option<f64>> = (resolved.models.iter())
@@ -310,7 +309,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                     if let Some(e) = rank::entry(i, &row, priced, price, levels[mi]) {
                         entries.push(e);
                     }
-                    leaders[mi].consider(i, &row, priced, phys.available / GB, per_m);
+                    leaders[mi].consider(i, &row, priced.cheapest_per_m, phys.available / GB);
                     rows.push(row);
                 }
             }

@@ -15,6 +15,18 @@ pub(crate) struct Priced {
     pub cloud_monthly: Option<f64>,
     /// Amortized purchase plus power.
     pub local_monthly: Option<f64>,
+    /// The cheaper of the two per million output tokens (what the cost verdict compares).
+    pub cheapest_per_m: Option<f64>,
+}
+
+/// The cheaper of local and cloud per M output tokens, and whether it is local (on a tie).
+pub(super) fn cheapest(local: Option<f64>, cloud: Option<f64>) -> Option<(f64, bool)> {
+    match (local, cloud) {
+        (Some(l), Some(c)) => Some(if l <= c { (l, true) } else { (c, false) }),
+        (Some(l), None) => Some((l, true)),
+        (None, Some(c)) => Some((c, false)),
+        (None, None) => None,
+    }
 }
 
 impl Priced {
@@ -33,11 +45,16 @@ impl Priced {
             let n = instances_needed(o, gpus, replicas)?;
             Some((index[i], n, n as f64 * o.usd_per_instance_hour))
         });
+        let cloud_monthly = rented.map(|(.., hourly)| hourly * s.usage_hours_per_month());
+        let local_monthly =
+            local_figures(gpu, gpus, replicas, s).and_then(|l| l.monthly_amortized_usd);
+        let per_m = |usd| super::options::per_m(usd, s.monthly_output_tokens() / 1e6);
         Priced {
             offer: rented.map(|(i, n, _)| (i, n)),
-            cloud_monthly: rented.map(|(.., hourly)| hourly * s.usage_hours_per_month()),
-            local_monthly: local_figures(gpu, gpus, replicas, s)
-                .and_then(|l| l.monthly_amortized_usd),
+            cloud_monthly,
+            local_monthly,
+            cheapest_per_m: cheapest(local_monthly.map(per_m), cloud_monthly.map(per_m))
+                .map(|(usd, _)| usd),
         }
     }
 

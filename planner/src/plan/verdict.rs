@@ -5,7 +5,7 @@ use crate::catalog::model::Model;
 use crate::money::ApiCost;
 
 use super::options::{Options, PlanOption, Row};
-use super::priced::Priced;
+use super::priced::cheapest;
 use super::{Verdict, QUALITY_BENCHMARK};
 
 fn money(v: f64) -> String {
@@ -44,16 +44,6 @@ pub(super) struct Leaders {
     cost: Option<(f64, usize)>,
 }
 
-/// The cheaper of local and cloud per M output tokens, and whether it is local.
-fn cheapest(local: Option<f64>, cloud: Option<f64>) -> Option<(f64, bool)> {
-    match (local, cloud) {
-        (Some(l), Some(c)) => Some(if l <= c { (l, true) } else { (c, false) }),
-        (Some(l), None) => Some((l, true)),
-        (None, Some(c)) => Some((c, false)),
-        (None, None) => None,
-    }
-}
-
 /// Takes `v` of row `i` when strictly better (lower or higher); the first of equals stays.
 fn keep_best(best: &mut Option<(f64, usize)>, v: f64, i: usize, lower: bool) {
     match best {
@@ -63,16 +53,9 @@ fn keep_best(best: &mut Option<(f64, usize)>, v: f64, i: usize, lower: bool) {
 }
 
 impl Leaders {
-    /// Considers row `i`, priced `p`; `per_m` turns a monthly cost into a cost per M output
-    /// tokens. `available_gb`: the memory its engine may use (the hardware it asks for).
-    pub(super) fn consider(
-        &mut self,
-        i: usize,
-        r: &Row,
-        p: &Priced,
-        available_gb: f64,
-        per_m: impl Fn(f64) -> f64,
-    ) {
+    /// Considers row `i`, its cheapest cost per M output tokens `per_m` (its price's).
+    /// `available_gb`: the memory its engine may use (the hardware it asks for).
+    pub(super) fn consider(&mut self, i: usize, r: &Row, per_m: Option<f64>, available_gb: f64) {
         if r.fits {
             keep_best(&mut self.hardware, available_gb, i, true);
         }
@@ -82,7 +65,7 @@ impl Leaders {
         if let Some(speed) = r.speed() {
             keep_best(&mut self.speed, speed, i, false);
         }
-        if let Some((c, _)) = cheapest(p.local_monthly.map(&per_m), p.cloud_monthly.map(&per_m)) {
+        if let Some(c) = per_m {
             keep_best(&mut self.cost, c, i, true);
         }
     }
