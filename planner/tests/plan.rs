@@ -328,6 +328,52 @@ fn the_fast_applicability_check_agrees_with_the_worded_one() {
     );
 }
 
+/// With every engine asked for, the plan's options are exactly the setups `applicable` allows
+/// (the plan picks engines from per-plan tables of which engines run a format on a GPU and span
+/// a count; a mistake there would drop or add options silently).
+#[test]
+fn every_engine_plan_has_exactly_the_applicable_setups() {
+    use planner::estimate::{applicable, Setup};
+    use std::collections::BTreeSet;
+    let c = Catalog::builtin();
+    let s = Scenario::full_grid(c);
+    let kv = c.kv_format(&s.kv_format).unwrap();
+    let p = plan(c, &s).unwrap();
+    let planned: BTreeSet<String> = p.options.iter().map(|o| o.key()).collect();
+    assert_eq!(planned.len(), p.options.len(), "no option twice");
+    let mut expected = BTreeSet::new();
+    for model in &c.models {
+        for format in &c.formats {
+            for choice in &s.gpus {
+                let gpu = c.gpu(&choice.id).unwrap();
+                for engine in &c.engines {
+                    let setup = Setup {
+                        model,
+                        format,
+                        gpu,
+                        gpus: choice.count,
+                        engine,
+                        kv,
+                    };
+                    if applicable(&setup) {
+                        expected.insert(format!(
+                            "{}|{}|{}|{}|{}",
+                            model.id, format.id, gpu.id, choice.count, engine.id
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    assert!(expected.len() > 10_000, "{} setups", expected.len());
+    let missing: Vec<_> = expected.difference(&planned).take(5).collect();
+    let extra: Vec<_> = planned.difference(&expected).take(5).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:?}, extra {extra:?}"
+    );
+}
+
 #[test]
 fn every_option_is_priced_for_its_own_replica_count() {
     use planner::money::{instances_needed, local_cost};

@@ -5,7 +5,7 @@
 use crate::calibration::EngineFit;
 use crate::catalog::format::Format;
 use crate::catalog::Catalog;
-use crate::error::Result;
+use crate::error::{PlannerError, Result};
 use crate::estimate::{engine_runs, same_physics, Workload};
 use crate::money::{allowed, Allowed};
 use crate::scenario::{Resolved, Scenario};
@@ -23,9 +23,9 @@ pub(super) struct Lookups<'a> {
     pub engine_fits: Vec<&'a EngineFit>,
     engines: usize,
     gpus: usize,
-    /// runs[(format × engines + engine) × gpus + gpu]: whether the engine serves the format
-    /// on the GPU type at all.
-    runs: Vec<bool>,
+    /// runs[format × gpus + gpu]: the engines (bit e: engine e) that serve the format on the
+    /// GPU type at all.
+    runs: Vec<u64>,
     /// same_phys[a × engines + b]: whether engines a and b give a setup the same physics at
     /// the scenario's concurrency.
     same_phys: Vec<bool>,
@@ -54,9 +54,18 @@ impl<'a> Lookups<'a> {
             }
         }
         let engines = &catalog.engines;
+        if engines.len() > 64 {
+            return Err(PlannerError::invalid(
+                "engine",
+                format!(
+                    "the plan handles at most 64 engines, the catalog has {}",
+                    engines.len()
+                ),
+            ));
+        }
         let runs = (formats.iter())
-            .flat_map(|f| engines.iter().map(move |e| (f, e)))
-            .flat_map(|(f, e)| resolved.gpus.iter().map(move |g| engine_runs(e, f, g)))
+            .flat_map(|f| resolved.gpus.iter().map(move |g| (f, g)))
+            .map(|(f, g)| engine_set(engines.iter().map(|e| engine_runs(e, f, g))))
             .collect();
         let same_phys = (engines.iter())
             .flat_map(|a| engines.iter().map(move |b| (a, b)))
@@ -78,9 +87,10 @@ impl<'a> Lookups<'a> {
         })
     }
 
-    /// Whether engine `e` serves format `q` on GPU type `g` (whatever the model and count).
-    pub fn runs(&self, q: usize, e: usize, g: usize) -> bool {
-        self.runs[(q * self.engines + e) * self.gpus + g]
+    /// The engines (bit e: engine e) that serve format `q` on GPU type `g`, whatever the model
+    /// and count.
+    pub fn runs(&self, q: usize, g: usize) -> u64 {
+        self.runs[q * self.gpus + g]
     }
 
     /// Whether engines `a` and `b` give any setup the same physics (`same_physics`).
@@ -98,10 +108,16 @@ impl<'a> Lookups<'a> {
         for q in 0..self.formats.len() {
             for e in 0..self.engines {
                 n += (self.choice_gpu.iter().flatten())
-                    .filter(|&&g| self.runs(q, e, g))
+                    .filter(|&&g| (self.runs(q, g) >> e) & 1 == 1)
                     .count();
             }
         }
         n
     }
+}
+
+/// A set of engines as bits (bit e: engine e), from whether each one is in it, in order.
+pub(super) fn engine_set(each: impl Iterator<Item = bool>) -> u64 {
+    each.enumerate()
+        .fold(0, |set, (e, is)| set | (is as u64) << e)
 }

@@ -24,7 +24,7 @@ use crate::catalog::engine::Engine;
 use crate::catalog::format::{not_applicable_reason, WeightBytes};
 use crate::catalog::Catalog;
 use crate::error::{PlannerError, Result};
-use crate::estimate::{check_counts, Load, Physics, Setup};
+use crate::estimate::{check_counts, engine_spans, Load, Physics, Setup};
 use crate::money::{api_cost, ApiCost};
 use crate::notes::Note;
 use crate::physics::GB;
@@ -149,6 +149,13 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
             );
             continue;
         }
+        // The engines that can spread this model over each GPU choice's count.
+        let spans: Vec<u64> = (s.gpus.iter())
+            .map(|c| {
+                let each = catalog.engines.iter();
+                lookups::engine_set(each.map(|e| engine_spans(e, c.count, model)))
+            })
+            .collect();
         // Whether each GPU choice's count suits this model, the same for every format.
         let counts: Vec<Option<String>> = (s.gpus.iter())
             .map(|c| {
@@ -191,17 +198,23 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                 // Likewise the sizing of the last engine on that physics, reused by the next
                 // when their fitted factors predict the same (engines that borrow factors).
                 let mut sized: Option<(usize, crate::capacity::Capacity)> = None;
-                for ei in engines {
-                    evaluated += 1;
+                evaluated += engines.len();
+                // "all" asks for every engine that can: the others are not options, so only
+                // the engines that run the format on this GPU and span this count are tried
+                // (a set of bits: no per-engine branch to mispredict). A single engine is
+                // tried whatever it can do, to word why not.
+                let mut tried = if all_engines {
+                    look.runs(qi, gi) & spans[ci]
+                } else {
+                    engines.clone().fold(0, |set, e| set | 1 << e)
+                };
+                while tried != 0 {
+                    let ei = tried.trailing_zeros() as usize;
+                    tried &= tried - 1;
                     let engine = &catalog.engines[ei];
                     // The format rule for this model passed above; the engine's own checks
-                    // come from the table (`applicable` is the same test, worded per call).
-                    let fast = look.runs(qi, ei, gi)
-                        && crate::estimate::engine_spans(engine, choice.count, model);
-                    if !fast && all_engines {
-                        // "all" asks for every engine that can: the others are not options.
-                        continue;
-                    }
+                    // come from the tables (`applicable` is the same test, worded per call).
+                    let fast = ((look.runs(qi, gi) & spans[ci]) >> ei) & 1 == 1;
                     let setup = || Setup {
                         model,
                         format,
