@@ -227,6 +227,9 @@ pub struct Physics {
     extra_flops_per_seq: f64,
     /// Sequences the KV memory holds (0 when it does not fit).
     pub kv_capacity: f64,
+    /// `ceiling_decode_tps_stream`, worked out with the step (a plan reads it for every option,
+    /// and engines sharing the physics share it).
+    ceiling: f64,
 }
 
 /// Predicted values for one setup under one engine fit (expected values only).
@@ -491,6 +494,7 @@ impl Physics {
             work: step_work,
             extra_flops_per_seq,
             kv_capacity: if fits { kv_capacity } else { 0.0 },
+            ceiling: 1.0 / step.ceiling_time(),
         }
     }
 
@@ -498,10 +502,12 @@ impl Physics {
     /// capacity search calls this, so it recomputes only the decode step.
     pub fn at_batch(&self, batch: u32) -> Physics {
         let b = batch.max(1);
+        let step = self.decode_step_at(b);
         Physics {
             batch: b,
-            step: self.decode_step_at(b),
+            step,
             notes: Notes::default(),
+            ceiling: 1.0 / step.ceiling_time(),
             ..self.clone()
         }
     }
@@ -562,7 +568,7 @@ impl Physics {
 
     /// Per-stream decode tokens/s with every byte at full bandwidth and every FLOP at peak.
     pub fn ceiling_decode_tps_stream(&self) -> f64 {
-        1.0 / self.step.ceiling_time()
+        self.ceiling
     }
 
     /// Prefill time with no efficiency loss: the physical floor.

@@ -27,7 +27,6 @@ use crate::error::{PlannerError, Result};
 use crate::estimate::{check_counts, engine_spans, Load, Physics, Setup};
 use crate::money::{api_cost, ApiCost};
 use crate::notes::Note;
-use crate::physics::GB;
 use crate::scenario::{Scenario, SCENARIO_SCHEMA_VERSION};
 
 /// The benchmark the quality verdict compares on (the one every gpt-oss card reports).
@@ -322,7 +321,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                     if let Some(e) = rank::entry(i, &row, priced, price, levels[mi]) {
                         entries.push(e);
                     }
-                    leaders[mi].consider(i, &row, priced.cheapest_per_m, phys.available / GB);
+                    leaders[mi].consider(i, &row, priced.cheapest_per_m, phys.available);
                     rows.push(row);
                 }
             }

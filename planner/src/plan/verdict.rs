@@ -3,6 +3,7 @@
 
 use crate::catalog::model::Model;
 use crate::money::ApiCost;
+use crate::physics::GB;
 
 use super::options::{Options, PlanOption, Row};
 use super::priced::cheapest;
@@ -35,7 +36,8 @@ fn best_model(scores: &[Scored], lower: bool) -> Option<(&Scored, Option<&Scored
 }
 
 /// Per model, the rows the verdict compares — the fastest meeting the targets, the one fitting
-/// in the least memory, the cheapest per token meeting the targets — as (value, row index).
+/// in the least memory (in bytes), the cheapest per token meeting the targets — as (value, row
+/// index).
 /// The plan updates these as it builds rows, so the verdict never walks the rows again.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct Leaders {
@@ -54,10 +56,10 @@ fn keep_best(best: &mut Option<(f64, usize)>, v: f64, i: usize, lower: bool) {
 
 impl Leaders {
     /// Considers row `i`, its cheapest cost per M output tokens `per_m` (its price's).
-    /// `available_gb`: the memory its engine may use (the hardware it asks for).
-    pub(super) fn consider(&mut self, i: usize, r: &Row, per_m: Option<f64>, available_gb: f64) {
+    /// `available`: the bytes its engine may use (the hardware it asks for).
+    pub(super) fn consider(&mut self, i: usize, r: &Row, per_m: Option<f64>, available: f64) {
         if r.fits {
-            keep_best(&mut self.hardware, available_gb, i, true);
+            keep_best(&mut self.hardware, available, i, true);
         }
         if !r.meets_targets {
             return;
@@ -145,7 +147,7 @@ pub(super) fn verdict(
             o.gpus_per_replica, o.gpu_name, o.quant, o.engine
         )
     });
-    let hardware = per_model(&|l| l.hardware, &|o| {
+    let hardware = per_model(&|l| l.hardware.map(|(bytes, i)| (bytes / GB, i)), &|o| {
         format!(
             "GB usable on {}x {} ({})",
             o.gpus_per_replica, o.gpu_name, o.quant
