@@ -202,8 +202,9 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                 // the engines that run the format on this GPU and span this count are tried
                 // (a set of bits: no per-engine branch to mispredict). A single engine is
                 // tried whatever it can do, to word why not.
+                let runnable = look.runs(qi, gi) & spans[ci];
                 let mut tried = if all_engines {
-                    look.runs(qi, gi) & spans[ci]
+                    runnable
                 } else {
                     engines.clone().fold(0, |set, e| set | 1 << e)
                 };
@@ -213,7 +214,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                     let engine = &catalog.engines[ei];
                     // The format rule for this model passed above; the engine's own checks
                     // come from the tables (`applicable` is the same test, worded per call).
-                    let fast = ((look.runs(qi, gi) & spans[ci]) >> ei) & 1 == 1;
+                    let fast = (runnable >> ei) & 1 == 1;
                     let setup = || Setup {
                         model,
                         format,
@@ -282,7 +283,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                     let price = if phys.fits {
                         prices.get(ci, replicas, || {
                             let (allowed, index) = &look.offers_by_gpu[gi];
-                            Priced::new(gpu, choice.count, replicas, allowed, index, s)
+                            Priced::new(gpu, choice.count, replicas, allowed, index, s, output_m)
                         })
                     } else {
                         UNPRICED

@@ -31,7 +31,7 @@ pub(super) fn cheapest(local: Option<f64>, cloud: Option<f64>) -> Option<(f64, b
 
 impl Priced {
     /// `allowed`: the offers for this GPU the price basis allows; `index`: each one's index in
-    /// the plan's offers.
+    /// the plan's offers; `output_m`: the scenario's output tokens a month, in millions.
     pub fn new(
         gpu: &Gpu,
         gpus: u32,
@@ -39,6 +39,7 @@ impl Priced {
         allowed: &[Allowed],
         index: &[u32],
         s: &Scenario,
+        output_m: f64,
     ) -> Priced {
         let rented = pick_offer(allowed, gpus, replicas).and_then(|i| {
             let o = allowed[i].offer;
@@ -48,7 +49,7 @@ impl Priced {
         let cloud_monthly = rented.map(|(.., hourly)| hourly * s.usage_hours_per_month());
         let local_monthly =
             local_figures(gpu, gpus, replicas, s).and_then(|l| l.monthly_amortized_usd);
-        let per_m = |usd| super::options::per_m(usd, s.monthly_output_tokens() / 1e6);
+        let per_m = |usd| super::options::per_m(usd, output_m);
         Priced {
             offer: rented.map(|(i, n, _)| (i, n)),
             cloud_monthly,
