@@ -18,8 +18,13 @@ fn main() {
         .and_then(|a| a.parse().ok())
         .unwrap_or(10);
     let mut options = 0;
+    // Each plan's time: the least and the median are steadier than a mean on a shared machine.
+    let mut times = Vec::with_capacity(n);
     for _ in 0..n {
-        match plan(c, std::hint::black_box(&s)) {
+        let start = std::time::Instant::now();
+        let planned = plan(c, std::hint::black_box(&s));
+        times.push(start.elapsed().as_secs_f64() * 1e3);
+        match planned {
             Ok(p) => options += p.options.len(),
             Err(e) => {
                 eprintln!("{e}");
@@ -27,5 +32,10 @@ fn main() {
             }
         }
     }
+    times.sort_by(f64::total_cmp);
+    let (least, median) = (times.first().copied(), times.get(n / 2).copied());
     println!("{n} plans, {options} options");
+    if let (Some(least), Some(median)) = (least, median) {
+        println!("ms per plan: least {least:.3}, median {median:.3}");
+    }
 }
