@@ -218,6 +218,47 @@ impl EngineFit {
     }
 }
 
+/// An engine's factors as multipliers of physical times (1/η): what a step's and a prefill's
+/// expected times are worked out with. The plan makes them once per engine and applies them a
+/// few hundred thousand times, and a division costs the processor several multiplications' time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Slowdowns {
+    /// 1 / η_bw: expected over physical time for streaming memory.
+    pub memory: f64,
+    /// 1 / η_c of dense and of MoE models.
+    pub compute_dense: f64,
+    pub compute_moe: f64,
+    /// The fixed time per step of a 32-layer model (`EngineFit::step_overhead_s`).
+    pub step_overhead_s: f64,
+}
+
+impl Slowdowns {
+    /// 1 / η_c of a dense (`moe` false) or an MoE model.
+    pub fn compute(&self, moe: bool) -> f64 {
+        if moe {
+            self.compute_moe
+        } else {
+            self.compute_dense
+        }
+    }
+
+    /// The fixed per-step overhead of a model with `layers` layers, seconds.
+    pub fn overhead(&self, layers: f64) -> f64 {
+        self.step_overhead_s * layers / 32.0
+    }
+}
+
+impl From<&EngineFit> for Slowdowns {
+    fn from(f: &EngineFit) -> Self {
+        Slowdowns {
+            memory: 1.0 / f.eta_bandwidth,
+            compute_dense: 1.0 / f.eta_compute_dense,
+            compute_moe: 1.0 / f.eta_compute_moe,
+            step_overhead_s: f.step_overhead_s,
+        }
+    }
+}
+
 impl Default for EngineFit {
     fn default() -> Self {
         EngineFit {

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::band::Band;
-use crate::calibration::{EngineFit, Fit, Metric};
+use crate::calibration::{Fit, Metric, Slowdowns};
 use crate::catalog::engine::Engine;
 use crate::estimate::{Bound, Physics, Workload};
 use crate::scenario::Scenario;
@@ -158,12 +158,34 @@ pub fn scenario_workload(s: &Scenario) -> Workload {
     }
 }
 
-/// Sizes a setup for a scenario: `phys` must be `Physics::new(setup, scenario_workload(s))`,
-/// `engine` the setup's engine and `f` its fitted factors (the plan looks them up once per
-/// engine). The figures are expected values; `Running::bands` puts the calibration's bands
+/// A scenario's targets as the capacity search compares them: the peak's users, the longest
+/// decode step that still gives each user the speed target (its inverse), and the longest
+/// prefill plus one step the TTFT target allows. Made once per plan; the search compares them
+/// at every batch it probes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Targets {
+    pub peak: u32,
+    pub max_step_s: f64,
+    pub ttft_s: f64,
+}
+
+impl Targets {
+    pub fn of(s: &Scenario) -> Self {
+        Targets {
+            peak: s.peak_users.max(1),
+            max_step_s: 1.0 / s.tokens_per_s_per_user,
+            ttft_s: s.ttft_ms / 1000.0,
+        }
+    }
+}
+
+/// Sizes a setup for a scenario `s`: `phys` must be `Physics::new(setup, scenario_workload(s))`,
+/// `t` its `Targets::of(s)`,
+/// `engine` the setup's engine and `f` its fitted factors as multipliers (the plan makes them
+/// once per engine). The figures are expected values; `Running::bands` puts the calibration's bands
 /// around them.
 #[inline(always)]
-pub fn capacity(engine: &Engine, phys: &Physics, s: &Scenario, f: &EngineFit) -> Capacity {
+pub fn capacity(engine: &Engine, phys: &Physics, t: &Targets, f: &Slowdowns) -> Capacity {
     if !phys.fits {
         return Capacity {
             per_replica: 0,
@@ -175,7 +197,7 @@ pub fn capacity(engine: &Engine, phys: &Physics, s: &Scenario, f: &EngineFit) ->
     }
     // The physics at its own batch (the peak, within the engine's and the KV cache's limits):
     // worked out once, for what binds and for the probes and the running batch that equal it.
-    let at_peak = phys.predict(f);
+    let at_peak = phys.predict_slowed(f);
     let none = |limit| Capacity {
         per_replica: 0,
         replicas: 0,
@@ -183,12 +205,10 @@ pub fn capacity(engine: &Engine, phys: &Physics, s: &Scenario, f: &EngineFit) ->
         running: None,
         bound: at_peak.bound,
     };
-    let peak = s.peak_users.max(1);
+    let peak = t.peak;
     let engine_cap = engine.max_batch.unwrap_or(u32::MAX);
     let kv_cap = phys.kv_capacity.min(u32::MAX as f64) as u32;
     let max_b = peak.min(engine_cap).min(kv_cap).max(1);
-    let target_tps = s.tokens_per_s_per_user;
-    let target_ttft = s.ttft_ms / 1000.0;
     // TTFT = the prompt's prefill (the same at any batch) + one decode step at the batch.
     let prefill = at_peak.prefill_time;
     let step_time = |b: u32| {
@@ -198,11 +218,12 @@ pub fn capacity(engine: &Engine, phys: &Physics, s: &Scenario, f: &EngineFit) ->
             phys.step_time_at(f, b)
         }
     };
-    let tps_at = |b: u32| 1.0 / step_time(b);
+    // Per-user speed at least the target: the step at most its inverse.
+    let too_slow = |b: u32| step_time(b) > t.max_step_s;
     let ok = |b: u32| {
         let step = step_time(b);
         // Without a TFLOPS figure TTFT cannot be checked; the option says so in its notes.
-        1.0 / step >= target_tps && prefill.is_none_or(|p| p + step <= target_ttft)
+        step <= t.max_step_s && prefill.is_none_or(|p| p + step <= t.ttft_s)
     };
     // Per-user speed falls and TTFT rises monotonically with the batch. The largest batch is
     // tried first (often one replica carries the whole peak, and then one user is fine too);
@@ -210,7 +231,7 @@ pub fn capacity(engine: &Engine, phys: &Physics, s: &Scenario, f: &EngineFit) ->
     let (mut lo, mut hi) = if max_b > 1 && ok(max_b) {
         (max_b, max_b)
     } else if !ok(1) {
-        return none(if tps_at(1) < target_tps {
+        return none(if too_slow(1) {
             Limit::Speed
         } else {
             Limit::Ttft
@@ -236,7 +257,7 @@ pub fn capacity(engine: &Engine, phys: &Physics, s: &Scenario, f: &EngineFit) ->
             Limit::KvCache
         }
     } else {
-        if tps_at(per_replica + 1) < target_tps {
+        if too_slow(per_replica + 1) {
             Limit::Speed
         } else {
             Limit::Ttft
@@ -250,7 +271,10 @@ pub fn capacity(engine: &Engine, phys: &Physics, s: &Scenario, f: &EngineFit) ->
         (at_peak, phys.ceiling_decode_tps_stream())
     } else {
         let running = phys.at_batch(batch);
-        (running.predict(f), running.ceiling_decode_tps_stream())
+        (
+            running.predict_slowed(f),
+            running.ceiling_decode_tps_stream(),
+        )
     };
     let running = Running {
         batch,

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::band::Band;
-use crate::calibration::{EngineFit, Fit, Metric};
+use crate::calibration::{EngineFit, Fit, Metric, Slowdowns};
 use crate::catalog::engine::{Engine, MultiGpu};
 use crate::catalog::format::{not_applicable_reason, Format, KvFormat, WeightBytes};
 use crate::catalog::gpu::{ComputePath, Gpu};
@@ -159,6 +159,9 @@ pub struct Load {
     /// KV cache of one sequence at its final and its mean length.
     pub kv_per_seq_final: f64,
     pub kv_per_seq_mean: f64,
+    /// Sequences per byte of free memory (1 / `kv_per_seq_final`; 0 without a KV cache): the
+    /// plan multiplies by it for every option instead of dividing.
+    pub seqs_per_kv_byte: f64,
     /// Prefill FLOPs each decoded token carries under continuous batching.
     pub extra_flops_per_seq: f64,
     /// What a decode step reads and computes per sequence, at the mean context.
@@ -183,12 +186,18 @@ impl Load {
             0.0
         };
         let kv_per_seq_mean = kv_bytes_per_sequence(s.model, s.kv.bytes, mean_context);
+        let kv_per_seq_final = kv_bytes_per_sequence(s.model, s.kv.bytes, final_context);
         Load {
             weights,
             final_context,
             mean_context,
-            kv_per_seq_final: kv_bytes_per_sequence(s.model, s.kv.bytes, final_context),
+            kv_per_seq_final,
             kv_per_seq_mean,
+            seqs_per_kv_byte: if kv_per_seq_final > 0.0 {
+                1.0 / kv_per_seq_final
+            } else {
+                0.0
+            },
             extra_flops_per_seq,
             step: StepWork::new(s.model, &weights, kv_per_seq_mean, mean_context),
             prefill: prefill_work(
@@ -374,11 +383,33 @@ pub fn engine_spans(e: &Engine, gpus: u32, model: &Model) -> bool {
 
 /// The compute path a setup runs in: llama.cpp-family engines dequantize to 16-bit (or int8)
 /// kernels whatever the format; server engines use the format's native path where it exists.
-fn compute_path(s: &Setup) -> ComputePath {
+pub fn compute_path(s: &Setup) -> ComputePath {
     match s.engine.container {
         crate::catalog::format::Container::Hf => s.format.compute,
         _ => ComputePath::Bf16,
     }
+}
+
+/// The hardware `gpus` GPUs of a type are to an engine that spans them by `split` and computes
+/// in `path`: their bandwidth, peak FLOP/s for the path, and link (PCIe 4.0 when the catalog
+/// names no faster one). The plan makes one per GPU choice, way of spanning and path.
+pub fn hardware(gpu: &Gpu, gpus: u32, split: MultiGpu, path: ComputePath) -> Hardware {
+    let interconnect_bps = gpu
+        .interconnect_gbps
+        .map(|g| g * 1e9)
+        .unwrap_or(PCIE_GEN4_BPS);
+    Hardware::new(
+        gpu.bandwidth_bps(),
+        gpu.peak_flops(path),
+        gpus,
+        split,
+        interconnect_bps,
+    )
+}
+
+/// `hardware` for a setup.
+fn setup_hardware(s: &Setup) -> Hardware {
+    hardware(s.gpu, s.gpus, s.engine.multi_gpu, compute_path(s))
 }
 
 impl Physics {
@@ -389,27 +420,29 @@ impl Physics {
     }
 
     /// `new` for a setup the caller has already found `applicable`, at a workload it has
-    /// already checked (`check_counts`), with its `Load` worked out
-    /// beforehand: the plan's hot loop, where those checks and the per-model arithmetic would
-    /// otherwise be repeated for every GPU and engine.
+    /// already checked (`check_counts`), with its `Load` and its `hardware` worked out
+    /// beforehand: the plan's hot loop, where those checks, the per-model arithmetic and the
+    /// hardware's reciprocals would otherwise be repeated for every GPU and engine.
     #[inline(always)]
-    pub fn new_applicable(s: &Setup, w: &Workload, load: &Load) -> Physics {
+    pub fn new_applicable(s: &Setup, w: &Workload, load: &Load, hw: &Hardware) -> Physics {
         debug_assert!(applicable(s));
         debug_assert!(check_workload(s, w).is_ok());
-        Self::with_load(s, w, load)
+        debug_assert_eq!(*hw, setup_hardware(s));
+        Self::with_load(s, w, load, hw)
     }
 
     fn compute(s: &Setup, w: &Workload) -> Physics {
-        Self::with_load(s, w, &Load::new(s, w))
+        Self::with_load(s, w, &Load::new(s, w), &setup_hardware(s))
     }
 
     #[inline(always)]
-    fn with_load(s: &Setup, w: &Workload, load: &Load) -> Physics {
+    fn with_load(s: &Setup, w: &Workload, load: &Load, hw: &Hardware) -> Physics {
         let mut notes = Notes::default();
         let Load {
             weights,
             final_context,
             kv_per_seq_final,
+            seqs_per_kv_byte,
             extra_flops_per_seq,
             step: step_work,
             prefill: work,
@@ -419,7 +452,7 @@ impl Physics {
         let free_for_kv = available - weights.total() - overhead;
         let fits = free_for_kv >= kv_per_seq_final;
         let kv_capacity = if kv_per_seq_final > 0.0 {
-            whole_sequences(free_for_kv / kv_per_seq_final)
+            whole_sequences(free_for_kv * seqs_per_kv_byte)
         } else {
             f64::MAX
         };
@@ -447,30 +480,17 @@ impl Physics {
             notes.push(Note::DoesNotFit);
         }
 
-        let peak = s.gpu.peak_flops(compute_path(s));
-        if peak.is_none() {
+        if hw.peak_flops.is_none() {
             notes.push(Note::NoTflops);
         }
-        let interconnect_bps = s
-            .gpu
-            .interconnect_gbps
-            .map(|g| g * 1e9)
-            .unwrap_or(PCIE_GEN4_BPS);
-        let hw = Hardware {
-            bandwidth_bps: s.gpu.bandwidth_bps(),
-            peak_flops: peak,
-            devices: s.gpus,
-            split: s.engine.multi_gpu,
-            interconnect_bps,
-        };
         if s.engine.multi_gpu == MultiGpu::TensorParallel && s.gpus > 1 {
             notes.push(Note::TensorParallelLatency);
         }
         if s.engine.multi_gpu == MultiGpu::LayerSplit && s.gpus > 1 {
             notes.push(Note::LayerSplit);
         }
-        let step = step_work.step(batch, batch * extra_flops_per_seq, &hw);
-        let (prefill_compute, prefill_memory) = prefill_times(&work, &hw);
+        let step = step_work.step(batch, batch * extra_flops_per_seq, hw);
+        let (prefill_compute, prefill_memory) = prefill_times(&work, hw);
         let low_bit_release = matches!(s.model.native_format.as_str(), "mxfp4" | "fp8");
         if low_bit_release && s.format.id != s.model.native_format && s.format.dense_bits >= 8.0 {
             notes.push(Note::Upcast);
@@ -490,7 +510,7 @@ impl Physics {
             moe: s.model.is_moe(),
             layers: s.model.layers as f64,
             notes,
-            hw,
+            hw: *hw,
             work: step_work,
             extra_flops_per_seq,
             kv_capacity: if fits { kv_capacity } else { 0.0 },
@@ -524,7 +544,7 @@ impl Physics {
 
     /// Expected decode step time when `batch` sequences decode together (what the capacity
     /// search probes: the decode step only, nothing copied).
-    pub fn step_time_at(&self, f: &EngineFit, batch: u32) -> f64 {
+    pub fn step_time_at(&self, f: &Slowdowns, batch: u32) -> f64 {
         self.step_time(&self.decode_step_at(batch), f)
     }
 
@@ -539,31 +559,27 @@ impl Physics {
         self.work.step(b, b * self.extra_flops_per_seq, &self.hw)
     }
 
-    fn eta_compute(&self, f: &EngineFit) -> f64 {
-        f.eta_compute(self.moe)
-    }
-
     /// A decode step's expected time under an engine's factors. Streaming weights and computing
     /// do not overlap perfectly in real kernels (grouped expert matmuls load, then compute); the
     /// sum fits batched MoE measurements where the ideal max() does not (CALIBRATION.md). The
     /// physical ceiling still uses the max.
-    fn step_time(&self, step: &DecodeStep, f: &EngineFit) -> f64 {
+    fn step_time(&self, step: &DecodeStep, f: &Slowdowns) -> f64 {
         let (mem, comp) = self.memory_and_compute(step, f);
         mem + comp + step.comm_time + f.overhead(self.layers)
     }
 
-    /// A step's memory and compute times under an engine's efficiencies.
-    fn memory_and_compute(&self, step: &DecodeStep, f: &EngineFit) -> (f64, f64) {
-        let mem = step.memory_time / f.eta_bandwidth;
-        let comp = step.compute_time.map_or(0.0, |c| c / self.eta_compute(f));
+    /// A step's memory and compute times under an engine's efficiencies (physical time / η).
+    fn memory_and_compute(&self, step: &DecodeStep, f: &Slowdowns) -> (f64, f64) {
+        let mem = step.memory_time * f.memory;
+        let comp = step.compute_time.map_or(0.0, |c| c * f.compute(self.moe));
         (mem, comp)
     }
 
     /// Expected prefill time of the prompt (None without a FLOP/s figure); batch-independent.
-    pub fn prefill_time(&self, f: &EngineFit) -> Option<f64> {
-        let eta_c = self.eta_compute(f);
+    fn prefill_time(&self, f: &Slowdowns) -> Option<f64> {
+        let slow_c = f.compute(self.moe);
         self.prefill_compute
-            .map(|c| c / eta_c + self.prefill_memory / f.eta_bandwidth + f.overhead(self.layers))
+            .map(|c| c * slow_c + self.prefill_memory * f.memory + f.overhead(self.layers))
     }
 
     /// Per-stream decode tokens/s with every byte at full bandwidth and every FLOP at peak.
@@ -579,6 +595,11 @@ impl Physics {
     /// Expected values under an engine's fitted efficiencies. Efficiencies are <= 1 and the
     /// overhead >= 0, so nothing here can exceed the physical ceiling.
     pub fn predict(&self, f: &EngineFit) -> Prediction {
+        self.predict_slowed(&f.into())
+    }
+
+    /// `predict` with the factors as multipliers, made once per engine (the plan's way).
+    pub fn predict_slowed(&self, f: &Slowdowns) -> Prediction {
         let (mem, comp) = self.memory_and_compute(&self.step, f);
         let comm = self.step.comm_time;
         let step_time = self.step_time(&self.step, f);
@@ -592,10 +613,11 @@ impl Physics {
             Bound::Bandwidth
         };
         let prefill_time = self.prefill_time(f);
+        let decode_tps_stream = 1.0 / step_time;
         Prediction {
             step_time,
-            decode_tps_stream: 1.0 / step_time,
-            output_tps_total: self.batch as f64 / step_time,
+            decode_tps_stream,
+            output_tps_total: self.batch as f64 * decode_tps_stream,
             prefill_time,
             bound,
         }

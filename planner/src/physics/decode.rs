@@ -15,7 +15,7 @@ pub const PCIE_GEN4_BPS: f64 = 32e9;
 pub const ALLREDUCE_LATENCY_S: f64 = 8e-6;
 
 /// The hardware a replica runs on.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hardware {
     pub bandwidth_bps: f64,
     /// Peak dense FLOP/s of one device for the compute path in use (None: not sourced).
@@ -23,16 +23,64 @@ pub struct Hardware {
     pub devices: u32,
     pub split: MultiGpu,
     pub interconnect_bps: f64,
+    /// Seconds per byte streamed, per FLOP (across the devices that work at the same time) and
+    /// per byte of a message all-reduced: reciprocals of the rates above, worked out once. The
+    /// plan times a step hundreds of thousands of times, and a division costs the processor
+    /// several multiplications' time.
+    seconds_per_byte: f64,
+    seconds_per_flop: Option<f64>,
+    seconds_per_link_byte: f64,
 }
 
 impl Hardware {
+    pub fn new(
+        bandwidth_bps: f64,
+        peak_flops: Option<f64>,
+        devices: u32,
+        split: MultiGpu,
+        interconnect_bps: f64,
+    ) -> Self {
+        let par = parallel_devices(devices, split);
+        let n = devices.max(1) as f64;
+        Hardware {
+            bandwidth_bps,
+            peak_flops,
+            devices,
+            split,
+            interconnect_bps,
+            seconds_per_byte: 1.0 / (bandwidth_bps * par),
+            seconds_per_flop: peak_flops.map(|p| 1.0 / (p * par)),
+            seconds_per_link_byte: 2.0 * (n - 1.0) / n / interconnect_bps,
+        }
+    }
+
     /// Devices that work at the same time on one step: all of them under tensor parallelism,
     /// one at a time under a layer split.
     pub fn parallel_devices(&self) -> f64 {
-        match self.split {
-            MultiGpu::TensorParallel => self.devices.max(1) as f64,
-            _ => 1.0,
-        }
+        parallel_devices(self.devices, self.split)
+    }
+
+    /// Time to stream `bytes` (spread over the devices working together) at full bandwidth.
+    pub fn memory_time(&self, bytes: f64) -> f64 {
+        bytes * self.seconds_per_byte
+    }
+
+    /// Time for `flops` (spread likewise) at peak; None without a sourced FLOP/s figure.
+    pub fn compute_time(&self, flops: f64) -> Option<f64> {
+        self.seconds_per_flop.map(|s| flops * s)
+    }
+
+    /// One all-reduce of a `message`-byte tensor over the GPUs' link: a fixed latency, plus a
+    /// ring's 2 (n − 1)/n × message bytes through each GPU's link.
+    pub fn allreduce_time(&self, message: f64) -> f64 {
+        ALLREDUCE_LATENCY_S + message * self.seconds_per_link_byte
+    }
+}
+
+fn parallel_devices(devices: u32, split: MultiGpu) -> f64 {
+    match split {
+        MultiGpu::TensorParallel => devices.max(1) as f64,
+        _ => 1.0,
     }
 }
 
@@ -115,14 +163,14 @@ impl StepWork {
     pub fn step(&self, batch: f64, extra_flops: f64, hw: &Hardware) -> DecodeStep {
         let weight_bytes = self.weight_bytes(batch);
         let kv_bytes = batch * self.kv_bytes_per_seq;
-        let par = hw.parallel_devices();
-        let memory_time = (weight_bytes + kv_bytes) / (hw.bandwidth_bps * par);
+        let memory_time = hw.memory_time(weight_bytes + kv_bytes);
         let flops = batch * self.flops_per_seq + extra_flops;
-        let compute_time = hw.peak_flops.map(|p| flops / (p * par));
+        let compute_time = hw.compute_time(flops);
         let comm_time = if hw.split == MultiGpu::TensorParallel && hw.devices > 1 {
-            let n = hw.devices as f64;
-            let message = batch * self.hidden * 2.0 * 2.0 * (n - 1.0) / n;
-            2.0 * self.layers * (ALLREDUCE_LATENCY_S + message / hw.interconnect_bps)
+            // Two all-reduces per layer of the batch's BF16 activations; a ring all-reduce
+            // sends 2 (n − 1)/n times the message over each link (`allreduce_time`).
+            let message = batch * self.hidden * 2.0;
+            2.0 * self.layers * hw.allreduce_time(message)
         } else {
             0.0
         };

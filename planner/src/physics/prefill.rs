@@ -28,8 +28,8 @@ pub fn prefill_work(model: &Model, weights: &WeightBytes, prompt: f64, depth: f6
 /// Physical times (compute at peak, memory at full bandwidth) for a prefill on `hw`.
 /// Returns (compute_time, memory_time); compute is None without a sourced FLOP/s figure.
 pub fn prefill_times(work: &PrefillWork, hw: &Hardware) -> (Option<f64>, f64) {
-    let par = hw.parallel_devices();
-    let compute = hw.peak_flops.map(|p| work.flops / (p * par));
-    let memory = work.weight_bytes / (hw.bandwidth_bps * par);
-    (compute, memory)
+    (
+        hw.compute_time(work.flops),
+        hw.memory_time(work.weight_bytes),
+    )
 }

@@ -2,25 +2,29 @@
 //! plan: the GPU of each choice, the offers per GPU type, each engine's fitted factors, which
 //! engine serves which format on which GPU, and which engines share physics.
 
-use crate::calibration::EngineFit;
+use crate::calibration::{EngineFit, Slowdowns};
+use crate::catalog::engine::MultiGpu;
 use crate::catalog::format::Format;
+use crate::catalog::gpu::{ComputePath, Gpu};
 use crate::catalog::Catalog;
 use crate::error::{PlannerError, Result};
-use crate::estimate::{engine_runs, same_physics, Workload};
+use crate::estimate::{engine_runs, hardware, same_physics, Workload};
 use crate::money::{allowed, Allowed};
+use crate::physics::decode::Hardware;
 use crate::scenario::{Resolved, Scenario};
 
 pub(super) struct Lookups<'a> {
     /// The scenario's formats, in its order.
     pub formats: Vec<&'a Format>,
-    /// The resolved GPU of each GPU choice.
-    pub choice_gpu: Vec<Option<usize>>,
+    /// Each GPU choice resolved (None: its GPU is not in the catalog).
+    pub choices: Vec<Option<Choice>>,
     /// The offers the price basis allows (the plan's `Names::offers`, in this order).
     pub allowed_offers: Vec<Allowed<'a>>,
     /// Per GPU type: its allowed offers, and each one's index in `allowed_offers`.
     pub offers_by_gpu: Vec<(Vec<Allowed<'a>>, Vec<u32>)>,
-    /// Each catalog engine's fitted factors.
+    /// Each catalog engine's fitted factors, and the same as multipliers of physical times.
     pub engine_fits: Vec<&'a EngineFit>,
+    pub slowdowns: Vec<Slowdowns>,
     engines: usize,
     gpus: usize,
     /// runs[format × gpus + gpu]: the engines (bit e: engine e) that serve the format on the
@@ -41,8 +45,11 @@ impl<'a> Lookups<'a> {
         let formats = (s.quants.iter())
             .map(|q| catalog.format(q))
             .collect::<Result<Vec<_>>>()?;
-        let choice_gpu = (s.gpus.iter())
-            .map(|c| resolved.gpus.iter().position(|g| g.id == c.id))
+        let choices = (s.gpus.iter())
+            .map(|c| {
+                let gi = resolved.gpus.iter().position(|g| g.id == c.id)?;
+                Some(Choice::new(gi, &resolved.gpus[gi], c.count))
+            })
             .collect();
         let offers = catalog.cloud.iter().chain(resolved.custom_offers.iter());
         let allowed_offers = allowed(offers, &s.price_basis);
@@ -71,15 +78,16 @@ impl<'a> Lookups<'a> {
             .flat_map(|a| engines.iter().map(move |b| (a, b)))
             .map(|(a, b)| same_physics(a, b, workload.concurrency))
             .collect();
+        let engine_fits: Vec<&EngineFit> = (engines.iter())
+            .map(|e| catalog.fit.engine_fit(&e.id))
+            .collect();
         Ok(Lookups {
             formats,
-            choice_gpu,
+            choices,
             allowed_offers,
             offers_by_gpu,
-            engine_fits: engines
-                .iter()
-                .map(|e| catalog.fit.engine_fit(&e.id))
-                .collect(),
+            slowdowns: engine_fits.iter().map(|f| Slowdowns::from(*f)).collect(),
+            engine_fits,
             engines: engines.len(),
             gpus: resolved.gpus.len(),
             runs,
@@ -107,8 +115,8 @@ impl<'a> Lookups<'a> {
         let mut n = 0;
         for q in 0..self.formats.len() {
             for e in 0..self.engines {
-                n += (self.choice_gpu.iter().flatten())
-                    .filter(|&&g| (self.runs(q, g) >> e) & 1 == 1)
+                n += (self.choices.iter().flatten())
+                    .filter(|c| (self.runs(q, c.gpu) >> e) & 1 == 1)
                     .count();
             }
         }
@@ -116,8 +124,64 @@ impl<'a> Lookups<'a> {
     }
 }
 
+/// A GPU choice resolved: its GPU type, and the hardware its GPUs are to each way of spanning
+/// them and each compute path (`estimate::hardware`, made once per plan rather than per option).
+pub(super) struct Choice {
+    /// The GPU type's index among the resolved GPUs.
+    pub gpu: usize,
+    hardware: [Hardware; SPLITS.len() * PATHS.len()],
+}
+
+const SPLITS: [MultiGpu; 3] = [
+    MultiGpu::TensorParallel,
+    MultiGpu::LayerSplit,
+    MultiGpu::SingleDevice,
+];
+const PATHS: [ComputePath; 3] = [ComputePath::Bf16, ComputePath::Fp8, ComputePath::Fp4];
+
+/// Where `Choice::hardware` keeps a way of spanning and a compute path (the orders above are
+/// the enums', which a test checks).
+fn slot(split: MultiGpu, path: ComputePath) -> usize {
+    split as usize * PATHS.len() + path as usize
+}
+
+impl Choice {
+    fn new(gpu: usize, g: &Gpu, count: u32) -> Self {
+        Choice {
+            gpu,
+            hardware: std::array::from_fn(|i| {
+                hardware(g, count, SPLITS[i / PATHS.len()], PATHS[i % PATHS.len()])
+            }),
+        }
+    }
+
+    /// The hardware these GPUs are to an engine spanning them by `split` and computing in
+    /// `path`.
+    pub fn hardware(&self, split: MultiGpu, path: ComputePath) -> &Hardware {
+        &self.hardware[slot(split, path)]
+    }
+}
+
 /// A set of engines as bits (bit e: engine e), from whether each one is in it, in order.
 pub(super) fn engine_set(each: impl Iterator<Item = bool>) -> u64 {
     each.enumerate()
         .fold(0, |set, (e, is)| set | (is as u64) << e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_way_of_spanning_and_compute_path_has_its_own_hardware_slot() {
+        for (i, split) in SPLITS.iter().enumerate() {
+            for (j, path) in PATHS.iter().enumerate() {
+                assert_eq!(
+                    slot(*split, *path),
+                    i * PATHS.len() + j,
+                    "{split:?} {path:?}"
+                );
+            }
+        }
+    }
 }

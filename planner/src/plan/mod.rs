@@ -19,12 +19,12 @@ pub use options::{Options, PlanOption};
 use priced::{Priced, Prices, UNPRICED};
 use verdict::Leaders;
 
-use crate::capacity::{capacity, scenario_workload};
+use crate::capacity::{capacity, scenario_workload, Targets};
 use crate::catalog::engine::Engine;
 use crate::catalog::format::{not_applicable_reason, WeightBytes};
 use crate::catalog::Catalog;
 use crate::error::{PlannerError, Result};
-use crate::estimate::{check_counts, engine_spans, Load, Physics, Setup};
+use crate::estimate::{check_counts, compute_path, engine_spans, Load, Physics, Setup};
 use crate::money::{api_cost, ApiCost};
 use crate::notes::Note;
 use crate::scenario::{Scenario, SCENARIO_SCHEMA_VERSION};
@@ -107,6 +107,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
     let resolved = s.resolve(catalog)?;
     let kv = catalog.kv_format(&s.kv_format)?;
     let workload = scenario_workload(s);
+    let targets = Targets::of(s);
     let mut skipped: Vec<Skipped> = Vec::new();
     let mut evaluated = 0usize;
     let mut skip = |what: String, reason: String| {
@@ -172,8 +173,11 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
             let weights_at = |c| options::weights_index(formats.len(), mi as u32, qi as u32, c);
             // The model's load in this format, per container, worked out on first use.
             let mut loads: [Option<Load>; 3] = [None; 3];
-            for (ci, (choice, gi)) in s.gpus.iter().zip(&look.choice_gpu).enumerate() {
-                let Some(gi) = *gi else { continue };
+            for (ci, (choice, resolved_choice)) in s.gpus.iter().zip(&look.choices).enumerate() {
+                let Some(resolved_choice) = resolved_choice else {
+                    continue;
+                };
+                let gi = resolved_choice.gpu;
                 let gpu = &resolved.gpus[gi];
                 if let Some(why) = &counts[ci] {
                     evaluated += 1;
@@ -237,7 +241,9 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                                 weights[weights_at(engine.container)] = load.weights;
                                 load
                             });
-                            let phys = Physics::new_applicable(&setup, &workload, load);
+                            let hw =
+                                resolved_choice.hardware(engine.multi_gpu, compute_path(&setup));
+                            let phys = Physics::new_applicable(&setup, &workload, load, hw);
                             shared = Some((ei, phys));
                         }
                         match &shared {
@@ -274,7 +280,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                             cap
                         }
                         _ => {
-                            let cap = capacity(engine, phys, s, engine_fit);
+                            let cap = capacity(engine, phys, &targets, &look.slowdowns[ei]);
                             sized = Some((ei, cap));
                             cap
                         }
