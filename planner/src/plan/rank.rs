@@ -79,15 +79,20 @@ fn cost_ranks(prices: &[Priced]) -> (Vec<u32>, usize) {
     (rank, costs)
 }
 
-/// The ranking order, as (inverted speed, entry index) pairs: cost ascending; equal costs are
-/// common (the price depends on the hardware, not the format), so ties go to the better
-/// model, then the faster option, then the row. This is the order both the ranking and the
-/// Pareto sweep need.
+/// The ranking order, as (inverted speed, row) pairs, and where each bucket starts in it:
+/// cost ascending; equal costs are common (the price depends on the hardware, not the format),
+/// so ties go to the better model, then the faster option, then the row. This is the order
+/// both the ranking and the Pareto sweep need; the pairs carry all either reads, so neither
+/// goes back to the entries (19k of them in a full grid, read in this order at random).
 ///
 /// Entries are counted into buckets of (cost, quality level) — a full grid's 19k entries fall
 /// into a few hundred — and only each bucket is sorted, stably, on its entries' exact integer
 /// speed.
-fn order(entries: &[Entry], bucket: impl Fn(&Entry) -> usize, n_buckets: usize) -> Vec<(u64, u32)> {
+fn order(
+    entries: &[Entry],
+    bucket: impl Fn(&Entry) -> usize,
+    n_buckets: usize,
+) -> (Vec<(u64, u32)>, Vec<u32>) {
     let mut start = vec![0u32; n_buckets + 1];
     for e in entries {
         start[bucket(e) + 1] += 1;
@@ -100,9 +105,9 @@ fn order(entries: &[Entry], bucket: impl Fn(&Entry) -> usize, n_buckets: usize) 
     // that order, so a stable sort on the speed leaves equal speeds in row order.
     debug_assert!(entries.windows(2).all(|w| w[0].row < w[1].row));
     let mut keys = vec![(0u64, 0u32); entries.len()];
-    for (k, e) in entries.iter().enumerate() {
+    for e in entries {
         let slot = &mut start[bucket(e)];
-        keys[*slot as usize] = (!e.speed, k as u32);
+        keys[*slot as usize] = (!e.speed, e.row);
         *slot += 1;
     }
     for w in bounds.windows(2) {
@@ -111,7 +116,7 @@ fn order(entries: &[Entry], bucket: impl Fn(&Entry) -> usize, n_buckets: usize) 
             keys[a..b].sort_by_key(|p| p.0);
         }
     }
-    keys
+    (keys, bounds)
 }
 
 /// Ranks (1 = cheapest; at equal cost the better model, then the faster option; 0 = unranked)
@@ -125,47 +130,45 @@ pub(super) fn rank_and_pareto(
 ) -> (Vec<u32>, Vec<bool>) {
     let (cost_rank, costs) = cost_ranks(prices);
     let bucket = |e: &Entry| cost_rank[e.price as usize] as usize * levels + e.level as usize;
-    let order = order(entries, bucket, costs * levels);
+    let (order, bounds) = order(entries, bucket, costs * levels);
     let mut ranks = vec![0u32; rows];
-    for (r, &(_, k)) in order.iter().enumerate() {
-        ranks[entries[k as usize].row as usize] = r as u32 + 1;
+    for (r, &(_, row)) in order.iter().enumerate() {
+        ranks[row as usize] = r as u32 + 1;
     }
-    (ranks, pareto(entries, &order, bucket, levels, rows))
+    (ranks, pareto(&order, &bounds, levels, rows))
 }
 
 /// Marks rows no other row beats on all of cost (lower), quality and speed (higher).
-/// Sweep in the ranking order (cost asc, quality desc, speed desc): anything that dominates an
+/// Sweep in the ranking order (cost asc, quality desc, speed desc), one (cost, quality level)
+/// bucket after another (`bounds`: where each starts in `order`): anything that dominates an
 /// option comes before it, so an option is dominated when an earlier, non-identical option has
 /// quality and speed at least as high. Quality takes few values (one per model), so the running
 /// best speed per quality level makes this one pass.
-fn pareto(
-    entries: &[Entry],
-    order: &[(u64, u32)],
-    bucket: impl Fn(&Entry) -> usize,
-    levels: usize,
-    rows: usize,
-) -> Vec<bool> {
+fn pareto(order: &[(u64, u32)], bounds: &[u32], levels: usize, rows: usize) -> Vec<bool> {
     let mut flags = vec![false; rows];
     // best[l]: highest speed (ordered bits; 0 = none, below every speed) seen so far among
     // options of quality level l.
     let mut best = vec![0u64; levels];
-    let at = |i: usize| &entries[order[i].1 as usize];
-    let mut start = 0;
-    while start < order.len() {
-        // Identical points (same cost, quality and speed): none dominates another, so query
-        // before inserting.
-        let e = at(start);
-        let mut end = start + 1;
-        while end < order.len() && at(end).speed == e.speed && bucket(at(end)) == bucket(e) {
-            end += 1;
+    for (b, w) in bounds.windows(2).enumerate() {
+        let level = b % levels;
+        let bucket = &order[w[0] as usize..w[1] as usize];
+        let mut start = 0;
+        while start < bucket.len() {
+            // Identical points (same cost, quality and speed): none dominates another, so
+            // query before inserting.
+            let inverted = bucket[start].0;
+            let mut end = start + 1;
+            while end < bucket.len() && bucket[end].0 == inverted {
+                end += 1;
+            }
+            let speed = !inverted;
+            let dominated = best[..=level].iter().any(|&b| b >= speed);
+            for &(_, row) in &bucket[start..end] {
+                flags[row as usize] = !dominated;
+            }
+            best[level] = best[level].max(speed);
+            start = end;
         }
-        let level = e.level as usize;
-        let dominated = best[..=level].iter().any(|&b| b >= e.speed);
-        for i in start..end {
-            flags[at(i).row as usize] = !dominated;
-        }
-        best[level] = best[level].max(e.speed);
-        start = end;
     }
     flags
 }
