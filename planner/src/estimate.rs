@@ -168,6 +168,9 @@ pub struct Load {
     pub step: StepWork,
     /// The prompt's prefill.
     pub prefill: PrefillWork,
+    /// Whether the format upcasts a model released in fewer bits (MXFP4 or FP8) to 8 bits or
+    /// more: more memory and bytes per step for no gain in quality.
+    pub upcast: bool,
 }
 
 impl Load {
@@ -187,6 +190,7 @@ impl Load {
         };
         let kv_per_seq_mean = kv_bytes_per_sequence(s.model, s.kv.bytes, mean_context);
         let kv_per_seq_final = kv_bytes_per_sequence(s.model, s.kv.bytes, final_context);
+        let low_bit_release = matches!(s.model.native_format.as_str(), "mxfp4" | "fp8");
         Load {
             weights,
             final_context,
@@ -206,6 +210,9 @@ impl Load {
                 w.prompt_tokens.max(1) as f64,
                 w.context_depth as f64,
             ),
+            upcast: low_bit_release
+                && s.format.id != s.model.native_format
+                && s.format.dense_bits >= 8.0,
         }
     }
 }
@@ -480,7 +487,7 @@ impl Physics {
             notes.push(Note::DoesNotFit);
         }
 
-        if hw.peak_flops.is_none() {
+        if !hw.has_peak() {
             notes.push(Note::NoTflops);
         }
         if s.engine.multi_gpu == MultiGpu::TensorParallel && s.gpus > 1 {
@@ -491,8 +498,7 @@ impl Physics {
         }
         let step = step_work.step(batch, batch * extra_flops_per_seq, hw);
         let (prefill_compute, prefill_memory) = prefill_times(&work, hw);
-        let low_bit_release = matches!(s.model.native_format.as_str(), "mxfp4" | "fp8");
-        if low_bit_release && s.format.id != s.model.native_format && s.format.dense_bits >= 8.0 {
+        if load.upcast {
             notes.push(Note::Upcast);
         }
         Physics {

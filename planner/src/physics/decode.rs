@@ -14,25 +14,24 @@ pub const PCIE_GEN4_BPS: f64 = 32e9;
 /// configurations and is listed with every such estimate.
 pub const ALLREDUCE_LATENCY_S: f64 = 8e-6;
 
-/// The hardware a replica runs on.
+/// The hardware a replica runs on, as a step's times are worked out from it: seconds per byte
+/// streamed and per FLOP (across the devices that work at the same time) and per byte of a
+/// message all-reduced between them. These are reciprocals of the GPUs' rates, worked out once:
+/// the plan times a step hundreds of thousands of times, and a division costs the processor
+/// several multiplications' time.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Hardware {
-    pub bandwidth_bps: f64,
-    /// Peak dense FLOP/s of one device for the compute path in use (None: not sourced).
-    pub peak_flops: Option<f64>,
     pub devices: u32,
     pub split: MultiGpu,
-    pub interconnect_bps: f64,
-    /// Seconds per byte streamed, per FLOP (across the devices that work at the same time) and
-    /// per byte of a message all-reduced: reciprocals of the rates above, worked out once. The
-    /// plan times a step hundreds of thousands of times, and a division costs the processor
-    /// several multiplications' time.
     seconds_per_byte: f64,
+    /// None without a sourced FLOP/s figure.
     seconds_per_flop: Option<f64>,
     seconds_per_link_byte: f64,
 }
 
 impl Hardware {
+    /// `devices` GPUs of `bandwidth_bps` memory bandwidth and `peak_flops` dense FLOP/s each
+    /// (None: not sourced), linked at `interconnect_bps`, spanned by `split`.
     pub fn new(
         bandwidth_bps: f64,
         peak_flops: Option<f64>,
@@ -43,21 +42,17 @@ impl Hardware {
         let par = parallel_devices(devices, split);
         let n = devices.max(1) as f64;
         Hardware {
-            bandwidth_bps,
-            peak_flops,
             devices,
             split,
-            interconnect_bps,
             seconds_per_byte: 1.0 / (bandwidth_bps * par),
             seconds_per_flop: peak_flops.map(|p| 1.0 / (p * par)),
             seconds_per_link_byte: 2.0 * (n - 1.0) / n / interconnect_bps,
         }
     }
 
-    /// Devices that work at the same time on one step: all of them under tensor parallelism,
-    /// one at a time under a layer split.
-    pub fn parallel_devices(&self) -> f64 {
-        parallel_devices(self.devices, self.split)
+    /// Whether the GPUs have a sourced FLOP/s figure (else compute times are unknown).
+    pub fn has_peak(&self) -> bool {
+        self.seconds_per_flop.is_some()
     }
 
     /// Time to stream `bytes` (spread over the devices working together) at full bandwidth.
@@ -77,6 +72,8 @@ impl Hardware {
     }
 }
 
+/// Devices that work at the same time on one step: all of them under tensor parallelism,
+/// one at a time under a layer split.
 fn parallel_devices(devices: u32, split: MultiGpu) -> f64 {
     match split {
         MultiGpu::TensorParallel => devices.max(1) as f64,
