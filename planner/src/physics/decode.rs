@@ -157,6 +157,7 @@ impl StepWork {
 
     /// One step of `batch` sequences on `hw`. `extra_flops` is prefill work interleaved into
     /// the step by a serving engine (continuous batching); 0 for a pure-generation benchmark.
+    #[inline(always)]
     pub fn step(&self, batch: f64, extra_flops: f64, hw: &Hardware) -> DecodeStep {
         let weight_bytes = self.weight_bytes(batch);
         let kv_bytes = batch * self.kv_bytes_per_seq;
