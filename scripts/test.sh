@@ -27,6 +27,8 @@ cargo test -p planner -p app
 cargo test -p server
 echo "== calibration report (held-out rows)"
 cargo run --quiet -p planner --bin planner -- calibrate --split holdout planner/data/calibration.csv
+echo "== calibration report (leave-one-out: each row predicted by a fit on all the others)"
+cargo run --quiet -p planner --bin planner -- calibrate --split loo planner/data/calibration.csv | grep '^summary'
 
 echo "== end-to-end (release build, chromium)"
 cargo leptos build --release

@@ -8,7 +8,8 @@
 //! capped at 1 and tau >= 0, so no prediction can exceed the physical ceiling.
 //!
 //! Held-out rows: within each metric, in file order, every third row starting with the second
-//! (index % 3 == 1) is never used to fit. `planner calibrate --split holdout` reports them.
+//! (index % 3 == 1) is never used to fit. `planner calibrate --split holdout` reports them;
+//! `--split loo` reports each row predicted by a fit on all the others (`leave_one_out`).
 
 use serde::{Deserialize, Serialize};
 
@@ -476,7 +477,11 @@ fn fit_compute(cases: &[(&RowCase, f64, Metric)], base: EngineFit, moe: bool) ->
 
 /// Fits every engine's factors and the bands on the non-held-out rows.
 pub fn fit(catalog: &Catalog, rows: &[CalibrationRow]) -> Fit {
-    let holdout = holdout_ids(rows);
+    fit_without(catalog, rows, holdout_ids(rows))
+}
+
+/// Fits every engine's factors and the bands on the rows not in `holdout` (ids).
+pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<String>) -> Fit {
     // A measurement above the physical ceiling of the bytes we model contradicts the model
     // itself (speculative decoding, a different layout...): it is reported, never fitted.
     let cases: Vec<(RowCase, f64, Metric)> = rows
@@ -748,9 +753,27 @@ impl RowResult {
 
 /// Evaluates rows against a catalog's fit.
 pub fn evaluate(catalog: &Catalog, rows: &[CalibrationRow]) -> Vec<RowResult> {
+    evaluate_with(catalog, &catalog.fit, rows)
+}
+
+/// Leave-one-out cross-validation: each row predicted, with its band, by factors and bands
+/// fitted on every other row of `rows` (the designated held-out ones included). With a held-out
+/// split of one or three rows for some metrics, this says more about how the fitting does on
+/// rows it has not seen; each result is marked held out, as its row was.
+pub fn leave_one_out(catalog: &Catalog, rows: &[CalibrationRow]) -> Vec<RowResult> {
+    (rows.iter())
+        .flat_map(|r| {
+            let fit = fit_without(catalog, rows, vec![r.id.clone()]);
+            evaluate_with(catalog, &fit, std::slice::from_ref(r))
+        })
+        .collect()
+}
+
+/// Evaluates rows against a fit.
+pub fn evaluate_with(catalog: &Catalog, fit: &Fit, rows: &[CalibrationRow]) -> Vec<RowResult> {
     rows.iter()
         .map(|r| {
-            let held_out = catalog.fit.holdout.contains(&r.id);
+            let held_out = fit.holdout.contains(&r.id);
             let base = RowResult {
                 id: r.id.clone(),
                 metric: r.metric,
@@ -768,14 +791,14 @@ pub fn evaluate(catalog: &Catalog, rows: &[CalibrationRow]) -> Vec<RowResult> {
                     ..base
                 },
                 Ok(case) => {
-                    let (f, _) = catalog.fit.for_engine(&case.engine);
+                    let (f, _) = fit.for_engine(&case.engine);
                     match predict_row(&case, r.metric, f) {
                         None => RowResult {
                             skipped: Some("no prediction for this metric".into()),
                             ..base
                         },
                         Some((p, ceiling)) => {
-                            let (lo, hi) = catalog.fit.band(r.metric);
+                            let (lo, hi) = fit.band(r.metric);
                             let (low, high) = if r.metric == Metric::TtftMs {
                                 (p / hi, p / lo)
                             } else {

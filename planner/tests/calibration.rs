@@ -1,6 +1,8 @@
 //! Calibration holds its targets on rows never used to fit, and never predicts above physics.
 
-use planner::calibration::{evaluate, holdout_ids, parse_rows, summarize, Metric};
+use planner::calibration::{
+    evaluate, evaluate_with, fit_without, holdout_ids, leave_one_out, parse_rows, summarize, Metric,
+};
 use planner::Catalog;
 
 fn rows() -> Vec<planner::calibration::CalibrationRow> {
@@ -48,6 +50,43 @@ fn holdout_rows_are_never_fitted_and_meet_decode_target() {
         .find(|s| s.metric == Metric::OutputTpsTotal)
         .unwrap();
     assert!(agg.median_ape.unwrap() <= 25.0, "{agg}");
+}
+
+#[test]
+fn a_left_out_row_is_predicted_without_its_own_measurement() {
+    // m057 is Ollama's only decode row: fitted on it, its prediction follows its measurement;
+    // left out, it cannot.
+    let catalog = Catalog::builtin();
+    let mut rows = rows();
+    let loo = |rows: &[planner::calibration::CalibrationRow]| {
+        let r = leave_one_out(catalog, rows);
+        let r = r.into_iter().find(|r| r.id == "m057").unwrap();
+        assert!(r.held_out && r.skipped.is_none(), "{r:?}");
+        r.predicted.unwrap()
+    };
+    let fitted = |rows: &[planner::calibration::CalibrationRow]| {
+        let fit = fit_without(catalog, rows, Vec::new());
+        let r = evaluate_with(catalog, &fit, rows);
+        r.into_iter()
+            .find(|r| r.id == "m057")
+            .unwrap()
+            .predicted
+            .unwrap()
+    };
+    let (loo_before, fitted_before) = (loo(&rows), fitted(&rows));
+    let m057 = rows.iter_mut().find(|r| r.id == "m057").unwrap();
+    m057.value *= 0.5;
+    assert_eq!(loo(&rows), loo_before);
+    assert!(
+        fitted(&rows) < fitted_before * 0.8,
+        "{} vs {fitted_before}",
+        fitted(&rows)
+    );
+    // Every computable row gets a prediction from the others.
+    let all = leave_one_out(catalog, &rows);
+    assert_eq!(all.len(), rows.len());
+    assert!(all.iter().all(|r| r.held_out));
+    assert!(all.iter().filter(|r| r.predicted.is_some()).count() >= 40);
 }
 
 #[test]

@@ -75,7 +75,7 @@ fn estimate_of_a_config_that_does_not_fit_has_null_speeds() {
 
 #[test]
 fn bad_arguments_exit_2_with_one_line_naming_the_argument() {
-    let cases: [(&[&str], &str); 6] = [
+    let cases: [(&[&str], &str); 7] = [
         (
             &[
                 "estimate", "--model", "gpt-5", "--quant", "mxfp4", "--gpu", "h100-sxm",
@@ -136,6 +136,7 @@ fn bad_arguments_exit_2_with_one_line_naming_the_argument() {
             "--prompt",
         ),
         (&["calibrate", "/no/such/file.csv"], "cannot read"),
+        (&["calibrate", "--split", "nope", "x.csv"], "--split"),
     ];
     for (args, want) in cases {
         let o = run(args);
@@ -177,6 +178,27 @@ fn calibrate_prints_rows_and_summary_lines() {
         ]
     );
     assert!(out.contains("skipped: "), "skipped rows print their reason");
+}
+
+#[test]
+fn calibrate_leave_one_out_refits_for_every_row() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/calibration.csv");
+    let o = run(&["calibrate", "--split", "loo", path]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    // Every row, none marked as the fixed split's held-out ones, and no single fit's factors
+    // printed (there is one fit per row).
+    let predicted = out
+        .lines()
+        .filter(|l| l.starts_with('m') && !l.contains("skipped"));
+    assert!(predicted.count() >= 40, "{out}");
+    assert!(!out.contains(" holdout"));
+    assert!(!out.contains("fit engine="));
+    let summary = out
+        .lines()
+        .find(|l| l.starts_with("summary metric=prefill_tps "))
+        .unwrap();
+    assert!(summary.contains(" n=5 "), "{summary}");
 }
 
 #[test]

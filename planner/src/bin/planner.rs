@@ -47,7 +47,8 @@ enum Command {
     /// Compare predictions with measurements in a calibration CSV.
     Calibrate {
         file: String,
-        /// Which rows to report: all, train (used to fit) or holdout (never used to fit).
+        /// Which rows to report: all, train (used to fit), holdout (never used to fit), or
+        /// loo (every row, each predicted by factors fitted on all the other rows).
         #[arg(long, default_value = "all")]
         split: String,
     },
@@ -126,16 +127,22 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
             println!("{}", serde_json::to_string_pretty(&e).unwrap_or_default());
         }
         Command::Calibrate { file, split } => {
-            if !matches!(split.as_str(), "all" | "train" | "holdout") {
+            if !matches!(split.as_str(), "all" | "train" | "holdout" | "loo") {
                 return Err(PlannerError::invalid(
                     "--split",
-                    "must be all, train or holdout",
+                    "must be all, train, holdout or loo",
                 ));
             }
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| PlannerError::invalid("FILE", format!("cannot read {file}: {e}")))?;
             let rows = calibration::parse_rows(&text)?;
-            let results: Vec<_> = calibration::evaluate(catalog, &rows)
+            let loo = split == "loo";
+            let evaluated = if loo {
+                calibration::leave_one_out(catalog, &rows)
+            } else {
+                calibration::evaluate(catalog, &rows)
+            };
+            let results: Vec<_> = evaluated
                 .into_iter()
                 .filter(|r| match split.as_str() {
                     "train" => !r.held_out,
@@ -153,7 +160,7 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
                         r.measured,
                         p,
                         r.measured / p,
-                        if r.held_out { " holdout" } else { "" },
+                        if r.held_out && !loo { " holdout" } else { "" },
                         if r.above_ceiling() {
                             " ABOVE-CEILING"
                         } else {
@@ -163,7 +170,13 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
                     _ => {}
                 }
             }
-            for e in &catalog.fit.engines {
+            // Leave-one-out refits the factors for every row: the catalog's are not the ones used.
+            let fits = if loo {
+                &[][..]
+            } else {
+                &catalog.fit.engines[..]
+            };
+            for e in fits {
                 println!(
                     "fit engine={} eta_bandwidth={:.2} overhead_ms_per_32_layers={:.2} eta_compute_dense={:.3} eta_compute_moe={:.3} decode_from=\"{}\" compute_from=\"{}\"/\"{}\"",
                     e.engine,
@@ -176,7 +189,7 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
                     e.compute_moe_from
                 );
             }
-            for m in Metric::ALL {
+            for m in Metric::ALL.into_iter().filter(|_| !loo) {
                 let (lo, hi) = catalog.fit.band(m);
                 println!(
                     "band metric={} low_factor={lo:.3} high_factor={hi:.3}",
