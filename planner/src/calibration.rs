@@ -195,11 +195,6 @@ pub struct EngineFit {
 }
 
 impl EngineFit {
-    /// The fixed per-step overhead of a model with `layers` layers, seconds.
-    pub fn overhead(&self, layers: f64) -> f64 {
-        self.step_overhead_s * layers / 32.0
-    }
-
     /// Whether these factors predict exactly what `other`'s do for a dense (`moe` false) or
     /// MoE model: engines that borrow their factors often do, and the plan then sizes an
     /// option once for both.

@@ -180,10 +180,9 @@ impl Targets {
 }
 
 /// Sizes a setup for a scenario `s`: `phys` must be `Physics::new(setup, scenario_workload(s))`,
-/// `t` its `Targets::of(s)`,
-/// `engine` the setup's engine and `f` its fitted factors as multipliers (the plan makes them
-/// once per engine). The figures are expected values; `Running::bands` puts the calibration's bands
-/// around them.
+/// `t` the scenario's `Targets::of(s)`, `engine` the setup's engine and `f` its fitted factors
+/// as multipliers (the plan makes them once per engine). The figures are expected values;
+/// `Running::bands` puts the calibration's bands around them.
 #[inline(always)]
 pub fn capacity(engine: &Engine, phys: &Physics, t: &Targets, f: &Slowdowns) -> Capacity {
     if !phys.fits {
