@@ -195,15 +195,6 @@ pub struct EngineFit {
 }
 
 impl EngineFit {
-    /// Whether these factors predict exactly what `other`'s do for a dense (`moe` false) or
-    /// MoE model: engines that borrow their factors often do, and the plan then sizes an
-    /// option once for both.
-    pub fn predicts_like(&self, other: &EngineFit, moe: bool) -> bool {
-        self.eta_bandwidth == other.eta_bandwidth
-            && self.step_overhead_s == other.step_overhead_s
-            && self.eta_compute(moe) == other.eta_compute(moe)
-    }
-
     /// The share of peak FLOP/s reached by a dense (`moe` false) or an MoE model.
     pub fn eta_compute(&self, moe: bool) -> f64 {
         if moe {
@@ -229,6 +220,16 @@ pub struct Slowdowns {
 }
 
 impl Slowdowns {
+    /// Whether these predict exactly what `other` does for a dense (`moe` false) or MoE model
+    /// (predictions are worked out from these multipliers, so equal ones give equal figures):
+    /// engines that borrow their factors often do, and the plan then sizes an option once for
+    /// both.
+    pub fn predicts_like(&self, other: &Slowdowns, moe: bool) -> bool {
+        self.memory == other.memory
+            && self.step_overhead_s == other.step_overhead_s
+            && self.compute(moe) == other.compute(moe)
+    }
+
     /// 1 / η_c of a dense (`moe` false) or an MoE model.
     pub fn compute(&self, moe: bool) -> f64 {
         if moe {

@@ -323,7 +323,8 @@ fn engines_with_the_same_physics_give_identical_physics() {
 /// The plan sizes an option once for engines whose factors `predicts_like` each other.
 #[test]
 fn factors_that_predict_alike_give_the_same_prediction() {
-    use planner::calibration::EngineFit;
+    use planner::calibration::{EngineFit, Slowdowns};
+    let like = |a: &EngineFit, b: &EngineFit, moe| Slowdowns::from(a).predicts_like(&b.into(), moe);
     let c = cat();
     let gpu = c.gpu("h100-sxm").unwrap();
     let a = EngineFit {
@@ -342,9 +343,9 @@ fn factors_that_predict_alike_give_the_same_prediction() {
     };
     let dense = Physics::new(&setup("llama-3.1-8b", "bf16", gpu, 1, "vllm"), &w).unwrap();
     let moe = Physics::new(&setup("qwen3-30b-a3b", "bf16", gpu, 1, "vllm"), &w).unwrap();
-    assert!(a.predicts_like(&moe_only, false));
+    assert!(like(&a, &moe_only, false));
     assert_eq!(dense.predict(&a), dense.predict(&moe_only));
-    assert!(!a.predicts_like(&moe_only, true));
+    assert!(!like(&a, &moe_only, true));
     assert_ne!(moe.predict(&a), moe.predict(&moe_only));
     for other in [
         EngineFit {
@@ -360,7 +361,7 @@ fn factors_that_predict_alike_give_the_same_prediction() {
             ..a
         },
     ] {
-        assert!(!a.predicts_like(&other, false));
+        assert!(!like(&a, &other, false));
         assert_ne!(dense.predict(&a), dense.predict(&other));
     }
 }

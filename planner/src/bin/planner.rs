@@ -171,30 +171,27 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
                 }
             }
             // Leave-one-out refits the factors for every row: the catalog's are not the ones used.
-            let fits = if loo {
-                &[][..]
-            } else {
-                &catalog.fit.engines[..]
-            };
-            for e in fits {
-                println!(
-                    "fit engine={} eta_bandwidth={:.2} overhead_ms_per_32_layers={:.2} eta_compute_dense={:.3} eta_compute_moe={:.3} decode_from=\"{}\" compute_from=\"{}\"/\"{}\"",
-                    e.engine,
-                    e.fit.eta_bandwidth,
-                    e.fit.step_overhead_s * 1000.0,
-                    e.fit.eta_compute_dense,
-                    e.fit.eta_compute_moe,
-                    e.decode_from,
-                    e.compute_dense_from,
-                    e.compute_moe_from
-                );
-            }
-            for m in Metric::ALL.into_iter().filter(|_| !loo) {
-                let (lo, hi) = catalog.fit.band(m);
-                println!(
-                    "band metric={} low_factor={lo:.3} high_factor={hi:.3}",
-                    m.as_str()
-                );
+            if !loo {
+                for e in &catalog.fit.engines {
+                    println!(
+                        "fit engine={} eta_bandwidth={:.2} overhead_ms_per_32_layers={:.2} eta_compute_dense={:.3} eta_compute_moe={:.3} decode_from=\"{}\" compute_from=\"{}\"/\"{}\"",
+                        e.engine,
+                        e.fit.eta_bandwidth,
+                        e.fit.step_overhead_s * 1000.0,
+                        e.fit.eta_compute_dense,
+                        e.fit.eta_compute_moe,
+                        e.decode_from,
+                        e.compute_dense_from,
+                        e.compute_moe_from
+                    );
+                }
+                for m in Metric::ALL {
+                    let (lo, hi) = catalog.fit.band(m);
+                    println!(
+                        "band metric={} low_factor={lo:.3} high_factor={hi:.3}",
+                        m.as_str()
+                    );
+                }
             }
             for s in calibration::summarize(&results) {
                 println!("{s}");

@@ -2,7 +2,7 @@
 //! plan: the GPU of each choice, the offers per GPU type, each engine's fitted factors, which
 //! engine serves which format on which GPU, and which engines share physics.
 
-use crate::calibration::{EngineFit, Slowdowns};
+use crate::calibration::Slowdowns;
 use crate::catalog::engine::MultiGpu;
 use crate::catalog::format::Format;
 use crate::catalog::gpu::{ComputePath, Gpu};
@@ -22,8 +22,7 @@ pub(super) struct Lookups<'a> {
     pub allowed_offers: Vec<Allowed<'a>>,
     /// Per GPU type: its allowed offers, and each one's index in `allowed_offers`.
     pub offers_by_gpu: Vec<(Vec<Allowed<'a>>, Vec<u32>)>,
-    /// Each catalog engine's fitted factors, and the same as multipliers of physical times.
-    pub engine_fits: Vec<&'a EngineFit>,
+    /// Each catalog engine's fitted factors, as multipliers of physical times.
     pub slowdowns: Vec<Slowdowns>,
     engines: usize,
     gpus: usize,
@@ -78,16 +77,14 @@ impl<'a> Lookups<'a> {
             .flat_map(|a| engines.iter().map(move |b| (a, b)))
             .map(|(a, b)| same_physics(a, b, workload.concurrency))
             .collect();
-        let engine_fits: Vec<&EngineFit> = (engines.iter())
-            .map(|e| catalog.fit.engine_fit(&e.id))
-            .collect();
         Ok(Lookups {
             formats,
             choices,
             allowed_offers,
             offers_by_gpu,
-            slowdowns: engine_fits.iter().map(|f| Slowdowns::from(*f)).collect(),
-            engine_fits,
+            slowdowns: (engines.iter())
+                .map(|e| Slowdowns::from(catalog.fit.engine_fit(&e.id)))
+                .collect(),
             engines: engines.len(),
             gpus: resolved.gpus.len(),
             runs,

@@ -272,15 +272,15 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                             }
                         }
                     };
-                    let engine_fit = look.engine_fits[ei];
+                    let slowdowns = &look.slowdowns[ei];
                     let cap = match sized {
                         Some((prev, cap))
-                            if look.engine_fits[prev].predicts_like(engine_fit, phys.moe) =>
+                            if look.slowdowns[prev].predicts_like(slowdowns, phys.moe) =>
                         {
                             cap
                         }
                         _ => {
-                            let cap = capacity(engine, phys, &targets, &look.slowdowns[ei]);
+                            let cap = capacity(engine, phys, &targets, slowdowns);
                             sized = Some((ei, cap));
                             cap
                         }
