@@ -13,9 +13,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::catalog::engine::Engine;
 use crate::catalog::Catalog;
 use crate::error::{PlannerError, Result};
 use crate::estimate::{Physics, Setup, Workload};
+use crate::serving;
 
 /// Mean prompt and output lengths of the ShareGPT runs (`vllm bench serve`, 1000 prompts):
 /// 215,312 input and 196,656 generated tokens (gpustack performance lab, gpt-oss-120b/a100.md).
@@ -28,14 +30,17 @@ pub const DEFAULT_GEN: u32 = 128;
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
     DecodeTpsStream,
+    /// A stream's time per output token under load (median or mean ITL), ms.
+    TpotMs,
     OutputTpsTotal,
     PrefillTps,
     TtftMs,
 }
 
 impl Metric {
-    pub const ALL: [Metric; 4] = [
+    pub const ALL: [Metric; 5] = [
         Metric::DecodeTpsStream,
+        Metric::TpotMs,
         Metric::OutputTpsTotal,
         Metric::PrefillTps,
         Metric::TtftMs,
@@ -43,25 +48,54 @@ impl Metric {
     pub fn as_str(self) -> &'static str {
         match self {
             Metric::DecodeTpsStream => "decode_tps_stream",
+            Metric::TpotMs => "tpot_ms",
             Metric::OutputTpsTotal => "output_tps_total",
             Metric::PrefillTps => "prefill_tps",
             Metric::TtftMs => "ttft_ms",
         }
+    }
+
+    /// Whether the metric is a time (lower is faster): its physical limit is a floor.
+    pub fn is_time(self) -> bool {
+        matches!(self, Metric::TpotMs | Metric::TtftMs)
     }
     fn parse(s: &str) -> Option<Metric> {
         Metric::ALL.into_iter().find(|m| m.as_str() == s)
     }
 }
 
+/// How a serving run sent its requests (column `request_rate`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequestRate {
+    /// Empty: a closed loop of `concurrency` clients (or a single-stream benchmark).
+    Closed,
+    /// `inf`: `concurrency` prompts sent at once.
+    AllAtOnce,
+    /// Poisson arrivals at this many requests/s, `concurrency` prompts in all.
+    PerSecond(f64),
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CalibrationRow {
     pub id: String,
     pub engine: String,
+    /// As the source states it (empty: not stated).
+    pub engine_version: String,
     pub model: String,
     pub quant: String,
+    /// The KV-cache format the run used (empty: the engine's default for the checkpoint).
+    pub kv_dtype: String,
     pub gpu: String,
     pub gpu_count: u32,
+    /// How the GPUs are spanned, as published (tp8, tp4ep4, ...).
+    pub parallel: String,
     pub concurrency: u32,
+    pub request_rate: RequestRate,
+    /// The run's cap on running sequences and per-step token budget where it set them (else
+    /// the engine's defaults).
+    pub max_running: Option<u32>,
+    pub token_budget: Option<u32>,
     pub prompt_tokens: Option<u32>,
     pub gen_tokens: Option<u32>,
     pub context_depth: Option<u32>,
@@ -90,6 +124,16 @@ const COLUMNS: [&str; 15] = [
     "notes",
 ];
 
+/// Optional columns, in this order: read when the file has them.
+const OPTIONAL_COLUMNS: [&str; 6] = [
+    "engine_version",
+    "kv_dtype",
+    "parallel",
+    "request_rate",
+    "max_running",
+    "token_budget",
+];
+
 /// Parses calibration rows. A malformed row is an error naming the row and the column.
 pub fn parse_rows(text: &str) -> Result<Vec<CalibrationRow>> {
     let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
@@ -102,10 +146,22 @@ pub fn parse_rows(text: &str) -> Result<Vec<CalibrationRow>> {
             .ok_or_else(|| bad(format!("missing column '{name}'")))
     };
     let idx: Vec<usize> = COLUMNS.iter().map(|c| col(c)).collect::<Result<_>>()?;
+    // Columns the reference format lacks: read when present.
+    let optional: Vec<Option<usize>> = OPTIONAL_COLUMNS
+        .iter()
+        .map(|c| headers.iter().position(|h| h.trim() == *c))
+        .collect();
     let mut rows = Vec::new();
     for (n, rec) in rdr.records().enumerate() {
         let r = rec.map_err(|e| bad(format!("line {}: {e}", n + 2)))?;
         let get = |i: usize| r.get(idx[i]).unwrap_or("").trim();
+        let opt = |i: usize| {
+            optional[i]
+                .and_then(|c| r.get(c))
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        };
         let id = get(0).to_string();
         let where_ = |c: &str| format!("row '{id}' column '{c}'");
         let int = |i: usize, required: bool| -> Result<Option<u32>> {
@@ -141,6 +197,31 @@ pub fn parse_rows(text: &str) -> Result<Vec<CalibrationRow>> {
             })?;
         let gpu_count = int(5, true)?.unwrap_or(1);
         let concurrency = int(6, true)?.unwrap_or(1);
+        let request_rate = match opt(3).as_str() {
+            "" => RequestRate::Closed,
+            "inf" => RequestRate::AllAtOnce,
+            v => match v.parse::<f64>() {
+                Ok(r) if r.is_finite() && r > 0.0 => RequestRate::PerSecond(r),
+                _ => {
+                    return Err(bad(format!(
+                        "{}: empty (closed loop), 'inf' or requests/s, got '{v}'",
+                        where_("request_rate")
+                    )))
+                }
+            },
+        };
+        let setting = |i: usize, name: &str| -> Result<Option<u32>> {
+            let v = opt(i);
+            if v.is_empty() {
+                return Ok(None);
+            }
+            match v.parse::<u32>() {
+                Ok(n) if n > 0 => Ok(Some(n)),
+                _ => Err(bad(format!("{}: not a whole number: '{v}'", where_(name)))),
+            }
+        };
+        let max_running = setting(4, "max_running")?;
+        let token_budget = setting(5, "token_budget")?;
         if gpu_count == 0 || concurrency == 0 {
             return Err(bad(format!(
                 "row '{id}': gpu_count and concurrency must be >= 1"
@@ -149,11 +230,17 @@ pub fn parse_rows(text: &str) -> Result<Vec<CalibrationRow>> {
         rows.push(CalibrationRow {
             id: id.clone(),
             engine: get(1).into(),
+            engine_version: opt(0),
             model: get(2).into(),
             quant: get(3).into(),
+            kv_dtype: opt(1),
             gpu: get(4).into(),
             gpu_count,
+            parallel: opt(2),
             concurrency,
+            request_rate,
+            max_running,
+            token_budget,
             prompt_tokens: int(7, false)?,
             gen_tokens: int(8, false)?,
             context_depth: int(9, false)?,
@@ -322,10 +409,47 @@ impl Fit {
     }
 }
 
+/// How a row's run loaded the replica.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum RowLoad {
+    /// A benchmark that runs its sequences in lockstep (llama-bench, llama-batched-bench) or a
+    /// single stream: the decode step and the prefill alone.
+    Bench,
+    /// A serving engine under a closed loop of this many clients.
+    Closed(u32),
+    /// The same with every request of the same lengths: synchronized waves.
+    Waves(u32),
+    /// A serving engine sent this many prompts at once (request rate inf).
+    Burst(u32),
+    /// A serving engine sent `prompts` prompts as Poisson arrivals at `rate` requests/s.
+    Open { rate: f64, prompts: u32 },
+}
+
 /// A row turned into a setup and workload, or the reason it cannot be.
 pub struct RowCase {
     pub physics: Physics,
     pub engine: String,
+    pub load: RowLoad,
+}
+
+/// Whether a run's requests vary in length (ShareGPT, a random dataset with a range below 1,
+/// lengths given as means), as its notes record: a closed loop of them settles into a steady
+/// mix; of equal lengths, into synchronized waves (`serving::closed_loop_waves`).
+fn varied_lengths(row: &CalibrationRow) -> bool {
+    let notes = row.notes.to_lowercase();
+    [
+        "sharegpt",
+        "range-ratio 0.",
+        "range ratio 0.",
+        "lengths vary",
+        "variance",
+        "mean from",
+        "mean of",
+        "means computed",
+        "x nominal",
+    ]
+    .iter()
+    .any(|k| notes.contains(k))
 }
 
 /// Builds the physics of a calibration row. Unified-memory devices are taken at their largest
@@ -338,19 +462,37 @@ pub fn row_case(catalog: &Catalog, row: &CalibrationRow) -> std::result::Result<
     if let Some(max) = gpu.memory_options_gb.iter().cloned().reduce(f64::max) {
         gpu.memory_gb = max;
     }
-    let kv = catalog.kv_format("bf16").map_err(|e| e.to_string())?;
+    let kv_id = if row.kv_dtype.is_empty() {
+        engine.default_kv(format)
+    } else {
+        row.kv_dtype.as_str()
+    };
+    let kv = catalog.kv_format(kv_id).map_err(|e| e.to_string())?;
     let server = matches!(row.engine.as_str(), "vllm" | "sglang" | "trt-llm");
-    let serving = server && matches!(row.metric, Metric::OutputTpsTotal | Metric::TtftMs);
-    let sharegpt = serving && row.prompt_tokens.is_none() && row.gen_tokens.is_none();
+    let serving = server && (row.concurrency > 1 || row.metric != Metric::PrefillTps);
+    let sharegpt = serving
+        && row.prompt_tokens.is_none()
+        && row.gen_tokens.is_none()
+        && row.notes.to_lowercase().contains("sharegpt");
+    if serving && row.prompt_tokens.is_none() && !sharegpt {
+        return Err("the run's prompt and output lengths are not given".into());
+    }
     if row.metric == Metric::TtftMs && row.prompt_tokens.is_none() && !sharegpt {
         return Err("TTFT without a prompt length".into());
     }
-    if row.metric == Metric::TtftMs && row.concurrency > 1 {
-        return Err(format!(
-            "TTFT with {} prompts submitted at once is queue-dominated; the engine estimates TTFT on an idle replica",
-            row.concurrency
-        ));
+    if row.metric == Metric::TpotMs && !serving {
+        return Err("time per output token outside a serving engine".into());
     }
+    let load = match (serving, row.request_rate) {
+        (false, _) => RowLoad::Bench,
+        (true, RequestRate::AllAtOnce) => RowLoad::Burst(row.concurrency),
+        (true, RequestRate::PerSecond(rate)) => RowLoad::Open {
+            rate,
+            prompts: row.concurrency,
+        },
+        (true, RequestRate::Closed) if varied_lengths(row) => RowLoad::Closed(row.concurrency),
+        (true, RequestRate::Closed) => RowLoad::Waves(row.concurrency),
+    };
     let workload = Workload {
         concurrency: row.concurrency,
         prompt_tokens: row
@@ -362,6 +504,19 @@ pub fn row_case(catalog: &Catalog, row: &CalibrationRow) -> std::result::Result<
         context_depth: row.context_depth.unwrap_or(0),
         serving,
     };
+    // A benchmark that runs its sequences in lockstep sets its own batch (llama-batched-bench
+    // -npl 32), whatever slots the engine's server would default to.
+    let bench_engine;
+    let engine = if load == RowLoad::Bench {
+        bench_engine = Engine {
+            max_batch: None,
+            gpu_defaults: Vec::new(),
+            ..engine.clone()
+        };
+        &bench_engine
+    } else {
+        engine
+    };
     let setup = Setup {
         model,
         format,
@@ -370,7 +525,8 @@ pub fn row_case(catalog: &Catalog, row: &CalibrationRow) -> std::result::Result<
         engine,
         kv,
     };
-    let physics = Physics::new(&setup, &workload).map_err(|e| e.to_string())?;
+    let mut physics = Physics::new(&setup, &workload).map_err(|e| e.to_string())?;
+    physics.set_limits(row.max_running, row.token_budget);
     if !physics.fits {
         return Err(format!(
             "does not fit in our memory model ({:.1} GB needed, {:.1} GB usable)",
@@ -378,35 +534,60 @@ pub fn row_case(catalog: &Catalog, row: &CalibrationRow) -> std::result::Result<
             physics.memory().available
         ));
     }
-    if row.metric == Metric::PrefillTps && physics.prefill_compute.is_none() {
+    let needs_compute = row.metric == Metric::PrefillTps
+        || (row.metric == Metric::TtftMs)
+        || (serving && physics.prompt > 1.0);
+    if needs_compute && physics.prefill_compute.is_none() {
         return Err(format!("{} has no sourced TFLOPS figure", gpu.name));
     }
     Ok(RowCase {
         physics,
         engine: row.engine.clone(),
+        load,
     })
 }
 
-/// The predicted value of a row's metric and its physical ceiling.
+/// The predicted value of a row's metric and its physical limit (a ceiling for a speed, a
+/// floor for a time).
 pub fn predict_row(case: &RowCase, metric: Metric, f: &EngineFit) -> Option<(f64, f64)> {
-    let p = case.physics.predict(f);
-    let ceiling = case.physics.ceiling_decode_tps_stream();
+    let phys = &case.physics;
+    if case.load != RowLoad::Bench {
+        let slow: Slowdowns = f.into();
+        let (r, l) = (phys.request(), phys.limits());
+        let run = |step: &dyn Fn(f64, f64) -> f64| match case.load {
+            RowLoad::Burst(n) => serving::burst(n as f64, r, &l, step),
+            RowLoad::Open { rate, prompts } => {
+                serving::finite_open_loop(rate, prompts as f64, r, &l, step)
+            }
+            RowLoad::Closed(n) => serving::closed_loop(n as f64, r, &l, step),
+            RowLoad::Waves(n) => serving::closed_loop_waves(n as f64, r, &l, step),
+            RowLoad::Bench => unreachable!("a serving row"),
+        };
+        let op = run(&|d, p| phys.mixed_step_time(&slow, d, p));
+        let ideal = run(&|d, p| phys.mixed_step_floor(d, p));
+        return match metric {
+            Metric::DecodeTpsStream => Some((op.decode_tps_stream(), ideal.decode_tps_stream())),
+            Metric::TpotMs => Some((op.step_s * 1000.0, ideal.step_s * 1000.0)),
+            Metric::OutputTpsTotal => Some((op.output_tps, ideal.output_tps)),
+            Metric::TtftMs => Some((op.ttft_s * 1000.0, ideal.ttft_s * 1000.0)),
+            Metric::PrefillTps => None,
+        };
+    }
+    let p = phys.predict(f);
+    let ceiling = phys.ceiling_decode_tps_stream();
     match metric {
         Metric::DecodeTpsStream => Some((p.decode_tps_stream, ceiling)),
-        Metric::OutputTpsTotal => Some((p.output_tps_total, ceiling * case.physics.batch as f64)),
+        Metric::OutputTpsTotal => Some((p.output_tps_total, ceiling * phys.batch as f64)),
         Metric::PrefillTps => {
             let t = p.prefill_time?;
-            Some((
-                case.physics.prompt / t,
-                case.physics.prompt / case.physics.prefill_floor_time()?,
-            ))
+            Some((phys.prompt / t, phys.prompt / phys.prefill_floor_time()?))
         }
         Metric::TtftMs => {
             let t = p.prefill_time? + p.step_time;
-            let floor = case.physics.prefill_floor_time()? + case.physics.step.ceiling_time();
-            // For a time, the "ceiling" is the floor: a measured TTFT below it is impossible.
+            let floor = phys.prefill_floor_time()? + phys.step.ceiling_time();
             Some((t * 1000.0, floor * 1000.0))
         }
+        Metric::TpotMs => Some((p.step_time * 1000.0, phys.step.ceiling_time() * 1000.0)),
     }
 }
 
@@ -423,52 +604,76 @@ fn grid(from: f64, to: f64, step: f64) -> impl Iterator<Item = f64> {
 }
 
 /// Fits eta_bandwidth and the step overhead on decode rows (both when there are two rows or
-/// more; eta alone, with `tau` given, for a single row).
-fn fit_decode(cases: &[(&RowCase, f64, Metric)], tau: f64) -> Option<(f64, f64)> {
+/// more; eta alone, with `tau` given, for a single row). A coarse grid, then a fine one around
+/// its best point: the squared log error is smooth in both factors, and a full fine grid over
+/// a thousand serving rows (each row a steady state of several steps) made leave-one-out take
+/// an hour.
+fn fit_decode(cases: &[(&RowCase, f64, Metric)], tau: f64, base: EngineFit) -> Option<(f64, f64)> {
     if cases.is_empty() {
         return None;
     }
-    let taus: Vec<f64> = if cases.len() >= 2 {
-        grid(0.0, 0.015, 0.0001).collect()
-    } else {
-        vec![tau]
+    let err = |eta: f64, t: f64| {
+        let f = EngineFit {
+            eta_bandwidth: eta,
+            step_overhead_s: t,
+            ..base
+        };
+        sq_log_err(cases, &f)
     };
-    let mut best = (f64::MAX, 1.0, 0.0);
-    for t in taus {
-        for eta in grid(0.10, 1.0, 0.01) {
-            let f = EngineFit {
-                eta_bandwidth: eta,
-                step_overhead_s: t,
-                ..EngineFit::default()
-            };
-            let e = sq_log_err(cases, &f);
-            if e < best.0 {
-                best = (e, eta, t);
+    let search = |taus: Vec<f64>, etas: Vec<f64>| {
+        let mut best = (f64::MAX, 1.0, tau);
+        for &t in &taus {
+            for &eta in &etas {
+                let e = err(eta, t);
+                if e < best.0 {
+                    best = (e, eta, t);
+                }
             }
         }
-    }
-    Some((best.1, best.2))
+        best
+    };
+    let fit_tau = cases.len() >= 2;
+    let taus = |from: f64, to: f64, step: f64| -> Vec<f64> {
+        if fit_tau {
+            grid(from.max(0.0), to.min(0.015), step).collect()
+        } else {
+            vec![tau]
+        }
+    };
+    let (_, eta, t) = search(taus(0.0, 0.015, 0.001), grid(0.10, 1.0, 0.05).collect());
+    let (_, eta, t) = search(
+        taus(t - 0.001, t + 0.001, 0.0001),
+        grid((eta - 0.05).max(0.10), (eta + 0.05).min(1.0), 0.01).collect(),
+    );
+    Some((eta, t))
 }
 
-/// Fits a compute efficiency on prefill and batched rows, decode factors held fixed.
+/// Fits a compute efficiency on prefill and batched rows, decode factors held fixed (coarse,
+/// then fine around the best).
 fn fit_compute(cases: &[(&RowCase, f64, Metric)], base: EngineFit, moe: bool) -> Option<f64> {
     if cases.is_empty() {
         return None;
     }
-    let mut best = (f64::MAX, 1.0);
-    for eta in grid(0.005, 1.0, 0.005) {
+    let err = |eta: f64| {
         let mut f = base;
         if moe {
             f.eta_compute_moe = eta;
         } else {
             f.eta_compute_dense = eta;
         }
-        let e = sq_log_err(cases, &f);
-        if e < best.0 {
-            best = (e, eta);
-        }
-    }
-    Some(best.1)
+        sq_log_err(cases, &f)
+    };
+    let best = |etas: &mut dyn Iterator<Item = f64>| {
+        etas.map(|e| (err(e), e))
+            .fold((f64::MAX, 1.0), |b, x| if x.0 < b.0 { x } else { b })
+            .1
+    };
+    let coarse = best(&mut grid(0.005, 1.0, 0.05));
+    Some(best(&mut grid(
+        (coarse - 0.05).max(0.005),
+        (coarse + 0.05).min(1.0),
+        0.005,
+    )))
 }
 
 /// Fits every engine's factors and the bands on the non-held-out rows.
@@ -486,10 +691,10 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
         .filter_map(|r| row_case(catalog, r).ok().map(|c| (c, r.value, r.metric)))
         .filter(|(c, v, m)| {
             let ceiling = predict_row(c, *m, &EngineFit::default()).map(|(_, ceil)| ceil);
-            match (ceiling, m) {
-                (Some(ceil), Metric::TtftMs) => *v >= ceil,
-                (Some(ceil), _) => *v <= ceil,
-                (None, _) => true,
+            match ceiling {
+                Some(ceil) if m.is_time() => *v >= ceil,
+                Some(ceil) => *v <= ceil,
+                None => true,
             }
         })
         .collect();
@@ -500,23 +705,26 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
             .map(|(c, v, m)| (c, *v, *m))
             .collect::<Vec<_>>()
     };
-    let is_decode = |m: Metric, _| m == Metric::DecodeTpsStream;
+    let is_decode = |m: Metric, _| matches!(m, Metric::DecodeTpsStream | Metric::TpotMs);
     let is_compute = |moe: bool| {
         move |m: Metric, is_moe: bool| {
             is_moe == moe && matches!(m, Metric::PrefillTps | Metric::OutputTpsTotal)
         }
     };
 
-    let (g_eta, g_tau) = fit_decode(&select(None, &is_decode), 0.0).unwrap_or((1.0, 0.0));
-    let mut global = EngineFit {
-        eta_bandwidth: g_eta,
-        step_overhead_s: g_tau,
-        ..EngineFit::default()
-    };
-    global.eta_compute_dense =
-        fit_compute(&select(None, &is_compute(false)), global, false).unwrap_or(1.0);
-    global.eta_compute_moe =
-        fit_compute(&select(None, &is_compute(true)), global, true).unwrap_or(1.0);
+    // Serving rows load memory and compute in the same steps, so the decode factors and the
+    // compute efficiencies are fitted in turn, twice: each pass with the other's latest values.
+    let mut global = EngineFit::default();
+    for _ in 0..2 {
+        let (g_eta, g_tau) =
+            fit_decode(&select(None, &is_decode), 0.0, global).unwrap_or((1.0, 0.0));
+        global.eta_bandwidth = g_eta;
+        global.step_overhead_s = g_tau;
+        global.eta_compute_dense =
+            fit_compute(&select(None, &is_compute(false)), global, false).unwrap_or(1.0);
+        global.eta_compute_moe =
+            fit_compute(&select(None, &is_compute(true)), global, true).unwrap_or(1.0);
+    }
 
     // First each engine on its own rows, then fallbacks resolved against those results.
     struct Own {
@@ -528,14 +736,22 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
         .engines
         .iter()
         .map(|e| {
-            let decode = fit_decode(&select(Some(&e.id), &is_decode), global.step_overhead_s);
-            let base = EngineFit {
-                eta_bandwidth: decode.map_or(global.eta_bandwidth, |d| d.0),
-                step_overhead_s: decode.map_or(global.step_overhead_s, |d| d.1),
-                ..global
-            };
-            let dense = fit_compute(&select(Some(&e.id), &is_compute(false)), base, false);
-            let moe = fit_compute(&select(Some(&e.id), &is_compute(true)), base, true);
+            let (decode_rows, dense_rows, moe_rows) = (
+                select(Some(&e.id), &is_decode),
+                select(Some(&e.id), &is_compute(false)),
+                select(Some(&e.id), &is_compute(true)),
+            );
+            let (mut decode, mut dense, mut moe) = (None, None, None);
+            let mut base = global;
+            for _ in 0..2 {
+                decode = fit_decode(&decode_rows, global.step_overhead_s, base);
+                base.eta_bandwidth = decode.map_or(global.eta_bandwidth, |d| d.0);
+                base.step_overhead_s = decode.map_or(global.step_overhead_s, |d| d.1);
+                dense = fit_compute(&dense_rows, base, false);
+                moe = fit_compute(&moe_rows, base, true);
+                base.eta_compute_dense = dense.unwrap_or(global.eta_compute_dense);
+                base.eta_compute_moe = moe.unwrap_or(global.eta_compute_moe);
+            }
             (e.id.clone(), Own { decode, dense, moe })
         })
         .collect();
@@ -641,7 +857,7 @@ enum Group {
 
 fn group_of(m: Metric, moe: bool) -> Option<Group> {
     match m {
-        Metric::DecodeTpsStream => Some(Group::Decode),
+        Metric::DecodeTpsStream | Metric::TpotMs => Some(Group::Decode),
         Metric::PrefillTps | Metric::OutputTpsTotal if moe => Some(Group::ComputeMoe),
         Metric::PrefillTps | Metric::OutputTpsTotal => Some(Group::ComputeDense),
         Metric::TtftMs => None,
@@ -739,10 +955,10 @@ impl RowResult {
     /// A measurement faster than physics allows for the bytes we think it read (or, for a
     /// time, shorter than the floor): a finding about the row or about our byte model.
     pub fn above_ceiling(&self) -> bool {
-        match (self.ceiling, self.metric) {
-            (Some(c), Metric::TtftMs) => self.measured < c,
-            (Some(c), _) => self.measured > c * 1.000001,
-            _ => false,
+        match self.ceiling {
+            Some(c) if self.metric.is_time() => self.measured < c * 0.999999,
+            Some(c) => self.measured > c * 1.000001,
+            None => false,
         }
     }
 }
@@ -757,12 +973,23 @@ pub fn evaluate(catalog: &Catalog, rows: &[CalibrationRow]) -> Vec<RowResult> {
 /// split of one or three rows for some metrics, this says more about how the fitting does on
 /// rows it has not seen; each result is marked held out, as its row was.
 pub fn leave_one_out(catalog: &Catalog, rows: &[CalibrationRow]) -> Vec<RowResult> {
-    (rows.iter())
-        .flat_map(|r| {
-            let fit = fit_without(catalog, rows, vec![r.id.clone()]);
-            evaluate_with(catalog, &fit, std::slice::from_ref(r))
-        })
-        .collect()
+    let one = |r: &CalibrationRow| {
+        let fit = fit_without(catalog, rows, vec![r.id.clone()]);
+        evaluate_with(catalog, &fit, std::slice::from_ref(r))
+    };
+    // One fit per row: spread over the cores (a thousand fits take minutes on one).
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = rows.len().div_ceil(threads).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = rows
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().flat_map(one).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
 }
 
 /// Evaluates rows against a fit.
@@ -795,8 +1022,9 @@ pub fn evaluate_with(catalog: &Catalog, fit: &Fit, rows: &[CalibrationRow]) -> V
                         },
                         Some((p, ceiling)) => {
                             let (lo, hi) = fit.band(r.metric);
-                            let (low, high) = if r.metric == Metric::TtftMs {
-                                (p / hi, p / lo)
+                            // A time's band stops at its floor, a speed's at its ceiling.
+                            let (low, high) = if r.metric.is_time() {
+                                ((p * lo).max(ceiling), p * hi)
                             } else {
                                 (p * lo, (p * hi).min(ceiling))
                             };

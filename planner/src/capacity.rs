@@ -5,9 +5,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::band::Band;
 use crate::calibration::{Fit, Metric, Slowdowns};
-use crate::catalog::engine::Engine;
 use crate::estimate::{Bound, Physics, Workload};
 use crate::scenario::Scenario;
+use crate::serving;
 
 /// What caps the users one replica serves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,10 +77,12 @@ pub struct Running {
     /// Per-user decode tokens/s and the replica's output tokens/s.
     pub decode_tps_stream: f64,
     pub output_tps_replica: f64,
-    /// Per-stream decode tokens/s at this batch with every byte at full bandwidth and every
-    /// FLOP at peak: the bands' upper limit.
+    /// Per-stream decode tokens/s and the replica's output at this load with every byte at
+    /// full bandwidth and every FLOP at peak: the bands' upper limits.
     pub ceiling_decode_tps_stream: f64,
-    /// Time to first token on an idle replica (None without a TFLOPS figure).
+    pub ceiling_output_tps_replica: f64,
+    /// Time to first token at its 95th percentile under this load, queueing for step budget
+    /// and batch slots included (None without a TFLOPS figure).
     pub ttft_ms: Option<f64>,
 }
 
@@ -89,7 +91,8 @@ pub struct Running {
 pub struct BandFactors {
     pub decode: (f64, f64),
     pub output: (f64, f64),
-    pub prefill: (f64, f64),
+    /// TTFT's (low, high) as factors of the expected time.
+    pub ttft: (f64, f64),
 }
 
 impl BandFactors {
@@ -97,7 +100,7 @@ impl BandFactors {
         BandFactors {
             decode: fit.band(Metric::DecodeTpsStream),
             output: fit.band(Metric::OutputTpsTotal),
-            prefill: fit.band(Metric::PrefillTps),
+            ttft: fit.band(Metric::TtftMs),
         }
     }
 }
@@ -126,12 +129,17 @@ impl Running {
             decode
         } else {
             let (lo, hi) = f.output;
-            Band::around(self.output_tps_replica, lo, hi, ceiling * self.batch as f64)
+            Band::around(
+                self.output_tps_replica,
+                lo,
+                hi,
+                self.ceiling_output_tps_replica,
+            )
         };
         let ttft_ms = self.ttft_ms.map(|ms| Band {
-            low: ms / f.prefill.1,
+            low: ms * f.ttft.0,
             expected: ms,
-            high: ms / f.prefill.0,
+            high: ms * f.ttft.1,
         });
         RunningBands {
             decode_tps_stream: decode,
@@ -180,11 +188,14 @@ impl Targets {
 }
 
 /// Sizes a setup for a scenario `s`: `phys` must be `Physics::new(setup, scenario_workload(s))`,
-/// `t` the scenario's `Targets::of(s)`, `engine` the setup's engine and `f` its fitted factors
-/// as multipliers (the plan makes them once per engine). The figures are expected values;
-/// `Running::bands` puts the calibration's bands around them.
+/// `t` the scenario's `Targets::of(s)` and `f` the engine's fitted factors as multipliers (the
+/// plan makes them once per engine). A replica carries `n` requests in flight when, as an open
+/// loop at the arrival rate that keeps `n` in flight (`serving::open_loop_at`), each stream's
+/// time per output token meets the speed target and TTFT at its 95th percentile meets the
+/// TTFT target; the largest such `n` is the replica's capacity. The figures are expected
+/// values; `Running::bands` puts the calibration's bands around them.
 #[inline(always)]
-pub fn capacity(engine: &Engine, phys: &Physics, t: &Targets, f: &Slowdowns) -> Capacity {
+pub fn capacity(phys: &Physics, t: &Targets, f: &Slowdowns) -> Capacity {
     if !phys.fits {
         return Capacity {
             per_replica: 0,
@@ -194,49 +205,41 @@ pub fn capacity(engine: &Engine, phys: &Physics, t: &Targets, f: &Slowdowns) -> 
             bound: Bound::Capacity,
         };
     }
-    // The physics at its own batch (the peak, within the engine's and the KV cache's limits):
-    // worked out once, for what binds and for the probes and the running batch that equal it.
-    let at_peak = phys.predict_slowed(f);
+    let bound = phys.predict_slowed(f).bound;
     let none = |limit| Capacity {
         per_replica: 0,
         replicas: 0,
         limit,
         running: None,
-        bound: at_peak.bound,
+        bound,
+    };
+    let limits = phys.limits();
+    let request = phys.request();
+    let step = |d: f64, p: f64| phys.mixed_step_time(f, d, p);
+    let at = |n: u32| serving::open_loop_at(n as f64, request, &limits, step);
+    // Without a TFLOPS figure the prompt's compute is unknown: TTFT is not checked (the
+    // option's notes say so).
+    let check_ttft = phys.prefill_compute.is_some();
+    let too_slow = |o: &serving::OpenLoop| o.at.step_s > t.max_step_s;
+    let ok = |n: u32| {
+        let o = at(n);
+        !too_slow(&o) && (!check_ttft || o.ttft_tail_s <= t.ttft_s)
     };
     let peak = t.peak;
-    let engine_cap = engine.max_batch.unwrap_or(u32::MAX);
-    let kv_cap = phys.kv_capacity.min(u32::MAX as f64) as u32;
-    let max_b = peak.min(engine_cap).min(kv_cap).max(1);
-    // TTFT = the prompt's prefill (the same at any batch) + one decode step at the batch.
-    let prefill = at_peak.prefill_time;
-    let step_time = |b: u32| {
-        if b.max(1) == phys.batch {
-            at_peak.step_time
-        } else {
-            phys.step_time_at(f, b)
-        }
-    };
-    // Per-user speed at least the target: the step at most its inverse.
-    let too_slow = |b: u32| step_time(b) > t.max_step_s;
-    let ok = |b: u32| {
-        let step = step_time(b);
-        // Without a TFLOPS figure TTFT cannot be checked; the option says so in its notes.
-        step <= t.max_step_s && prefill.is_none_or(|p| p + step <= t.ttft_s)
-    };
-    // Per-user speed falls and TTFT rises monotonically with the batch. The largest batch is
-    // tried first (often one replica carries the whole peak, and then one user is fine too);
-    // else one user, then a binary search between.
-    let (mut lo, mut hi) = if max_b > 1 && ok(max_b) {
-        (max_b, max_b)
+    let cap = limits.max_running.min(u32::MAX as f64) as u32;
+    let max_n = peak.min(cap).max(1);
+    // Per-stream speed falls and TTFT rises with the load. The largest load is tried first
+    // (often one replica carries the whole peak); else one request, then a binary search.
+    let (mut lo, mut hi) = if max_n > 1 && ok(max_n) {
+        (max_n, max_n)
     } else if !ok(1) {
-        return none(if too_slow(1) {
+        return none(if too_slow(&at(1)) {
             Limit::Speed
         } else {
             Limit::Ttft
         });
     } else {
-        (1u32, max_b.saturating_sub(1).max(1))
+        (1u32, max_n.saturating_sub(1).max(1))
     };
     while lo < hi {
         let mid = lo + (hi - lo).div_ceil(2);
@@ -249,44 +252,37 @@ pub fn capacity(engine: &Engine, phys: &Physics, t: &Targets, f: &Slowdowns) -> 
     let per_replica = lo;
     let limit = if per_replica >= peak {
         Limit::Demand
-    } else if per_replica == max_b {
-        if max_b == engine_cap {
+    } else if per_replica == max_n {
+        if phys.engine_cap_binds() {
             Limit::EngineBatch
         } else {
             Limit::KvCache
         }
+    } else if too_slow(&at(per_replica + 1)) {
+        Limit::Speed
     } else {
-        if too_slow(per_replica + 1) {
-            Limit::Speed
-        } else {
-            Limit::Ttft
-        }
+        Limit::Ttft
     };
     let replicas = peak.div_ceil(per_replica);
-    // The batch each replica actually runs when the peak is spread evenly.
-    let batch = peak.div_ceil(replicas);
-    // Usually the batch the physics was built at (one replica carries the peak): no copy.
-    let (p, ceiling) = if batch == phys.batch {
-        (at_peak, phys.ceiling_decode_tps_stream())
-    } else {
-        let running = phys.at_batch(batch);
-        (
-            running.predict_slowed(f),
-            running.ceiling_decode_tps_stream(),
-        )
-    };
+    // The load each replica actually carries when the peak is spread evenly.
+    let n = peak.div_ceil(replicas);
+    let o = at(n);
+    let floor = serving::open_loop_at(n as f64, request, &limits, |d, p| {
+        phys.mixed_step_floor(d, p)
+    });
     let running = Running {
-        batch,
-        decode_tps_stream: p.decode_tps_stream,
-        output_tps_replica: p.output_tps_total,
-        ceiling_decode_tps_stream: ceiling,
-        ttft_ms: p.prefill_time.map(|t| (t + p.step_time) * 1000.0),
+        batch: n,
+        decode_tps_stream: o.at.decode_tps_stream(),
+        output_tps_replica: o.at.output_tps,
+        ceiling_decode_tps_stream: floor.at.decode_tps_stream(),
+        ceiling_output_tps_replica: floor.at.output_tps,
+        ttft_ms: check_ttft.then_some(o.ttft_tail_s * 1000.0),
     };
     Capacity {
         per_replica,
         replicas,
         limit,
         running: Some(running),
-        bound: at_peak.bound,
+        bound,
     }
 }

@@ -29,9 +29,9 @@ pub struct Workload {
     pub gen_tokens: u32,
     /// Tokens already in the KV cache before the prompt (a long conversation, a benchmark's depth).
     pub context_depth: u32,
-    /// Continuous-batching server: new prompts are prefilled between decode steps, so each
-    /// output token carries prompt/gen tokens of prefill work. False for pure-generation
-    /// benchmarks (llama-bench tg, llama-batched-bench S_TG).
+    /// Continuous-batching server: prompts arrive and are prefilled in the same steps as other
+    /// requests' decodes (`serving`). False for pure-generation benchmarks (llama-bench tg,
+    /// llama-batched-bench S_TG), where every sequence decodes at once.
     pub serving: bool,
 }
 
@@ -162,8 +162,6 @@ pub struct Load {
     /// Sequences per byte of free memory (1 / `kv_per_seq_final`; 0 without a KV cache): the
     /// plan multiplies by it for every option instead of dividing.
     pub seqs_per_kv_byte: f64,
-    /// Prefill FLOPs each decoded token carries under continuous batching.
-    pub extra_flops_per_seq: f64,
     /// What a decode step reads and computes per sequence, at the mean context.
     pub step: StepWork,
     /// The prompt's prefill.
@@ -181,13 +179,6 @@ impl Load {
         let final_context = (w.context_depth + w.prompt_tokens + w.gen_tokens) as f64;
         let mean_context =
             w.context_depth as f64 + w.prompt_tokens as f64 + w.gen_tokens as f64 / 2.0;
-        // Prefill interleaved per decode step: each output token carries prompt/gen prompt
-        // tokens of prefill under continuous batching.
-        let extra_flops_per_seq = if w.serving {
-            prefill_work(s.model, &weights, w.prompt_tokens as f64, 0.0).flops / w.gen_tokens as f64
-        } else {
-            0.0
-        };
         let kv_per_seq_mean = kv_bytes_per_sequence(s.model, s.kv.bytes, mean_context);
         let kv_per_seq_final = kv_bytes_per_sequence(s.model, s.kv.bytes, final_context);
         let low_bit_release = matches!(s.model.native_format.as_str(), "mxfp4" | "fp8");
@@ -202,8 +193,13 @@ impl Load {
             } else {
                 0.0
             },
-            extra_flops_per_seq,
-            step: StepWork::new(s.model, &weights, kv_per_seq_mean, mean_context),
+            step: StepWork::new(
+                s.model,
+                &weights,
+                kv_per_seq_mean,
+                mean_context,
+                w.prompt_tokens as f64,
+            ),
             prefill: prefill_work(
                 s.model,
                 &weights,
@@ -234,13 +230,17 @@ pub struct Physics {
     pub prefill_compute: Option<f64>,
     pub prefill_memory: f64,
     pub prompt: f64,
+    /// Output tokens a request reads (the workload's generation length).
+    pub output: f64,
     pub moe: bool,
     pub layers: f64,
     pub notes: Notes,
     // What `at_batch` needs to recompute the decode step for another batch.
     hw: Hardware,
     work: StepWork,
-    extra_flops_per_seq: f64,
+    /// The engine's cap on running sequences on this GPU and its per-step token budget.
+    engine_cap: u32,
+    token_budget: f64,
     /// Sequences the KV memory holds (0 when it does not fit).
     pub kv_capacity: f64,
     /// `ceiling_decode_tps_stream`, worked out with the step (a plan reads it for every option,
@@ -345,18 +345,19 @@ pub fn applicable(s: &Setup) -> bool {
         && engine_spans(s.engine, s.gpus, s.model)
 }
 
-/// Whether two engines give any setup the same `Physics` at a concurrency: the same layout and
-/// compute path (container), the same way of spanning GPUs, the same memory reservations, and
-/// the same batch (a batch cap at or above the concurrency does not bind). Everything else
+/// Whether two engines give any setup the same `Physics`: the same layout and compute path
+/// (container), the same way of spanning GPUs, the same memory reservations, and the same
+/// scheduling limits on every GPU (caps and token budgets). Everything else
 /// `Physics` depends on is the setup's model, format, GPU and count. The plan computes the
 /// physics once for such engines; their fitted factors still differ.
-pub fn same_physics(a: &Engine, b: &Engine, concurrency: u32) -> bool {
-    let cap = |e: &Engine| e.max_batch.filter(|&c| c < concurrency);
+pub fn same_physics(a: &Engine, b: &Engine) -> bool {
     a.container == b.container
         && a.multi_gpu == b.multi_gpu
         && a.memory_fraction == b.memory_fraction
         && a.runtime_overhead_gb == b.runtime_overhead_gb
-        && cap(a) == cap(b)
+        && a.max_batch == b.max_batch
+        && a.token_budget == b.token_budget
+        && a.gpu_defaults == b.gpu_defaults
 }
 
 /// Whether a format exists for a model (its release rules; `not_applicable_reason` words it).
@@ -450,7 +451,6 @@ impl Physics {
             final_context,
             kv_per_seq_final,
             seqs_per_kv_byte,
-            extra_flops_per_seq,
             step: step_work,
             prefill: work,
             ..
@@ -464,7 +464,8 @@ impl Physics {
             f64::MAX
         };
         let mut batch = w.concurrency as f64;
-        if let Some(cap) = s.engine.max_batch {
+        let engine_cap = s.engine.max_running(s.gpu);
+        if let Some(cap) = engine_cap {
             if batch > cap as f64 {
                 batch = cap as f64;
                 notes.push(Note::EngineBatchCap(cap));
@@ -496,7 +497,7 @@ impl Physics {
         if s.engine.multi_gpu == MultiGpu::LayerSplit && s.gpus > 1 {
             notes.push(Note::LayerSplit);
         }
-        let step = step_work.step(batch, batch * extra_flops_per_seq, hw);
+        let step = step_work.step(batch, hw);
         let (prefill_compute, prefill_memory) = prefill_times(&work, hw);
         if load.upcast {
             notes.push(Note::Upcast);
@@ -513,12 +514,14 @@ impl Physics {
             prefill_compute,
             prefill_memory,
             prompt: w.prompt_tokens.max(1) as f64,
+            output: w.gen_tokens.max(1) as f64,
             moe: s.model.is_moe(),
             layers: s.model.layers as f64,
             notes,
             hw: *hw,
             work: step_work,
-            extra_flops_per_seq,
+            engine_cap: engine_cap.unwrap_or(u32::MAX),
+            token_budget: s.engine.token_budget_on(s.gpu) as f64,
             kv_capacity: if fits { kv_capacity } else { 0.0 },
             ceiling: 1.0 / step.ceiling_time(),
         }
@@ -562,7 +565,51 @@ impl Physics {
             return self.step;
         }
         let b = batch.max(1) as f64;
-        self.work.step(b, b * self.extra_flops_per_seq, &self.hw)
+        self.work.step(b, &self.hw)
+    }
+
+    /// The engine's scheduling limits on this replica: its cap on running sequences and what
+    /// the KV memory holds, and its per-step token budget (`serving`).
+    pub fn limits(&self) -> crate::serving::Limits {
+        crate::serving::Limits {
+            max_running: (self.engine_cap as f64).min(self.kv_capacity).max(1.0),
+            token_budget: self.token_budget,
+        }
+    }
+
+    /// A run's own scheduling settings in place of the engine's defaults (calibration rows
+    /// that state them).
+    pub fn set_limits(&mut self, max_running: Option<u32>, token_budget: Option<u32>) {
+        if let Some(n) = max_running {
+            self.engine_cap = n;
+        }
+        if let Some(t) = token_budget {
+            self.token_budget = t as f64;
+        }
+    }
+
+    /// A request of this workload, as the serving model takes it.
+    pub fn request(&self) -> crate::serving::Request {
+        crate::serving::Request {
+            prompt: self.prompt,
+            output: self.output,
+        }
+    }
+
+    /// Whether the engine's cap on running sequences binds before the KV memory does.
+    pub fn engine_cap_binds(&self) -> bool {
+        (self.engine_cap as f64) <= self.kv_capacity
+    }
+
+    /// Expected time of a serving step with `decode` decoding sequences and `prefill` prompt
+    /// tokens under an engine's factors (`StepWork::mixed`).
+    pub fn mixed_step_time(&self, f: &Slowdowns, decode: f64, prefill: f64) -> f64 {
+        self.step_time(&self.work.mixed(decode, prefill, &self.hw), f)
+    }
+
+    /// The physical floor of that step: bytes at full bandwidth, FLOPs at peak, no overhead.
+    pub fn mixed_step_floor(&self, decode: f64, prefill: f64) -> f64 {
+        self.work.mixed(decode, prefill, &self.hw).ceiling_time()
     }
 
     /// A decode step's expected time under an engine's factors. Streaming weights and computing

@@ -14,8 +14,13 @@ fn no_prediction_exceeds_its_ceiling() {
     let results = evaluate(Catalog::builtin(), &rows());
     for r in &results {
         if let (Some(p), Some(c)) = (r.predicted, r.ceiling) {
-            if r.metric == Metric::TtftMs {
-                assert!(p >= c, "{}", r.id);
+            if r.metric.is_time() {
+                assert!(p >= c * (1.0 - 1e-9), "{}: {p} < floor {c}", r.id);
+                assert!(
+                    r.low.unwrap() >= c * (1.0 - 1e-9),
+                    "{}: band below floor",
+                    r.id
+                );
             } else {
                 assert!(p <= c * (1.0 + 1e-9), "{}: {p} > {c}", r.id);
                 assert!(
@@ -57,7 +62,12 @@ fn a_left_out_row_is_predicted_without_its_own_measurement() {
     // m057 is Ollama's only decode row: fitted on it, its prediction follows its measurement;
     // left out, it cannot.
     let catalog = Catalog::builtin();
-    let mut rows = rows();
+    // The project's own rows before the serving measurements (ids m…): leave-one-out over all
+    // of them takes minutes in a debug build; the property does not depend on the count.
+    let mut rows: Vec<_> = rows()
+        .into_iter()
+        .filter(|r| r.id.starts_with('m'))
+        .collect();
     let loo = |rows: &[planner::calibration::CalibrationRow]| {
         let r = leave_one_out(catalog, rows);
         let r = r.into_iter().find(|r| r.id == "m057").unwrap();
@@ -86,7 +96,7 @@ fn a_left_out_row_is_predicted_without_its_own_measurement() {
     let all = leave_one_out(catalog, &rows);
     assert_eq!(all.len(), rows.len());
     assert!(all.iter().all(|r| r.held_out));
-    assert!(all.iter().filter(|r| r.predicted.is_some()).count() >= 40);
+    assert!(all.iter().filter(|r| r.predicted.is_some()).count() >= 38);
 }
 
 #[test]

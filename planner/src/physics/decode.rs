@@ -123,14 +123,22 @@ pub struct StepWork {
     kv_bytes_per_seq: f64,
     /// 2 × active parameters + attention over the context, per new token.
     flops_per_seq: f64,
+    /// 2 × active parameters + attention over half the prompt, per prompt token prefilled.
+    flops_per_prompt_token: f64,
     hidden: f64,
     layers: f64,
 }
 
 impl StepWork {
     /// Sequences whose caches hold `kv_bytes_per_seq` each, at an average context of `context`
-    /// tokens.
-    pub fn new(model: &Model, weights: &WeightBytes, kv_bytes_per_seq: f64, context: f64) -> Self {
+    /// tokens, with prompts of `prompt` tokens prefilled beside them.
+    pub fn new(
+        model: &Model,
+        weights: &WeightBytes,
+        kv_bytes_per_seq: f64,
+        context: f64,
+        prompt: f64,
+    ) -> Self {
         StepWork {
             fixed_weight_bytes: fixed_weight_bytes(model, weights),
             expert_bytes: weights.experts,
@@ -138,6 +146,8 @@ impl StepWork {
             experts_active: model.experts_active,
             kv_bytes_per_seq,
             flops_per_seq: 2.0 * model.active_params() + attention_flops_per_token(model, context),
+            flops_per_prompt_token: 2.0 * model.active_params()
+                + attention_flops_per_token(model, prompt / 2.0),
             hidden: model.hidden as f64,
             layers: model.layers as f64,
         }
@@ -155,19 +165,28 @@ impl StepWork {
         expert_share_touched(self.experts, self.experts_active, batch) * self.experts as f64
     }
 
-    /// One step of `batch` sequences on `hw`. `extra_flops` is prefill work interleaved into
-    /// the step by a serving engine (continuous batching); 0 for a pure-generation benchmark.
+    /// One decode step of `batch` sequences on `hw`.
     #[inline(always)]
-    pub fn step(&self, batch: f64, extra_flops: f64, hw: &Hardware) -> DecodeStep {
-        let weight_bytes = self.weight_bytes(batch);
-        let kv_bytes = batch * self.kv_bytes_per_seq;
+    pub fn step(&self, batch: f64, hw: &Hardware) -> DecodeStep {
+        self.mixed(batch, 0.0, hw)
+    }
+
+    /// One serving step on `hw` (continuous batching with chunked prefill): a decode token for
+    /// each of `decode` sequences and `prefill` prompt tokens. The weights are read once for
+    /// all of them (the experts their tokens touch), the decoding sequences' KV caches are
+    /// read, every token costs its FLOPs, and every token's activations are all-reduced.
+    #[inline(always)]
+    pub fn mixed(&self, decode: f64, prefill: f64, hw: &Hardware) -> DecodeStep {
+        let tokens = decode + prefill;
+        let weight_bytes = self.weight_bytes(tokens);
+        let kv_bytes = decode * self.kv_bytes_per_seq;
         let memory_time = hw.memory_time(weight_bytes + kv_bytes);
-        let flops = batch * self.flops_per_seq + extra_flops;
+        let flops = decode * self.flops_per_seq + prefill * self.flops_per_prompt_token;
         let compute_time = hw.compute_time(flops);
         let comm_time = if hw.split == MultiGpu::TensorParallel && hw.devices > 1 {
-            // Two all-reduces per layer of the batch's BF16 activations; a ring all-reduce
+            // Two all-reduces per layer of the step's BF16 activations; a ring all-reduce
             // sends 2 (n − 1)/n times the message over each link (`allreduce_time`).
-            let message = batch * self.hidden * 2.0;
+            let message = tokens * self.hidden * 2.0;
             2.0 * self.layers * hw.allreduce_time(message)
         } else {
             0.0
@@ -190,8 +209,7 @@ pub fn decode_step(
     kv_bytes_per_seq: f64,
     context: f64,
     batch: f64,
-    extra_flops: f64,
     hw: &Hardware,
 ) -> DecodeStep {
-    StepWork::new(model, weights, kv_bytes_per_seq, context).step(batch, extra_flops, hw)
+    StepWork::new(model, weights, kv_bytes_per_seq, context, 0.0).step(batch, hw)
 }

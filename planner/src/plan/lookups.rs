@@ -8,7 +8,7 @@ use crate::catalog::format::Format;
 use crate::catalog::gpu::{ComputePath, Gpu};
 use crate::catalog::Catalog;
 use crate::error::{PlannerError, Result};
-use crate::estimate::{engine_runs, hardware, same_physics, Workload};
+use crate::estimate::{engine_runs, hardware, same_physics};
 use crate::money::{allowed, Allowed};
 use crate::physics::decode::Hardware;
 use crate::scenario::{Resolved, Scenario};
@@ -35,12 +35,7 @@ pub(super) struct Lookups<'a> {
 }
 
 impl<'a> Lookups<'a> {
-    pub fn new(
-        catalog: &'a Catalog,
-        s: &Scenario,
-        resolved: &'a Resolved,
-        workload: &Workload,
-    ) -> Result<Self> {
+    pub fn new(catalog: &'a Catalog, s: &Scenario, resolved: &'a Resolved) -> Result<Self> {
         let formats = (s.quants.iter())
             .map(|q| catalog.format(q))
             .collect::<Result<Vec<_>>>()?;
@@ -75,7 +70,7 @@ impl<'a> Lookups<'a> {
             .collect();
         let same_phys = (engines.iter())
             .flat_map(|a| engines.iter().map(move |b| (a, b)))
-            .map(|(a, b)| same_physics(a, b, workload.concurrency))
+            .map(|(a, b)| same_physics(a, b))
             .collect();
         Ok(Lookups {
             formats,

@@ -116,7 +116,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
         }
     };
 
-    let look = Lookups::new(catalog, s, &resolved, &workload)?;
+    let look = Lookups::new(catalog, s, &resolved)?;
     let formats = &look.formats;
     let all_engines = s.engine == "all";
     let mut engine_used = vec![false; catalog.engines.len()];
@@ -280,7 +280,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                             cap
                         }
                         _ => {
-                            let cap = capacity(engine, phys, &targets, slowdowns);
+                            let cap = capacity(phys, &targets, slowdowns);
                             sized = Some((ei, cap));
                             cap
                         }

@@ -1,0 +1,379 @@
+//! A replica under load (PHYSICS.md §8): continuous batching with chunked prefill, in steady
+//! state, for a closed loop of N clients, a burst of N prompts sent at once, and an open loop
+//! of Poisson arrivals.
+//!
+//! Each engine step runs one decode token for every running sequence past its prefill plus
+//! prompt tokens of admitted requests, up to the engine's per-step token budget (chunked
+//! prefill: vLLM, SGLang and TensorRT-LLM put prefill chunks and decode tokens in one batch).
+//! A step's time is the per-step physics of that mixed batch (`step(decode, prefill_tokens)`,
+//! given by the caller: weights read once, FLOPs for every token, KV of every decoding
+//! sequence, all-reduces, the per-step overhead).
+//!
+//! Why a closed form and not a discrete-event simulation: the plan sizes ~50k options per
+//! request, each with a search over the load, and a simulation of thousands of steps per probe
+//! would cost seconds. In steady state the mix of a step is fixed by conservation — every
+//! request brings P prompt tokens and O output tokens, the first of which its last prefill
+//! chunk emits — so a step carries d decode tokens and d·P/(O − 1) prompt tokens, and Little's
+//! law gives the rest: completions λ = d / ((O − 1)·T), residence N / λ = TTFT + (O − 1)·T.
+//! Waiting for a batch slot (closed loop above the cap, bursts) follows from the same law; the
+//! open loop's tail of TTFT adds the queueing of prompts for the step budget (M/D/1, Poisson
+//! arrivals) and, near the cap, for a slot. Variable request lengths (ShareGPT) are taken at
+//! their means.
+
+use serde::{Deserialize, Serialize};
+
+/// The engine's scheduling limits on one replica.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Sequences running at once: the engine's cap and what the KV memory holds, whichever is
+    /// lower (at least 1).
+    pub max_running: f64,
+    /// Tokens (decode plus prefill) one step may carry (`max_num_batched_tokens`).
+    pub token_budget: f64,
+}
+
+/// One request's lengths, tokens.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Request {
+    pub prompt: f64,
+    pub output: f64,
+}
+
+/// What binds the replica at an operating point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Binding {
+    /// Every request is admitted at once; the step time sets the pace.
+    Steps,
+    /// Requests wait for a batch slot (engine cap or KV memory).
+    BatchSlots,
+    /// The per-step token budget holds back prefill.
+    TokenBudget,
+}
+
+/// A replica's steady state at one load. Times in seconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Operating {
+    /// Requests in the system (running and waiting for a slot).
+    pub in_system: f64,
+    /// Requests holding a batch slot (decoding or in prefill).
+    pub running: f64,
+    /// Sequences that decode one token per step.
+    pub decoding: f64,
+    /// Prompt tokens a step carries on average.
+    pub prefill_per_step: f64,
+    /// Mean step time; a decoding stream's time per output token (TPOT).
+    pub step_s: f64,
+    /// Completed requests per second.
+    pub requests_per_s: f64,
+    /// Output tokens per second of the replica.
+    pub output_tps: f64,
+    /// Mean time to first token, the queueing included.
+    pub ttft_s: f64,
+    pub binding: Binding,
+}
+
+impl Operating {
+    /// Per-stream decode tokens/s (1 / TPOT).
+    pub fn decode_tps_stream(&self) -> f64 {
+        1.0 / self.step_s
+    }
+}
+
+/// The steady state with `running` requests holding slots (at most the cap), seen by one of
+/// them: how many prompt-token steps its prefill spans, the step that carries its chunk, and
+/// the steps of its decode, beside the other `running − 1` requests in their mean mix.
+struct Mix {
+    /// Steps a prompt's prefill spans.
+    prefill_steps: f64,
+    /// A step of this request's decode: itself and the others' mean mix of decode and prefill.
+    tpot_s: f64,
+    /// A step carrying one of its prompt's chunks beside the others' decodes.
+    chunk_step_s: f64,
+    /// The others' mean decode tokens and prompt tokens per step.
+    others_decoding: f64,
+    others_prefill: f64,
+    budget_bound: bool,
+}
+
+fn mix(running: f64, r: Request, l: &Limits, step: &impl Fn(f64, f64) -> f64) -> Mix {
+    let running = running.max(0.0);
+    let decode_steps = (r.output - 1.0).max(0.0);
+    let budget = l.token_budget.max(1.0);
+    // A request spends `x` steps in prefill and O − 1 in decode. Decode tokens go first (the
+    // schedulers run the running decodes, then fill the budget with prompt chunks), so a
+    // prompt's chunks get the spare budget: x ≥ P / spare. And all prompts together may not
+    // need more than the budget: R (P + O − 1) / (O − 1 + x) ≤ budget per step. Two passes
+    // settle x (the spare budget depends on how many decode).
+    let mut x = (r.prompt / budget).ceil().max(1.0);
+    for _ in 0..2 {
+        let decoding = running * decode_steps / (decode_steps + x);
+        let spare = (budget - decoding).max(1.0);
+        x = (r.prompt / spare).ceil().max(1.0);
+    }
+    let budget_x = running * (r.prompt + decode_steps) / budget - decode_steps;
+    let budget_bound = budget_x > x;
+    let x = x.max(budget_x);
+    let others = (running - 1.0).max(0.0);
+    let others_decoding = others * decode_steps / (decode_steps + x);
+    let others_prefill = others * r.prompt / (decode_steps + x);
+    let chunk = (r.prompt / x).min(budget);
+    Mix {
+        prefill_steps: x,
+        tpot_s: step(1.0 + others_decoding, others_prefill),
+        chunk_step_s: step(others_decoding, chunk.max(others_prefill.min(budget))),
+        others_decoding,
+        others_prefill,
+        budget_bound,
+    }
+}
+
+impl Mix {
+    /// Time from admission to the first token: the rest of the step under way (when others
+    /// run) and the steps carrying the prompt's chunks; the last emits the first token.
+    fn first_token_s(&self, running: f64) -> f64 {
+        let residual = if running > 1.0 {
+            self.tpot_s / 2.0
+        } else {
+            0.0
+        };
+        residual + self.prefill_steps * self.chunk_step_s
+    }
+
+    /// Time a request holds its slot: to its first token, then O − 1 decode steps.
+    fn residence_s(&self, running: f64, r: Request) -> f64 {
+        self.first_token_s(running) + (r.output - 1.0).max(0.0) * self.tpot_s
+    }
+}
+
+/// A closed loop of `clients` (≥ 1) each sending a request and, once it completes, the next:
+/// `vllm bench serve --max-concurrency N`.
+pub fn closed_loop(
+    clients: f64,
+    r: Request,
+    l: &Limits,
+    step: impl Fn(f64, f64) -> f64,
+) -> Operating {
+    let clients = clients.max(1.0);
+    let running = clients.min(l.max_running.max(1.0));
+    let m = mix(running, r, l, &step);
+    // Little's law over the slots: running = λ × residence; the clients beyond the slots
+    // wait (clients − running) / λ for one.
+    let requests_per_s = running / m.residence_s(running, r);
+    let wait = (clients - running) / requests_per_s;
+    Operating {
+        in_system: clients,
+        running,
+        decoding: 1.0 + m.others_decoding,
+        prefill_per_step: m.others_prefill,
+        step_s: m.tpot_s,
+        requests_per_s,
+        output_tps: requests_per_s * r.output,
+        ttft_s: wait + m.first_token_s(running),
+        binding: binding(clients > running, m.budget_bound),
+    }
+}
+
+fn binding(slots: bool, budget: bool) -> Binding {
+    if slots {
+        Binding::BatchSlots
+    } else if budget {
+        Binding::TokenBudget
+    } else {
+        Binding::Steps
+    }
+}
+
+/// `prompts` requests sent at once with no client-side cap (`vllm bench serve` at request rate
+/// inf, `trtllm-bench`): throughput is the closed loop's at that many clients (the queue stays
+/// full until the last slots drain, which we neglect); the TTFT reported is the median
+/// request's: the prefill of the requests admitted before it, in budget-full steps, or, past
+/// the cap, the completions it waits for. (A drain model — all admitted prompts prefilled,
+/// then decoded together at their mean lengths — fitted the published runs worse: 35% median
+/// error on aggregate throughput against 21%; their output lengths vary, so the batch thins
+/// out and refills rather than draining whole.)
+pub fn burst(prompts: f64, r: Request, l: &Limits, step: impl Fn(f64, f64) -> f64) -> Operating {
+    let mut op = closed_loop(prompts, r, l, &step);
+    let cap = l.max_running.max(1.0);
+    let median = (prompts / 2.0).ceil().max(1.0);
+    let budget = l.token_budget.max(1.0);
+    let admitted_ahead = median.min(cap);
+    let full_step = step(0.0, budget.min(admitted_ahead * r.prompt));
+    let prefill_s = (admitted_ahead * r.prompt / budget).ceil().max(1.0) * full_step;
+    let wait = (median - cap).max(0.0) / op.requests_per_s;
+    op.ttft_s = wait + prefill_s;
+    op
+}
+
+/// A closed loop of `clients` whose requests all have the same lengths (a benchmark's random
+/// dataset with fixed ISL/OSL): they start together and, finishing together, send the next
+/// together, so the replica runs in synchronized waves rather than in the steady mix of
+/// `closed_loop`. A wave prefills every prompt in budget-full steps (the prompts already
+/// prefilled decode in the same steps), then decodes them together; the median request's first
+/// token comes after the prompts ahead of it. Above the cap the waves hold the cap and the rest
+/// wait, as in `closed_loop`.
+pub fn closed_loop_waves(
+    clients: f64,
+    r: Request,
+    l: &Limits,
+    step: impl Fn(f64, f64) -> f64,
+) -> Operating {
+    let clients = clients.max(1.0);
+    let n = clients.min(l.max_running.max(1.0));
+    let budget = l.token_budget.max(1.0);
+    let decode_steps = (r.output - 1.0).max(0.0);
+    let prompt_tokens = n * r.prompt;
+    let prefill_steps = (prompt_tokens / budget).ceil().max(1.0);
+    // While the prompts are prefilled, those done so far (half, on average) decode alongside.
+    let prefill_step = step(
+        if n > 1.0 { n / 2.0 } else { 0.0 },
+        prompt_tokens / prefill_steps,
+    );
+    let median_ttft = ((n / 2.0).ceil() * r.prompt / budget).ceil().max(1.0) * prefill_step;
+    let decode_step = step(n, 0.0);
+    let wave = prefill_steps * prefill_step + decode_steps * decode_step;
+    let requests_per_s = n / wave;
+    let tpot = if decode_steps > 0.0 {
+        (wave - median_ttft) / decode_steps
+    } else {
+        decode_step
+    };
+    let wait = (clients - n) / requests_per_s;
+    Operating {
+        in_system: clients,
+        running: n,
+        decoding: n,
+        prefill_per_step: prompt_tokens / prefill_steps,
+        step_s: tpot,
+        requests_per_s,
+        output_tps: requests_per_s * r.output,
+        ttft_s: wait + median_ttft,
+        binding: binding(clients > n, prefill_steps > 1.0),
+    }
+}
+
+/// An open loop at an arrival rate, with the high percentile of TTFT.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OpenLoop {
+    pub at: Operating,
+    /// TTFT at the `TTFT_PERCENTILE`.
+    pub ttft_tail_s: f64,
+}
+
+/// The percentile of TTFT the open loop reports and the plan holds to the target.
+pub const TTFT_PERCENTILE: f64 = 0.95;
+
+/// Poisson arrivals with `running` requests holding slots on average (below the cap): the
+/// steady state and TTFT's tail. The tail adds to the mean service (i) the rest of a whole
+/// step, (ii) the wait of a prompt for step budget behind others that arrived at once — an
+/// M/D/1 queue of prompts served at the spare budget, its wait's tail taken as exponential
+/// beyond P(wait > 0) = ρ — and (iii) near the cap, the wait for a slot when the Poisson count
+/// of requests in the system exceeds it.
+pub fn open_loop_at(
+    running: f64,
+    r: Request,
+    l: &Limits,
+    step: impl Fn(f64, f64) -> f64,
+) -> OpenLoop {
+    let cap = l.max_running.max(1.0);
+    let running = running.clamp(0.0, cap);
+    let m = mix(running, r, l, &step);
+    let residence = m.residence_s(running.max(1.0), r);
+    let requests_per_s = running / residence;
+    let q = 1.0 - TTFT_PERCENTILE;
+    // (ii) prompts queue for the budget left beside the decode tokens.
+    let spare = (l.token_budget - m.others_decoding).max(1.0);
+    let prefill_per_step = running * r.prompt / ((r.output - 1.0).max(0.0) + m.prefill_steps);
+    let rho = (prefill_per_step / spare).min(0.999_999);
+    let prompt_service = r.prompt / spare * m.chunk_step_s;
+    let mean_wait = rho * prompt_service / (2.0 * (1.0 - rho));
+    let budget_wait = if rho > q {
+        mean_wait / rho * (rho / q).ln()
+    } else {
+        0.0
+    };
+    // (iii) the Poisson count of requests in the system at its percentile, beyond the cap.
+    let excess = (running + 1.645 * running.sqrt() - cap).max(0.0);
+    let slot_wait = excess / requests_per_s.max(f64::MIN_POSITIVE);
+    let first = m.first_token_s(running);
+    let residual_tail = if running > 1.0 {
+        m.tpot_s * (TTFT_PERCENTILE - 0.5)
+    } else {
+        0.0
+    };
+    OpenLoop {
+        at: Operating {
+            in_system: running,
+            running,
+            decoding: running.min(1.0) + m.others_decoding,
+            prefill_per_step: m.others_prefill,
+            step_s: m.tpot_s,
+            requests_per_s,
+            output_tps: requests_per_s * r.output,
+            ttft_s: first + mean_wait,
+            binding: binding(excess > 0.0, m.budget_bound),
+        },
+        ttft_tail_s: first + residual_tail + budget_wait + slot_wait,
+    }
+}
+
+/// The open loop past what the replica can complete.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overloaded {
+    /// The highest arrival rate the replica sustains, requests/s.
+    pub max_rate: f64,
+}
+
+/// An open loop of Poisson arrivals at `rate` requests/s: the steady state whose completion
+/// rate equals the arrivals, found by bisection on the requests running (completions rise
+/// with them); at or past the rate the cap allows, overloaded (the queue grows without
+/// bound), never a long finite TTFT.
+pub fn open_loop(
+    rate: f64,
+    r: Request,
+    l: &Limits,
+    step: impl Fn(f64, f64) -> f64,
+) -> Result<OpenLoop, Overloaded> {
+    let cap = l.max_running.max(1.0);
+    let at = |n: f64| open_loop_at(n, r, l, &step);
+    let max_rate = at(cap).at.requests_per_s;
+    // NaN compares false: it is no rate the replica sustains.
+    if rate.is_nan() || rate >= max_rate {
+        return Err(Overloaded { max_rate });
+    }
+    let (mut lo, mut hi) = (0.0_f64, cap);
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if at(mid).at.requests_per_s < rate {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok(at(hi))
+}
+
+/// A benchmark's open loop: `prompts` requests arriving at `rate` per second (Poisson). Below
+/// capacity, the steady state with its mean TTFT. At or past it, the replica runs full (at its
+/// cap) and the queue grows at (rate − completions) per second while requests arrive: the
+/// median request, arriving halfway, waits for the queue ahead of it to drain.
+pub fn finite_open_loop(
+    rate: f64,
+    prompts: f64,
+    r: Request,
+    l: &Limits,
+    step: impl Fn(f64, f64) -> f64,
+) -> Operating {
+    match open_loop(rate, r, l, &step) {
+        Ok(o) => o.at,
+        Err(Overloaded { max_rate }) => {
+            let mut at = open_loop_at(l.max_running, r, l, &step).at;
+            let arrival_half = prompts / 2.0 / rate;
+            let queue = (rate - max_rate) * arrival_half;
+            at.ttft_s += queue / max_rate;
+            at.in_system = at.running + queue;
+            at.binding = Binding::BatchSlots;
+            at
+        }
+    }
+}
