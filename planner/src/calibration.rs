@@ -469,7 +469,11 @@ pub fn row_case(catalog: &Catalog, row: &CalibrationRow) -> std::result::Result<
     };
     let kv = catalog.kv_format(kv_id).map_err(|e| e.to_string())?;
     let server = matches!(row.engine.as_str(), "vllm" | "sglang" | "trt-llm");
-    let serving = server && (row.concurrency > 1 || row.metric != Metric::PrefillTps);
+    // A single stream's decode or prefill is the bare step whatever the engine; anything
+    // else a serving engine measured ran under continuous batching.
+    let serving = server
+        && (row.concurrency > 1
+            || !matches!(row.metric, Metric::DecodeTpsStream | Metric::PrefillTps));
     let sharegpt = serving
         && row.prompt_tokens.is_none()
         && row.gen_tokens.is_none()
@@ -498,9 +502,12 @@ pub fn row_case(catalog: &Catalog, row: &CalibrationRow) -> std::result::Result<
         prompt_tokens: row
             .prompt_tokens
             .unwrap_or(if sharegpt { SHAREGPT_PROMPT } else { 0 }),
+        // A prefill benchmark generates nothing (llama-batched-bench's TG 0): its rows' one
+        // decode step does not enter the prefill figure.
         gen_tokens: row
             .gen_tokens
-            .unwrap_or(if sharegpt { SHAREGPT_GEN } else { DEFAULT_GEN }),
+            .unwrap_or(if sharegpt { SHAREGPT_GEN } else { DEFAULT_GEN })
+            .max(1),
         context_depth: row.context_depth.unwrap_or(0),
         serving,
     };

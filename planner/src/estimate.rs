@@ -114,10 +114,42 @@ pub struct Estimate {
     pub bytes_per_step_gb: f64,
     /// Expected distinct experts touched per MoE layer at this batch (0 for dense models).
     pub experts_touched_per_layer: f64,
+    /// The replica serving this load (`serving`): a closed loop of `concurrency` clients, or
+    /// an open loop at an arrival rate (`estimate_under_load`). None for a load it cannot
+    /// sustain (the notes say the rate it can) or when the setup does not fit.
+    pub under_load: Option<UnderLoad>,
     /// The efficiency factors used and where they come from.
     pub calibration: String,
     /// Plain-language notes: assumptions, caps, unavailable figures.
     pub notes: Vec<String>,
+}
+
+/// How requests reach the replica.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Arrivals {
+    /// `concurrency` clients, each sending its next request when the last completes.
+    ClosedLoop,
+    /// Poisson arrivals at this many requests/s.
+    OpenLoop { requests_per_s: f64 },
+}
+
+/// A replica's figures under a load, as bands (calibrated on serving runs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UnderLoad {
+    pub arrivals: Arrivals,
+    /// Requests holding batch slots, and in the system (waiting for a slot too).
+    pub running: f64,
+    pub in_system: f64,
+    pub requests_per_s: f64,
+    pub output_tps: Band,
+    /// A stream's time per output token, ms.
+    pub tpot_ms: Band,
+    /// Mean TTFT, queueing included, ms.
+    pub ttft_ms: Option<Band>,
+    /// The open loop's TTFT at its 95th percentile, ms.
+    pub ttft_p95_ms: Option<Band>,
+    pub binding: crate::serving::Binding,
 }
 
 impl MemoryBreakdown {
@@ -230,6 +262,8 @@ pub struct Physics {
     pub prefill_compute: Option<f64>,
     pub prefill_memory: f64,
     pub prompt: f64,
+    /// Clients the workload names (its concurrency, before any cap).
+    pub clients: f64,
     /// Output tokens a request reads (the workload's generation length).
     pub output: f64,
     pub moe: bool,
@@ -514,6 +548,7 @@ impl Physics {
             prefill_compute,
             prefill_memory,
             prompt: w.prompt_tokens.max(1) as f64,
+            clients: w.concurrency.max(1) as f64,
             output: w.gen_tokens.max(1) as f64,
             moe: s.model.is_moe(),
             layers: s.model.layers as f64,
@@ -677,8 +712,20 @@ impl Physics {
     }
 }
 
-/// Estimates a setup at a workload with the catalog's fitted efficiencies and bands.
+/// Estimates a setup at a workload with the catalog's fitted efficiencies and bands, under a
+/// closed loop of `w.concurrency` clients.
 pub fn estimate(s: &Setup, w: &Workload, fit: &Fit) -> Result<Estimate> {
+    estimate_under_load(s, w, Arrivals::ClosedLoop, fit)
+}
+
+/// `estimate` with the load's arrivals given: a closed loop of `w.concurrency` clients or an
+/// open loop at a rate.
+pub fn estimate_under_load(
+    s: &Setup,
+    w: &Workload,
+    arrivals: Arrivals,
+    fit: &Fit,
+) -> Result<Estimate> {
     let phys = Physics::new(s, w)?;
     let (engine_fit, provenance) = fit.for_engine(&s.engine.id);
     let p = phys.predict(engine_fit);
@@ -726,9 +773,11 @@ pub fn estimate(s: &Setup, w: &Workload, fit: &Fit) -> Result<Estimate> {
     } else {
         (None, None, None, None)
     };
-    if ttft.is_some() && w.concurrency > 1 {
-        notes.push("TTFT is for an idle replica; under load add queueing (the plan sizes replicas so requests do not queue)".into());
-    }
+    let under_load = if phys.fits {
+        under_load(&phys, engine_fit, arrivals, fit, &mut notes)
+    } else {
+        None
+    };
     Ok(Estimate {
         model: s.model.id.clone(),
         quant: s.format.id.clone(),
@@ -745,10 +794,83 @@ pub fn estimate(s: &Setup, w: &Workload, fit: &Fit) -> Result<Estimate> {
         prefill_tps: prefill,
         ttft_ms: ttft,
         ceiling_decode_tps_stream: ceiling,
+        under_load,
         bound,
         bytes_per_step_gb: (phys.step.weight_bytes + phys.step.kv_bytes) / GB,
         experts_touched_per_layer: phys.experts_touched(),
         calibration: provenance,
         notes,
+    })
+}
+
+/// The replica under `arrivals` (`serving`), with the calibration's bands: speeds capped at
+/// what the same load gives with every byte at full bandwidth and every FLOP at peak, times
+/// floored there.
+fn under_load(
+    phys: &Physics,
+    engine_fit: &EngineFit,
+    arrivals: Arrivals,
+    fit: &Fit,
+    notes: &mut Vec<String>,
+) -> Option<UnderLoad> {
+    use crate::serving;
+    let slow: Slowdowns = engine_fit.into();
+    let (r, l) = (phys.request(), phys.limits());
+    let expected = |d: f64, p: f64| phys.mixed_step_time(&slow, d, p);
+    let ideal = |d: f64, p: f64| phys.mixed_step_floor(d, p);
+    let time_band = |m: Metric, v: f64, floor: f64| {
+        let (lo, hi) = fit.band(m);
+        let v = v.max(floor);
+        Band {
+            low: (v * lo.min(1.0)).max(floor),
+            expected: v,
+            high: v * hi.max(1.0),
+        }
+    };
+    let has_compute = phys.prefill_compute.is_some();
+    let (op, best, tail) = match arrivals {
+        Arrivals::ClosedLoop => {
+            let n = phys.clients;
+            (
+                serving::closed_loop(n, r, &l, expected),
+                serving::closed_loop(n, r, &l, ideal),
+                None,
+            )
+        }
+        Arrivals::OpenLoop { requests_per_s } => {
+            match serving::open_loop(requests_per_s, r, &l, expected) {
+                Ok(o) => {
+                    let b = serving::open_loop(requests_per_s, r, &l, ideal).map_or(o, |b| b);
+                    (o.at, b.at, Some((o.ttft_tail_s, b.ttft_tail_s)))
+                }
+                Err(over) => {
+                    notes.push(format!(
+                        "overloaded: at {requests_per_s} requests/s the queue grows without bound; this replica sustains at most {:.3} requests/s (expected)",
+                        over.max_rate
+                    ));
+                    return None;
+                }
+            }
+        }
+    };
+    if !has_compute {
+        notes.push(
+            "TTFT under load needs a TFLOPS figure for the prompt's compute: not estimated".into(),
+        );
+    }
+    let (lo, hi) = fit.band(Metric::OutputTpsTotal);
+    Some(UnderLoad {
+        arrivals,
+        running: op.running,
+        in_system: op.in_system,
+        requests_per_s: op.requests_per_s,
+        output_tps: Band::around(op.output_tps, lo, hi, best.output_tps),
+        tpot_ms: time_band(Metric::TpotMs, op.step_s * 1000.0, best.step_s * 1000.0),
+        ttft_ms: has_compute
+            .then(|| time_band(Metric::TtftMs, op.ttft_s * 1000.0, best.ttft_s * 1000.0)),
+        ttft_p95_ms: tail
+            .filter(|_| has_compute)
+            .map(|(t, b)| time_band(Metric::TtftMs, t * 1000.0, b * 1000.0)),
+        binding: op.binding,
     })
 }

@@ -75,7 +75,36 @@ fn estimate_of_a_config_that_does_not_fit_has_null_speeds() {
 
 #[test]
 fn bad_arguments_exit_2_with_one_line_naming_the_argument() {
-    let cases: [(&[&str], &str); 7] = [
+    let est = |extra: &'static [&'static str]| -> Vec<&'static str> {
+        let mut a = vec![
+            "estimate",
+            "--model",
+            "gpt-oss-20b",
+            "--quant",
+            "mxfp4",
+            "--gpu",
+            "h100-sxm",
+        ];
+        a.extend_from_slice(extra);
+        a
+    };
+    let load_cases = [
+        (est(&["--arrival-rate", "-1"]), "--arrival-rate"),
+        (est(&["--arrival-rate", "NaN"]), "--arrival-rate"),
+        (est(&["--arrival-rate", "inf"]), "--arrival-rate"),
+        (est(&["--concurrency", "0"]), "concurrency"),
+        (est(&["--concurrency", "-3"]), "concurrency"),
+    ];
+    for (args, want) in &load_cases {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = stderr(&o);
+        assert!(
+            err.contains(want) && err.trim().lines().count() == 1,
+            "{args:?}: {err}"
+        );
+    }
+    let cases: [(&[&str], &str); 8] = [
         (
             &[
                 "estimate", "--model", "gpt-5", "--quant", "mxfp4", "--gpu", "h100-sxm",
@@ -137,6 +166,7 @@ fn bad_arguments_exit_2_with_one_line_naming_the_argument() {
         ),
         (&["calibrate", "/no/such/file.csv"], "cannot read"),
         (&["calibrate", "--split", "nope", "x.csv"], "--split"),
+        (&["calibrate", "--format", "xml", "x.csv"], "--format"),
     ];
     for (args, want) in cases {
         let o = run(args);
@@ -236,4 +266,81 @@ fn plan_reads_a_scenario_and_rejects_a_bad_one() {
     );
     let o = run(&["catalog"]);
     assert!(stdout(&o).contains("gpus: a100-40gb-sxm"));
+}
+
+#[test]
+fn estimate_under_load_closed_and_open_loop() {
+    let base = [
+        "estimate",
+        "--model",
+        "gpt-oss-20b",
+        "--quant",
+        "mxfp4",
+        "--gpu",
+        "h100-sxm",
+        "--prompt",
+        "1000",
+        "--gen",
+        "200",
+    ];
+    let json = |extra: &[&str]| -> serde_json::Value {
+        let mut args = base.to_vec();
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_str(&stdout(&o)).unwrap()
+    };
+    let one = json(&["--concurrency", "1"]);
+    let many = json(&["--concurrency", "64"]);
+    let (u1, u64_) = (&one["under_load"], &many["under_load"]);
+    assert_eq!(u1["arrivals"], "closed_loop");
+    let f = |v: &serde_json::Value| v.as_f64().unwrap();
+    // More clients: more throughput, each stream slower, a later first token.
+    assert!(f(&u64_["output_tps"]["expected"]) > f(&u1["output_tps"]["expected"]) * 10.0);
+    assert!(f(&u64_["tpot_ms"]["expected"]) > f(&u1["tpot_ms"]["expected"]));
+    assert!(f(&u64_["ttft_ms"]["expected"]) > f(&u1["ttft_ms"]["expected"]));
+    // The engine's default KV format for an MXFP4 checkpoint on vLLM is BF16.
+    assert_eq!(one["kv_format"], "bf16");
+    // An open loop below what 64 clients complete is served, with a 95th-percentile TTFT.
+    let rate = f(&u64_["requests_per_s"]) / 2.0;
+    let open = json(&["--arrival-rate", &format!("{rate}")]);
+    let u = &open["under_load"];
+    assert!((f(&u["requests_per_s"]) - rate).abs() < 1e-6 * rate, "{u}");
+    assert!(f(&u["ttft_p95_ms"]["expected"]) >= f(&u["ttft_ms"]["expected"]));
+    // Far past capacity it is overloaded: no figures, a note with the sustainable rate.
+    let over = json(&["--arrival-rate", "100000"]);
+    assert!(over["under_load"].is_null());
+    let notes = over["notes"].to_string();
+    assert!(
+        notes.contains("overloaded") && notes.contains("requests/s"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn calibrate_writes_every_row_as_csv() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/data/calibration.csv");
+    let o = run(&["calibrate", "--format", "csv", path]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let mut lines = out.lines();
+    assert_eq!(
+        lines.next(),
+        Some("id,metric,measured,low,expected,high,limit,held_out,skipped")
+    );
+    let rows = std::fs::read_to_string(path).unwrap().lines().count() - 1;
+    assert_eq!(out.lines().count() - 1, rows);
+    // A predicted row carries its band around the expected value.
+    let predicted = out
+        .lines()
+        .skip(1)
+        .find(|l| l.starts_with("m003,"))
+        .unwrap();
+    let cells: Vec<&str> = predicted.split(',').collect();
+    let (lo, ex, hi): (f64, f64, f64) = (
+        cells[3].parse().unwrap(),
+        cells[4].parse().unwrap(),
+        cells[5].parse().unwrap(),
+    );
+    assert!(lo <= ex && ex <= hi, "{predicted}");
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use planner::calibration::{self, Metric};
-use planner::estimate::{estimate, Setup, Workload};
+use planner::estimate::{estimate_under_load, Arrivals, Setup, Workload};
 use planner::{Catalog, PlannerError, Scenario};
 
 #[derive(Parser)]
@@ -32,8 +32,12 @@ enum Command {
         gpus: i64,
         #[arg(long)]
         engine: Option<String>,
-        #[arg(long, default_value_t = 1)]
+        /// Clients of a closed loop, each sending its next request when the last completes.
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
         concurrency: i64,
+        /// Poisson arrivals, requests/s (an open loop) instead of a closed loop.
+        #[arg(long, allow_negative_numbers = true)]
+        arrival_rate: Option<f64>,
         #[arg(long, default_value_t = 512)]
         prompt: i64,
         #[arg(long, default_value_t = 128)]
@@ -41,8 +45,9 @@ enum Command {
         /// Tokens already in the KV cache before the prompt.
         #[arg(long, default_value_t = 0)]
         context: i64,
-        #[arg(long, default_value = "bf16")]
-        kv: String,
+        /// KV-cache format; absent: the engine's default for the checkpoint's format.
+        #[arg(long)]
+        kv: Option<String>,
     },
     /// Compare predictions with measurements in a calibration CSV.
     Calibrate {
@@ -51,6 +56,10 @@ enum Command {
         /// loo (every row, each predicted by factors fitted on all the other rows).
         #[arg(long, default_value = "all")]
         split: String,
+        /// text (a line a row, then the summaries) or csv (every row with measured, low,
+        /// expected and high).
+        #[arg(long, default_value = "text")]
+        format: String,
     },
     /// The full plan for a scenario JSON file (`planner plan --template` prints a starting one).
     Plan {
@@ -96,11 +105,25 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
             gpus,
             engine,
             concurrency,
+            arrival_rate,
             prompt,
             gen,
             context,
             kv,
         } => {
+            let arrivals =
+                match arrival_rate {
+                    None => Arrivals::ClosedLoop,
+                    Some(r) if r.is_finite() && r > 0.0 && r <= 1e6 => {
+                        Arrivals::OpenLoop { requests_per_s: r }
+                    }
+                    Some(r) => return Err(PlannerError::invalid(
+                        "--arrival-rate",
+                        format!(
+                            "must be a number of requests/s above 0 and at most 1000000 (got {r})"
+                        ),
+                    )),
+                };
             let model = catalog.model(&model)?;
             let format = catalog.format(&quant)?;
             let gpu = catalog.gpu(&gpu)?;
@@ -114,19 +137,26 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
                 gpu,
                 gpus: count("gpus", gpus, 64)?,
                 engine,
-                kv: catalog.kv_format(&kv)?,
+                kv: catalog.kv_format(kv.as_deref().unwrap_or(engine.default_kv(format)))?,
             };
             let workload = Workload {
                 concurrency: count("concurrency", concurrency, 100_000)?,
                 prompt_tokens: tokens("prompt", prompt, 0)?,
                 gen_tokens: tokens("gen", gen, 1)?,
                 context_depth: tokens("context", context, 0)?,
-                serving: false,
+                serving: true,
             };
-            let e = estimate(&setup, &workload, &catalog.fit)?;
+            let e = estimate_under_load(&setup, &workload, arrivals, &catalog.fit)?;
             println!("{}", serde_json::to_string_pretty(&e).unwrap_or_default());
         }
-        Command::Calibrate { file, split } => {
+        Command::Calibrate {
+            file,
+            split,
+            format,
+        } => {
+            if !matches!(format.as_str(), "text" | "csv") {
+                return Err(PlannerError::invalid("--format", "must be text or csv"));
+            }
             if !matches!(split.as_str(), "all" | "train" | "holdout" | "loo") {
                 return Err(PlannerError::invalid(
                     "--split",
@@ -150,6 +180,10 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
                     _ => true,
                 })
                 .collect();
+            if format == "csv" {
+                print_csv(&results);
+                return Ok(());
+            }
             for r in &results {
                 match (&r.skipped, r.predicted) {
                     (Some(why), _) => println!("{} {} skipped: {why}", r.id, r.metric.as_str()),
@@ -333,5 +367,26 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Every evaluated row as CSV: measured, the band's low, expected and high, the physical limit
+/// (a ceiling for a speed, a floor for a time), and why a row was skipped.
+fn print_csv(results: &[calibration::RowResult]) {
+    println!("id,metric,measured,low,expected,high,limit,held_out,skipped");
+    let num = |v: Option<f64>| v.map_or(String::new(), |v| format!("{v:.4}"));
+    for r in results {
+        let skipped = r.skipped.as_deref().unwrap_or("").replace('"', "'");
+        println!(
+            "{},{},{},{},{},{},{},{},\"{skipped}\"",
+            r.id,
+            r.metric.as_str(),
+            r.measured,
+            num(r.low),
+            num(r.predicted),
+            num(r.high),
+            num(r.ceiling),
+            r.held_out
+        );
     }
 }
