@@ -75,7 +75,7 @@ pub const WORKLOAD: &[NumberField] = &[
         min: 10.0,
         max: 600_000.0,
         step: "1",
-        help: "",
+        help: "Held at its 95th percentile under the peak load, queueing included.",
     },
     NumberField {
         key: "utilization",

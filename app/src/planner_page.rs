@@ -488,7 +488,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
                     <th scope="col">"Fits"</th>
                     {header("replicas", "Replicas")}
                     {header("decode", "Decode tok/s per user")}
-                    {header("ttft", "TTFT ms")}
+                    {header("ttft", "TTFT p95 ms")}
                     {header("cloud", "Cloud / month")}
                     {header("local", "Local one-time")}
                     <th scope="col">"Break-even"</th>

@@ -1,4 +1,4 @@
-//! Estimates are bands, not points (physics note §9).
+//! Estimates are bands, not points (PHYSICS.md §9).
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! Calibration against published measurements (`data/calibration.csv`, the format of
+//! Calibration against published measurements (PHYSICS.md §11; `data/calibration.csv`, a superset of
 //! `shared/reference/calibration.csv`): parse the rows, fit each engine's efficiency factors on
 //! the rows kept for fitting, derive the bands from the residuals, and report errors per row
 //! and per metric.

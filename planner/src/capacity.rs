@@ -1,4 +1,4 @@
-//! Capacity for a demand (physics note §7): how many concurrent users one replica serves
+//! Capacity for a demand (PHYSICS.md §7): how many concurrent users one replica serves
 //! within the per-user speed and TTFT targets, and how many replicas the peak needs.
 
 use serde::{Deserialize, Serialize};

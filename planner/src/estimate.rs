@@ -59,7 +59,7 @@ pub struct Setup<'a> {
     pub kv: &'a KvFormat,
 }
 
-/// What limits the configuration (physics note §6).
+/// What limits the configuration (PHYSICS.md §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

@@ -1,4 +1,4 @@
-//! Money (physics note §8): cloud rental per instance, local purchase with power and
+//! Money (PHYSICS.md §8): cloud rental per instance, local purchase with power and
 //! break-even, and hosted-API prices for the same tokens.
 
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! A replica under load (PHYSICS.md §8): continuous batching with chunked prefill, in steady
+//! A replica under load (PHYSICS.md §10): continuous batching with chunked prefill, in steady
 //! state, for a closed loop of N clients, a burst of N prompts sent at once, and an open loop
 //! of Poisson arrivals.
 //!

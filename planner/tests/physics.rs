@@ -1,4 +1,4 @@
-//! Hand physics: the numbers the physics note derives, checked against the engine.
+//! Hand physics: the numbers PHYSICS.md derives, checked against the engine.
 
 use planner::catalog::format::WeightBytes;
 use planner::estimate::{estimate, Physics, Setup, Workload};

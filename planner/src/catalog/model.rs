@@ -1,5 +1,5 @@
 //! Model architectures and the parameter count of each tensor group, derived from the
-//! architecture (physics note §1). Nothing here is a stored parameter count: the published
+//! architecture (PHYSICS.md §1). Nothing here is a stored parameter count: the published
 //! totals are kept only to check the derivation.
 
 use serde::{Deserialize, Serialize};

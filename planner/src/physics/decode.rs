@@ -1,4 +1,4 @@
-//! One decode step at a batch (physics note §3 and §5): what it reads, what it computes, what
+//! One decode step at a batch (PHYSICS.md §3 and §5): what it reads, what it computes, what
 //! it sends between GPUs, and the physical time each takes. No efficiency factor here.
 
 use crate::catalog::engine::MultiGpu;

@@ -1,4 +1,4 @@
-//! KV cache (physics note §2). The one place that says how many bytes a token of context costs.
+//! KV cache (PHYSICS.md §2). The one place that says how many bytes a token of context costs.
 
 use crate::catalog::model::{Attention, Model};
 

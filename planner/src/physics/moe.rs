@@ -1,4 +1,4 @@
-//! The expert-touch law (physics note §3).
+//! The expert-touch law (PHYSICS.md §3).
 
 /// Expected distinct experts touched in one MoE layer by a batch of `batch` tokens, each routed
 /// to `active` of `total` experts, under independent uniform routing (diverse traffic):

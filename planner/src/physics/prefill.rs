@@ -1,4 +1,4 @@
-//! Prefill of a prompt (physics note §4): compute-bound for all but tiny prompts.
+//! Prefill of a prompt (PHYSICS.md §4): compute-bound for all but tiny prompts.
 
 use crate::catalog::format::WeightBytes;
 use crate::catalog::model::Model;

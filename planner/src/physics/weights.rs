@@ -1,4 +1,4 @@
-//! Weights in memory and weight bytes read per decode step (physics note §1, §3).
+//! Weights in memory and weight bytes read per decode step (PHYSICS.md §1, §3).
 
 use crate::catalog::format::WeightBytes;
 use crate::catalog::model::Model;
