@@ -111,19 +111,20 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
             context,
             kv,
         } => {
-            let arrivals =
-                match arrival_rate {
-                    None => Arrivals::ClosedLoop,
-                    Some(r) if r.is_finite() && r > 0.0 && r <= 1e6 => {
-                        Arrivals::OpenLoop { requests_per_s: r }
-                    }
-                    Some(r) => return Err(PlannerError::invalid(
+            let arrivals = match arrival_rate {
+                None => Arrivals::ClosedLoop,
+                Some(r) if r.is_finite() && r > 0.0 && r <= 1e6 => {
+                    Arrivals::OpenLoop { requests_per_s: r }
+                }
+                Some(r) => {
+                    return Err(PlannerError::invalid(
                         "--arrival-rate",
                         format!(
                             "must be a number of requests/s above 0 and at most 1000000 (got {r})"
                         ),
-                    )),
-                };
+                    ))
+                }
+            };
             let model = catalog.model(&model)?;
             let format = catalog.format(&quant)?;
             let gpu = catalog.gpu(&gpu)?;
