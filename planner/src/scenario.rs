@@ -54,6 +54,33 @@ pub struct CustomGpu {
 /// How cloud prices are chosen.
 pub const PRICE_BASIS_CHEAPEST: &str = "cheapest";
 
+/// How large one scenario may be (`Scenario::bounds`).
+pub struct Limits {
+    pub models: usize,
+    pub quants: usize,
+    pub gpu_choices: usize,
+    pub custom: usize,
+    pub config_json_bytes: usize,
+    /// Models × formats × GPU choices × engines. The whole catalog with every engine is about
+    /// 140,000 (a plan of 0.3 s on the page, README); ten times it took 1.2 GB.
+    pub configurations: usize,
+}
+
+pub const LIMITS: Limits = Limits {
+    models: 64,
+    quants: 32,
+    gpu_choices: 256,
+    custom: 8,
+    config_json_bytes: 65_536,
+    configurations: 200_000,
+};
+
+/// The first entry listed twice, if any.
+fn first_duplicate(ids: &[String]) -> Option<String> {
+    let mut seen = std::collections::HashSet::new();
+    ids.iter().find(|id| !seen.insert(id.as_str())).cloned()
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -184,6 +211,12 @@ impl Scenario {
 
     /// Every problem with the scenario, one error per field. Empty means valid.
     pub fn validate(&self, catalog: &Catalog) -> Vec<PlannerError> {
+        // The bounds first, and alone when they fail: they are what keeps one request from
+        // costing unbounded work (the rest is checked per entry).
+        let bounds = self.bounds(catalog);
+        if !bounds.is_empty() {
+            return bounds;
+        }
         let mut errs = Vec::new();
         let mut range = |field: &str, v: f64, min: f64, max: f64| {
             if let Err(e) = check_range(field, v, min, max) {
@@ -305,6 +338,96 @@ impl Scenario {
         for g in &self.custom_gpus {
             if let Err(e) = g.to_gpu() {
                 errs.push(e);
+            }
+        }
+        errs
+    }
+
+    /// The limits on a plan's size: list lengths, no id listed twice, and the configurations
+    /// it asks for (models × formats × GPU choices × engines), each error naming its field and
+    /// the limit. A scenario within them plans in well under a second; the whole catalog is
+    /// within them.
+    pub fn bounds(&self, catalog: &Catalog) -> Vec<PlannerError> {
+        let mut errs = Vec::new();
+        let mut list = |field: &str, len: usize, max: usize, dup: Option<String>| {
+            if len > max {
+                errs.push(PlannerError::invalid(
+                    field,
+                    format!("at most {max} entries (got {len})"),
+                ));
+            } else if let Some(d) = dup {
+                errs.push(PlannerError::invalid(
+                    field,
+                    format!("'{d}' is listed twice"),
+                ));
+            }
+        };
+        list(
+            "models",
+            self.models.len(),
+            LIMITS.models,
+            first_duplicate(&self.models),
+        );
+        list(
+            "quants",
+            self.quants.len(),
+            LIMITS.quants,
+            first_duplicate(&self.quants),
+        );
+        let choices: Vec<String> = (self.gpus.iter())
+            .map(|g| format!("{}:{}", g.id, g.count))
+            .collect();
+        list(
+            "gpus",
+            choices.len(),
+            LIMITS.gpu_choices,
+            first_duplicate(&choices),
+        );
+        let custom_models: Vec<String> = self.custom_models.iter().map(|m| m.id.clone()).collect();
+        list(
+            "custom_models",
+            custom_models.len(),
+            LIMITS.custom,
+            first_duplicate(&custom_models),
+        );
+        let custom_gpus: Vec<String> = self.custom_gpus.iter().map(|g| g.id.clone()).collect();
+        list(
+            "custom_gpus",
+            custom_gpus.len(),
+            LIMITS.custom,
+            first_duplicate(&custom_gpus),
+        );
+        for m in &self.custom_models {
+            if m.config_json.len() > LIMITS.config_json_bytes {
+                errs.push(PlannerError::invalid(
+                    "custom_models",
+                    format!(
+                        "{}: config.json of at most {} bytes (got {})",
+                        m.id,
+                        LIMITS.config_json_bytes,
+                        m.config_json.len()
+                    ),
+                ));
+            }
+        }
+        if errs.is_empty() {
+            let engines = if self.engine == "all" {
+                catalog.engines.len()
+            } else {
+                1
+            };
+            let configurations = self.models.len() * self.quants.len() * self.gpus.len() * engines;
+            if configurations > LIMITS.configurations {
+                errs.push(PlannerError::invalid(
+                    "gpus",
+                    format!(
+                        "{} models × {} formats × {} GPU choices × {engines} engine(s) = {configurations} configurations; one plan takes at most {}",
+                        self.models.len(),
+                        self.quants.len(),
+                        self.gpus.len(),
+                        LIMITS.configurations
+                    ),
+                ));
             }
         }
         errs

@@ -451,3 +451,49 @@ fn options_read_back_by_key_rank_and_position() {
     let json = serde_json::to_value(&p).unwrap();
     assert_eq!(json["options"], serde_json::to_value(&all).unwrap());
 }
+
+/// The attack of issue 15 (D1): every model id ×100 with every format, every GPU at 1/2/4/8
+/// and every engine. Refused before any planning, naming the field and the limit; the whole
+/// catalog, listed once, still plans.
+#[test]
+fn a_plan_over_the_size_limits_is_refused_naming_the_field() {
+    use planner::scenario::LIMITS;
+    let c = Catalog::builtin();
+    let full = Scenario::full_grid(c);
+    assert!(full.bounds(c).is_empty(), "{:?}", full.bounds(c));
+    let mut attack = full.clone();
+    attack.models = (0..100).flat_map(|_| full.models.clone()).collect();
+    let started = std::time::Instant::now();
+    let e = planner::plan(c, &attack).unwrap_err();
+    assert!(
+        started.elapsed().as_millis() < 100,
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(e.field(), Some("models"));
+    assert!(e.to_string().contains(&LIMITS.models.to_string()), "{e}");
+    // Within the list limits but listed twice.
+    let mut twice = full.clone();
+    twice.models = vec![full.models[0].clone(), full.models[0].clone()];
+    let e = planner::plan(c, &twice).unwrap_err();
+    assert!(e.to_string().contains("listed twice"), "{e}");
+    // Within every list limit, too many configurations together.
+    let mut wide = full.clone();
+    let extra: Vec<_> = (0..2)
+        .flat_map(|_| full.gpus.iter().cloned())
+        .enumerate()
+        .map(|(i, mut g)| {
+            g.count = 9 + i as u32 % 50;
+            g
+        })
+        .collect();
+    wide.gpus = extra.into_iter().take(LIMITS.gpu_choices).collect();
+    wide.gpus
+        .sort_by(|a, b| (&a.id, a.count).cmp(&(&b.id, b.count)));
+    wide.gpus.dedup();
+    let e = wide.bounds(c);
+    assert!(
+        e.iter().any(|e| e.to_string().contains("configurations")),
+        "{e:?}"
+    );
+}

@@ -61,7 +61,7 @@ pub async fn plan(body: Bytes) -> Response {
     let run = || -> Result<planner::Plan, AppError> {
         let s: Scenario = parse(&body)?;
         validate(&s)?;
-        planner::plan(Catalog::builtin(), &s).map_err(|e| AppError::Internal(e.to_string()))
+        planner::plan(Catalog::builtin(), &s).map_err(AppError::from)
     };
     match run() {
         Ok(p) => Json(p).into_response(),

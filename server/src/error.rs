@@ -88,6 +88,20 @@ impl AppError {
     }
 }
 
+/// A plan that cannot be made: a 422 naming the field when the scenario is at fault (over the
+/// size limits, an id the catalog lacks), else a 500.
+impl From<planner::PlannerError> for AppError {
+    fn from(e: planner::PlannerError) -> Self {
+        match e.field() {
+            Some(field) => {
+                let field = field.to_string();
+                AppError::field(&field, e.to_string())
+            }
+            None => AppError::Internal(e.to_string()),
+        }
+    }
+}
+
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {

@@ -196,8 +196,7 @@ pub async fn saved_plan(
         .catalogs
         .get(&state.pool, &saved.catalog_snapshot_id)
         .await?;
-    let plan =
-        planner::plan(&catalog, &saved.scenario).map_err(|e| AppError::Internal(e.to_string()))?;
+    let plan = planner::plan(&catalog, &saved.scenario).map_err(AppError::from)?;
     Ok((saved, plan))
 }
 
@@ -222,8 +221,7 @@ pub async fn current_report(query: &str, format: Format) -> Result<Response, App
     if !parsed.errors.is_empty() {
         return Err(query_errors(parsed.errors));
     }
-    let plan =
-        planner::plan(catalog, &parsed.scenario).map_err(|e| AppError::Internal(e.to_string()))?;
+    let plan = planner::plan(catalog, &parsed.scenario).map_err(AppError::from)?;
     let now = store::now_rfc3339();
     let subject = Subject {
         id: None,

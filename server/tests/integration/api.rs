@@ -97,3 +97,58 @@ async fn catalog_and_openapi_describe_themselves() {
     }
     assert_eq!(t.get("/api/v1/nothing").await.status, StatusCode::NOT_FOUND);
 }
+
+/// Issue 15, D1: the catalog's model list ×100 with every format, every GPU at 1/2/4/8 and
+/// every engine, posted to plan and to save, is refused at once with a 422 naming the field,
+/// and nothing is saved.
+#[tokio::test]
+async fn a_plan_over_the_size_limits_is_refused_not_planned() {
+    let t = app().await;
+    let catalog: serde_json::Value =
+        serde_json::from_str(&t.get("/api/v1/catalog").await.body).unwrap();
+    let ids = |key: &str| -> Vec<serde_json::Value> {
+        catalog[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].clone())
+            .collect()
+    };
+    let models: Vec<_> = (0..100).flat_map(|_| ids("models")).collect();
+    let gpus: Vec<_> = ids("gpus")
+        .into_iter()
+        .flat_map(|id| [1, 2, 4, 8].map(|n| serde_json::json!({"id": id, "count": n})))
+        .collect();
+    let body = serde_json::json!({
+        "models": models, "quants": ids("formats"), "gpus": gpus, "engine": "all",
+    })
+    .to_string();
+    for path in ["/api/v1/plan", "/api/v1/scenarios"] {
+        let mut b: serde_json::Value = serde_json::from_str(&body).unwrap();
+        if path.ends_with("scenarios") {
+            b["name"] = "attack".into();
+        }
+        let started = std::time::Instant::now();
+        let r = t.post_json(path, &b.to_string()).await;
+        assert!(
+            started.elapsed().as_millis() < 100,
+            "{path}: {:?}",
+            started.elapsed()
+        );
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{path}: {}",
+            r.body
+        );
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert!(
+            v["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("at most 64"),
+            "{path}: {}",
+            r.body
+        );
+    }
+}
