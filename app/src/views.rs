@@ -86,6 +86,26 @@ pub struct OptionDetail {
     pub arithmetic: Vec<String>,
     pub sources: Vec<Sourced>,
     pub notes: Vec<String>,
+    /// Throughput per GPU against speed per user as the load grows (`planner::plan::curve`).
+    pub curve: CurveView,
+}
+
+/// One load of an option's curve.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CurvePointView {
+    pub in_flight: u32,
+    pub per_user: f64,
+    pub per_gpu: f64,
+    pub ttft_p95_ms: Option<f64>,
+    pub meets: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CurveView {
+    pub points: Vec<CurvePointView>,
+    pub operating: Option<CurvePointView>,
+    /// The scenario's per-user speed target, tok/s (a vertical line on the chart).
+    pub speed_target: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -497,3 +497,41 @@ fn a_plan_over_the_size_limits_is_refused_naming_the_field() {
         "{e:?}"
     );
 }
+
+/// The details page's curve: per-user speed falls and per-GPU throughput rises as the load on
+/// a replica grows, and the operating point lies between its neighbours on the curve.
+#[test]
+fn the_load_curve_trades_speed_per_user_for_throughput_per_gpu() {
+    use planner::plan::curve::load_curve;
+    let c = Catalog::builtin();
+    let s = Scenario {
+        models: vec!["gpt-oss-120b".into()],
+        quants: vec!["mxfp4".into()],
+        gpus: vec![GpuChoice {
+            id: "h100-sxm".into(),
+            count: 1,
+        }],
+        engine: "vllm".into(),
+        peak_users: 200,
+        ..Scenario::default()
+    };
+    let p = plan(c, &s).unwrap();
+    let o = p.options.ranked().next().expect("an option");
+    assert!(o.meets_targets);
+    let curve = load_curve(c, &p.scenario, &o).unwrap();
+    assert!(curve.points.len() >= 10);
+    assert_eq!(curve.points[0].in_flight, 1);
+    for w in curve.points.windows(2) {
+        assert!(w[1].in_flight > w[0].in_flight);
+        assert!(w[1].tps_per_user <= w[0].tps_per_user, "{w:?}");
+        assert!(w[1].tps_per_gpu >= w[0].tps_per_gpu, "{w:?}");
+    }
+    let op = curve.operating.expect("the option meets the targets");
+    assert_eq!(op.in_flight, s.peak_users.div_ceil(o.replicas));
+    assert!(op.meets_targets);
+    let expected = o.decode_tps_stream.unwrap().expected;
+    assert!(
+        (op.tps_per_user - expected).abs() < 1e-6 * expected,
+        "{op:?} vs {expected}"
+    );
+}

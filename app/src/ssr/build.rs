@@ -8,8 +8,8 @@ use planner::Catalog;
 
 use super::query::{canonical, Parsed};
 use crate::views::{
-    ApiView, BandView, MemoryView, OptionDetail, OptionView, PlanView, Sourced, VerdictView,
-    MAX_ROWS,
+    ApiView, BandView, CurvePointView, CurveView, MemoryView, OptionDetail, OptionView, PlanView,
+    Sourced, VerdictView, MAX_ROWS,
 };
 
 fn band(b: Option<planner::band::Band>) -> Option<BandView> {
@@ -161,7 +161,23 @@ fn option_detail(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionDetail
             date: l.gpu_price.date.to_string(),
         });
     }
+    let point = |p: &planner::plan::curve::CurvePoint| CurvePointView {
+        in_flight: p.in_flight,
+        per_user: p.tps_per_user,
+        per_gpu: p.tps_per_gpu,
+        ttft_p95_ms: p.ttft_p95_ms,
+        meets: p.meets_targets,
+    };
+    let curve = match planner::plan::curve::load_curve(catalog, s, o) {
+        Ok(c) => CurveView {
+            points: c.points.iter().map(point).collect(),
+            operating: c.operating.as_ref().map(point),
+            speed_target: s.tokens_per_s_per_user,
+        },
+        Err(_) => CurveView::default(),
+    };
     OptionDetail {
+        curve,
         memory: MemoryView {
             experts: m.weights_experts,
             dense: m.weights_dense,

@@ -3,6 +3,7 @@
 //! monthly cost among those meeting the targets; Pareto front on cost, quality and speed; and
 //! the article's verdict categories computed for this scenario.
 
+pub mod curve;
 mod lookups;
 mod options;
 mod priced;

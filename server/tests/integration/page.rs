@@ -138,6 +138,20 @@ async fn option_details_show_the_arithmetic_and_sources() {
         "model source shown"
     );
     assert!(body.contains("2026-09-25"), "price date shown");
+    // The load curve: a point per load from one request up, the operating point ringed, and
+    // the same points as a table.
+    assert!(
+        body.contains("Throughput against speed per user"),
+        "curve shown"
+    );
+    let svg = &body[body.find("<svg").unwrap()..body.find("</svg>").unwrap()];
+    assert!(svg.matches("<circle").count() >= 10, "points drawn");
+    assert!(
+        svg.contains("class=\"operating\""),
+        "operating point marked"
+    );
+    assert!(body.contains("operating point: "));
+    assert!(body.matches("<tr>").count() >= 10, "points as a table");
     let (status, _) = get("/details?key=nope").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
