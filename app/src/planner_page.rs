@@ -15,12 +15,15 @@ use crate::views::{BandView, FormChoices, OptionView, PlanView, MAX_ROWS};
 #[server]
 pub async fn run_plan(query: String) -> Result<PlanView, ServerFnError> {
     let catalog = planner::Catalog::builtin();
-    let parsed = crate::ssr::query::parse(&query, catalog);
-    Ok(crate::ssr::build::plan_view(
-        &parsed,
-        catalog,
-        crate::ssr::build::Origin::Current,
-    ))
+    let planned = crate::ssr::work::plan(move || {
+        let parsed = crate::ssr::query::parse(&query, catalog);
+        crate::ssr::build::plan_view(&parsed, catalog, crate::ssr::build::Origin::Current)
+    })
+    .await;
+    Ok(planned.unwrap_or_else(|busy| PlanView {
+        busy: Some(busy.to_string()),
+        ..PlanView::default()
+    }))
 }
 
 /// What the form offers (catalog ids) and every field's default.
@@ -360,6 +363,23 @@ fn money(v: Option<f64>) -> String {
 /// exports of the unsaved scenario.
 #[component]
 pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
+    if let Some(busy) = view.busy.clone() {
+        #[cfg(feature = "ssr")]
+        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+            r.set_status(http::StatusCode::SERVICE_UNAVAILABLE);
+            r.insert_header(
+                http::header::RETRY_AFTER,
+                http::HeaderValue::from(crate::ssr::work::RETRY_AFTER_S),
+            );
+        }
+        return view! {
+            <section class="errors" role="alert" aria-label="busy">
+                <h2>"Busy"</h2>
+                <p>{busy}</p>
+            </section>
+        }
+        .into_any();
+    }
     #[cfg(feature = "ssr")]
     if !view.errors.is_empty() {
         if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {

@@ -130,6 +130,9 @@ pub struct PlanView {
     /// The scenario as a canonical query string (what a share link carries).
     pub query: String,
     pub errors: Vec<FieldError>,
+    /// Set when every core was planning and this request waited too long: the page says so
+    /// and answers 503 with `Retry-After` (nothing was planned).
+    pub busy: Option<String>,
     pub verdict: Vec<VerdictView>,
     pub options: Vec<OptionView>,
     /// Options before filtering, for "showing N of M".

@@ -58,12 +58,13 @@ pub async fn template() -> Json<Scenario> {
     (status = 413, description = "Body over the size limit"),
     (status = 422, description = "One message per invalid field", body = crate::error::ErrorBody)))]
 pub async fn plan(body: Bytes) -> Response {
-    let run = || -> Result<planner::Plan, AppError> {
+    let run = || async move {
         let s: Scenario = parse(&body)?;
         validate(&s)?;
-        planner::plan(Catalog::builtin(), &s).map_err(AppError::from)
+        app::ssr::work::plan(move || planner::plan(Catalog::builtin(), &s).map_err(AppError::from))
+            .await?
     };
-    match run() {
+    match run().await {
         Ok(p) => Json(p).into_response(),
         Err(e) => e.json(),
     }

@@ -29,6 +29,8 @@ pub enum AppError {
     Invalid(Vec<FieldMessage>),
     /// 500: something failed on our side; nothing saved was changed.
     Internal(String),
+    /// 503 with `Retry-After`: every core is planning and the queue did not move in time.
+    Busy,
 }
 
 impl AppError {
@@ -45,6 +47,7 @@ impl AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -65,6 +68,10 @@ impl AppError {
                     message: f.message.clone(),
                 })
                 .collect(),
+            AppError::Busy => vec![FieldMessage {
+                field: "server".into(),
+                message: app::ssr::work::Busy.to_string(),
+            }],
             AppError::Internal(m) => vec![FieldMessage {
                 field: "server".into(),
                 message: m.clone(),
@@ -78,13 +85,24 @@ impl AppError {
         struct Body {
             errors: Vec<FieldMessage>,
         }
-        (
+        let retry = self.retry_after();
+        let mut r = (
             self.status(),
             Json(Body {
                 errors: self.messages(),
             }),
         )
-            .into_response()
+            .into_response();
+        if let Some(v) = retry {
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        r
+    }
+
+    /// `Retry-After` for a busy answer.
+    fn retry_after(&self) -> Option<axum::http::HeaderValue> {
+        matches!(self, AppError::Busy)
+            .then(|| axum::http::HeaderValue::from(app::ssr::work::RETRY_AFTER_S))
     }
 }
 
@@ -99,6 +117,12 @@ impl From<planner::PlannerError> for AppError {
             }
             None => AppError::Internal(e.to_string()),
         }
+    }
+}
+
+impl From<app::ssr::work::Busy> for AppError {
+    fn from(_: app::ssr::work::Busy) -> Self {
+        AppError::Busy
     }
 }
 
@@ -134,15 +158,21 @@ impl IntoResponse for AppError {
             StatusCode::NOT_FOUND => "Not found",
             StatusCode::FORBIDDEN => "Not allowed",
             StatusCode::UNPROCESSABLE_ENTITY => "Some fields need fixing",
+            StatusCode::SERVICE_UNAVAILABLE => "Busy",
             _ => "Something went wrong",
         };
-        (
+        let retry = self.retry_after();
+        let mut r = (
             status,
             Html(format!(
                 "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1><ul>{items}</ul><p><a href=\"/\">Back to the planner</a></p></body></html>"
             )),
         )
-            .into_response()
+            .into_response();
+        if let Some(v) = retry {
+            r.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+        }
+        r
     }
 }
 

@@ -196,7 +196,10 @@ pub async fn saved_plan(
         .catalogs
         .get(&state.pool, &saved.catalog_snapshot_id)
         .await?;
-    let plan = planner::plan(&catalog, &saved.scenario).map_err(AppError::from)?;
+    let scenario = saved.scenario.clone();
+    let plan = app::ssr::work::plan(move || planner::plan(&catalog, &scenario))
+        .await?
+        .map_err(AppError::from)?;
     Ok((saved, plan))
 }
 
@@ -221,7 +224,10 @@ pub async fn current_report(query: &str, format: Format) -> Result<Response, App
     if !parsed.errors.is_empty() {
         return Err(query_errors(parsed.errors));
     }
-    let plan = planner::plan(catalog, &parsed.scenario).map_err(AppError::from)?;
+    let scenario = parsed.scenario;
+    let plan = app::ssr::work::plan(move || planner::plan(catalog, &scenario))
+        .await?
+        .map_err(AppError::from)?;
     let now = store::now_rfc3339();
     let subject = Subject {
         id: None,

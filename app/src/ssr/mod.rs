@@ -8,3 +8,4 @@ pub mod charts;
 pub mod query;
 pub mod saved;
 pub mod store;
+pub mod work;

@@ -8,7 +8,7 @@ use super::query::{canonical, pairs, Parsed};
 use super::store::{self, Catalogs};
 use planner::plan::PlanOption;
 
-use crate::views::{CompareInput, CompareRow, CompareView, SavedView, MAX_ROWS};
+use crate::views::{CompareInput, CompareRow, CompareView, PlanView, SavedView, MAX_ROWS};
 
 fn parsed_for(scenario: planner::Scenario, table_query: &str) -> Parsed {
     let table = pairs(table_query);
@@ -50,19 +50,53 @@ pub async fn saved_view(
         .get(pool, &saved.catalog_snapshot_id)
         .await
         .map_err(|e| e.to_string())?;
+    let is_owner = !owner.is_empty() && store::is_owner(pool, id, owner).await;
+    let (view, price_change) = {
+        let (saved, table_query) = (saved.clone(), table_query.to_string());
+        super::work::plan(move || saved_plans(&saved, &catalog, &table_query))
+            .await
+            .unwrap_or_else(|busy| {
+                let view = PlanView {
+                    busy: Some(busy.to_string()),
+                    ..PlanView::default()
+                };
+                (view, Vec::new())
+            })
+    };
+    Ok(SavedView {
+        found: true,
+        id: saved.id.clone(),
+        name: saved.name.clone(),
+        created_at: saved.created_at.clone(),
+        parent_id: saved.parent_id.clone(),
+        inputs: pairs(&canonical(&saved.scenario)),
+        plan: view,
+        is_owner,
+        owner_url: (is_owner && new).then(|| format!("/s/{}?owner={owner}", saved.id)),
+        owner_token: is_owner.then(|| owner.to_string()),
+        price_change,
+    })
+}
+
+/// A saved scenario's plan as page data, and what changed in prices since it was saved (a plan
+/// under each catalog): the work `saved_view` hands to `work::plan`.
+fn saved_plans(
+    saved: &store::Saved,
+    catalog: &Catalog,
+    table_query: &str,
+) -> (PlanView, Vec<String>) {
     let view = plan_view(
         &parsed_for(saved.scenario.clone(), table_query),
-        &catalog,
+        catalog,
         super::build::Origin::Saved(&saved.id),
     );
-    let is_owner = !owner.is_empty() && store::is_owner(pool, id, owner).await;
     // Prices today versus when saved.
     let mut price_change = Vec::new();
     let today = Catalog::builtin();
     if today.snapshot_id == saved.catalog_snapshot_id {
         price_change.push("Prices unchanged since this was saved (same catalog snapshot).".into());
     } else if let (Ok(then), Ok(now)) = (
-        planner::plan(&catalog, &saved.scenario),
+        planner::plan(catalog, &saved.scenario),
         planner::plan(today, &saved.scenario),
     ) {
         price_change.push(format!(
@@ -89,19 +123,7 @@ pub async fn saved_view(
             .count();
         price_change.push(format!("{changed} option(s) cost differently today."));
     }
-    Ok(SavedView {
-        found: true,
-        id: saved.id.clone(),
-        name: saved.name.clone(),
-        created_at: saved.created_at.clone(),
-        parent_id: saved.parent_id.clone(),
-        inputs: pairs(&canonical(&saved.scenario)),
-        plan: view,
-        is_owner,
-        owner_url: (is_owner && new).then(|| format!("/s/{}?owner={owner}", saved.id)),
-        owner_token: is_owner.then(|| owner.to_string()),
-        price_change,
-    })
+    (view, price_change)
 }
 
 pub async fn compare_view(
@@ -127,8 +149,16 @@ pub async fn compare_view(
         .get(pool, &sb.catalog_snapshot_id)
         .await
         .map_err(|e| e.to_string())?;
-    let pa = planner::plan(&ca, &sa.scenario).map_err(|e| e.to_string())?;
-    let pb = planner::plan(&cb, &sb.scenario).map_err(|e| e.to_string())?;
+    let (pa, pb) = {
+        let (sa, sb) = (sa.scenario.clone(), sb.scenario.clone());
+        super::work::plan(move || (planner::plan(&ca, &sa), planner::plan(&cb, &sb)))
+            .await
+            .map_err(|busy| busy.to_string())?
+    };
+    let (pa, pb) = (
+        pa.map_err(|e| e.to_string())?,
+        pb.map_err(|e| e.to_string())?,
+    );
     let ia = pairs(&canonical(&sa.scenario));
     let ib = pairs(&canonical(&sb.scenario));
     let inputs = ia
@@ -233,7 +263,11 @@ pub async fn details_view(
             (parsed.scenario, c, back)
         }
     };
-    let plan = planner::plan(&catalog, &scenario).map_err(|e| e.to_string())?;
-    Ok(super::build::option_details(&plan, &key, &catalog)
-        .map(|option| crate::views::DetailsView { option, back }))
+    let option = super::work::plan(move || {
+        let plan = planner::plan(&catalog, &scenario).map_err(|e| e.to_string())?;
+        Ok::<_, String>(super::build::option_details(&plan, &key, &catalog))
+    })
+    .await
+    .map_err(|busy| busy.to_string())??;
+    Ok(option.map(|option| crate::views::DetailsView { option, back }))
 }

@@ -152,3 +152,44 @@ async fn a_plan_over_the_size_limits_is_refused_not_planned() {
         );
     }
 }
+
+/// Issue 15, D2: plans run on blocking threads, one per core, so `/healthz` answers at once
+/// while eight whole-catalog plans are under way; plans past the queue's wait are refused with
+/// 503 and `Retry-After`, never left hanging.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthz_answers_while_heavy_plans_run() {
+    let t = std::sync::Arc::new(app().await);
+    let full =
+        serde_json::to_string(&planner::Scenario::full_grid(planner::Catalog::builtin())).unwrap();
+    let heavy: Vec<_> = (0..8)
+        .map(|_| {
+            let (t, body) = (t.clone(), full.clone());
+            tokio::spawn(async move { t.post_json("/api/v1/plan", &body).await })
+        })
+        .collect();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let mut worst = std::time::Duration::ZERO;
+    for _ in 0..5 {
+        let started = std::time::Instant::now();
+        assert_eq!(t.get("/healthz").await.status, StatusCode::OK);
+        worst = worst.max(started.elapsed());
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        worst.as_millis() <= 50,
+        "/healthz took {worst:?} while plans ran"
+    );
+    for h in heavy {
+        let r = h.await.unwrap();
+        match r.status {
+            StatusCode::OK => {}
+            StatusCode::SERVICE_UNAVAILABLE => {
+                assert!(r.headers.contains_key("retry-after"), "{:?}", r.headers)
+            }
+            s => panic!(
+                "a heavy plan answered {s}: {}",
+                &r.body[..r.body.len().min(300)]
+            ),
+        }
+    }
+}
