@@ -379,3 +379,22 @@ fn factors_that_predict_alike_give_the_same_prediction() {
         assert_ne!(dense.predict(&a), dense.predict(&other));
     }
 }
+
+/// MLA's attention FLOPs, worked by hand for DeepSeek-V3 (128 heads, 61 layers, kv_lora_rank
+/// 512, qk_rope 64, qk_nope 128, v 128): decode against the compressed latent, prefill with
+/// keys and values decompressed; GQA models are unchanged by the distinction.
+#[test]
+fn mla_attention_flops_follow_the_latent_in_decode() {
+    use planner::physics::decode::{attention_flops_per_token, decode_attention_flops_per_token};
+    let c = cat();
+    let ds = c.model("deepseek-v3").unwrap();
+    let ctx = 1000.0;
+    let decode = 2.0 * 128.0 * (2.0 * 512.0 + 64.0) * 61.0 * ctx;
+    let prefill = 2.0 * 128.0 * (128.0 + 64.0 + 128.0) * 61.0 * ctx;
+    assert!((decode_attention_flops_per_token(ds, ctx) - decode).abs() < 1e-6 * decode);
+    assert!((attention_flops_per_token(ds, ctx) - prefill).abs() < 1e-6 * prefill);
+    let llama = c.model("llama-3.1-8b").unwrap();
+    let gqa = 4.0 * 32.0 * 128.0 * 32.0 * ctx;
+    assert_eq!(decode_attention_flops_per_token(llama, ctx), gqa);
+    assert_eq!(attention_flops_per_token(llama, ctx), gqa);
+}

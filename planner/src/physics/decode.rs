@@ -3,7 +3,7 @@
 
 use crate::catalog::engine::MultiGpu;
 use crate::catalog::format::WeightBytes;
-use crate::catalog::model::Model;
+use crate::catalog::model::{Attention, Model};
 
 use super::weights::{expert_share_touched, fixed_weight_bytes};
 
@@ -100,11 +100,40 @@ impl DecodeStep {
     }
 }
 
-/// Attention FLOPs for one new token attending to `context` cached tokens.
+/// Attention FLOPs for one prompt token attending to `context` tokens (prefill): QKᵀ and AV per
+/// head, 2 FLOPs a multiply-add. GQA: head_dim each way. MLA prefills with its keys and values
+/// decompressed: (qk_nope + qk_rope) for QKᵀ, v_head_dim for AV.
 pub fn attention_flops_per_token(model: &Model, context: f64) -> f64 {
-    let qk = model.heads as f64 * model.head_dim as f64;
+    let per_context = match model.attention {
+        Attention::Gqa => 4.0 * model.heads as f64 * model.head_dim as f64,
+        Attention::Mla => {
+            2.0 * model.heads as f64
+                * (model.qk_nope_head_dim + model.qk_rope_head_dim + model.v_head_dim) as f64
+        }
+    };
+    attended(model, context, per_context)
+}
+
+/// Attention FLOPs for one decoded token attending to `context` cached tokens. MLA decodes
+/// against its compressed cache with the up-projections absorbed (vLLM's and SGLang's MLA
+/// decode kernels): each head's query meets the (kv_lora_rank + qk_rope) latent for QKᵀ and
+/// the kv_lora_rank latent for AV — 4.25× the FLOPs per cached token of a 128-dim GQA head for
+/// DeepSeek-V3 (DERIVED: 2 × (512 + 64 + 512) against 4 × 128).
+pub fn decode_attention_flops_per_token(model: &Model, context: f64) -> f64 {
+    let per_context = match model.attention {
+        Attention::Gqa => 4.0 * model.heads as f64 * model.head_dim as f64,
+        Attention::Mla => {
+            2.0 * model.heads as f64 * (2 * model.kv_lora_rank + model.qk_rope_head_dim) as f64
+        }
+    };
+    attended(model, context, per_context)
+}
+
+/// `per_context` FLOPs per attended token over the full-attention layers (every cached token)
+/// and the sliding ones (at most the window).
+fn attended(model: &Model, context: f64, per_context: f64) -> f64 {
     let windowed = context.min(model.sliding_window as f64);
-    4.0 * qk
+    per_context
         * (model.full_attention_layers() as f64 * context + model.sliding_layers as f64 * windowed)
 }
 
@@ -145,7 +174,8 @@ impl StepWork {
             experts: model.experts,
             experts_active: model.experts_active,
             kv_bytes_per_seq,
-            flops_per_seq: 2.0 * model.active_params() + attention_flops_per_token(model, context),
+            flops_per_seq: 2.0 * model.active_params()
+                + decode_attention_flops_per_token(model, context),
             flops_per_prompt_token: 2.0 * model.active_params()
                 + attention_flops_per_token(model, prompt / 2.0),
             hidden: model.hidden as f64,
