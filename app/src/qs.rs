@@ -1,13 +1,21 @@
 //! A small query-string reader/writer shared by server and browser (no JS, no engine), so the
 //! form can show exactly what the user typed and the browser can write canonical URLs.
 
-/// Key/value pairs, percent-decoded, repeated keys joined with commas (checkboxes), in order.
+/// The most `key=value` parts a query string is read for: far more than the form writes (a
+/// whole-catalog selection is about 60), and the bound that keeps reading a query linear in
+/// practice — keys are matched by a scan, and a page reads its query once per form field, so
+/// 8,000 junk keys once cost 20 s of CPU. Parts past it are ignored.
+pub const MAX_PAIRS: usize = 128;
+
+/// Key/value pairs, percent-decoded, repeated keys joined with commas (checkboxes), in order;
+/// the first `MAX_PAIRS` parts only.
 pub fn parse(query: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     for part in query
         .trim_start_matches('?')
         .split('&')
         .filter(|p| !p.is_empty())
+        .take(MAX_PAIRS)
     {
         let (k, v) = part.split_once('=').unwrap_or((part, ""));
         let (k, v) = (decode(k), decode(v));

@@ -108,4 +108,28 @@ pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
             cache::PageCache::default(),
             cache::middleware,
         ))
+        .layer(axum::middleware::from_fn(query_limit))
+}
+
+/// 422 naming `query` for a query string of more than `app::qs::MAX_PAIRS` `key=value` parts, before anything
+/// reads it: the router's and the form's readers match keys by a scan, so thousands of junk keys
+/// cost seconds of CPU (issue 15, D3). The form never writes more than about 60.
+async fn query_limit(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let parts = req
+        .uri()
+        .query()
+        .map_or(0, |q| q.split('&').filter(|p| !p.is_empty()).count());
+    if parts > app::qs::MAX_PAIRS {
+        let message = format!(
+            "at most {} key=value pairs in the address (got {parts})",
+            app::qs::MAX_PAIRS
+        );
+        return axum::response::IntoResponse::into_response(error::AppError::field(
+            "query", message,
+        ));
+    }
+    next.run(req).await
 }

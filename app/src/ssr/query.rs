@@ -23,7 +23,10 @@ pub struct Parsed {
 /// with commas, in first-seen order.
 pub fn pairs(query: &str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
-    for (k, v) in form_urlencoded::parse(query.trim_start_matches('?').as_bytes()) {
+    // Bounded like the form's reader (`qs::MAX_PAIRS`): keys are matched by a scan.
+    for (k, v) in
+        form_urlencoded::parse(query.trim_start_matches('?').as_bytes()).take(crate::qs::MAX_PAIRS)
+    {
         match out.iter_mut().find(|(key, _)| *key == k) {
             Some((_, existing)) if !v.is_empty() => {
                 if !existing.is_empty() {
