@@ -25,6 +25,18 @@ impl Band {
         }
     }
 
+    /// A band around an expected *time* from multiplicative residual factors (lo <= 1 <= hi),
+    /// never below `floor` (the time with every byte at full bandwidth and every FLOP at peak):
+    /// a time's physical bound is a floor, as a speed's is a ceiling (`around`).
+    pub fn of_time(expected: f64, lo: f64, hi: f64, floor: f64) -> Band {
+        let expected = expected.max(floor);
+        Band {
+            low: (expected * lo.min(1.0)).max(floor),
+            expected,
+            high: expected * hi.max(1.0),
+        }
+    }
+
     /// An expected value as a band shows it: never above the physical ceiling.
     pub fn capped(expected: f64, ceiling: f64) -> f64 {
         expected.min(ceiling)

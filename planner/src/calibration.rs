@@ -13,6 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::band::Band;
 use crate::catalog::engine::Engine;
 use crate::catalog::Catalog;
 use crate::error::{PlannerError, Result};
@@ -1030,11 +1031,12 @@ pub fn evaluate_with(catalog: &Catalog, fit: &Fit, rows: &[CalibrationRow]) -> V
                         Some((p, ceiling)) => {
                             let (lo, hi) = fit.band(r.metric);
                             // A time's band stops at its floor, a speed's at its ceiling.
-                            let (low, high) = if r.metric.is_time() {
-                                ((p * lo).max(ceiling), p * hi)
+                            let band = if r.metric.is_time() {
+                                Band::of_time(p, lo, hi, ceiling)
                             } else {
-                                (p * lo, (p * hi).min(ceiling))
+                                Band::around(p, lo, hi, ceiling)
                             };
+                            let (low, high) = (band.low, band.high);
                             RowResult {
                                 predicted: Some(p),
                                 ceiling: Some(ceiling),

@@ -136,11 +136,10 @@ impl Running {
                 self.ceiling_output_tps_replica,
             )
         };
-        let ttft_ms = self.ttft_ms.map(|ms| Band {
-            low: ms * f.ttft.0,
-            expected: ms,
-            high: ms * f.ttft.1,
-        });
+        // The replica's figures keep no TTFT floor (a row stays within 128 bytes): 0 here.
+        let ttft_ms = self
+            .ttft_ms
+            .map(|ms| Band::of_time(ms, f.ttft.0, f.ttft.1, 0.0));
         RunningBands {
             decode_tps_stream: decode,
             output_tps_replica: output,

@@ -820,12 +820,7 @@ fn under_load(
     let ideal = |d: f64, p: f64| phys.mixed_step_floor(d, p);
     let time_band = |m: Metric, v: f64, floor: f64| {
         let (lo, hi) = fit.band(m);
-        let v = v.max(floor);
-        Band {
-            low: (v * lo.min(1.0)).max(floor),
-            expected: v,
-            high: v * hi.max(1.0),
-        }
+        Band::of_time(v, lo, hi, floor)
     };
     let has_compute = phys.prefill_compute.is_some();
     let (op, best, tail) = match arrivals {

@@ -154,8 +154,7 @@ pub fn closed_loop(
     l: &Limits,
     step: impl Fn(f64, f64) -> f64,
 ) -> Operating {
-    let clients = clients.max(1.0);
-    let running = clients.min(l.max_running.max(1.0));
+    let (clients, running) = admitted(clients, l);
     let m = mix(running, r, l, &step);
     // Little's law over the slots: running = λ × residence; the clients beyond the slots
     // wait (clients − running) / λ for one.
@@ -172,6 +171,12 @@ pub fn closed_loop(
         ttft_s: wait + m.first_token_s(running),
         binding: binding(clients > running, m.budget_bound),
     }
+}
+
+/// A closed loop's clients (at least one) and those holding batch slots (at most the cap).
+fn admitted(clients: f64, l: &Limits) -> (f64, f64) {
+    let clients = clients.max(1.0);
+    (clients, clients.min(l.max_running.max(1.0)))
 }
 
 fn binding(slots: bool, budget: bool) -> Binding {
@@ -218,8 +223,7 @@ pub fn closed_loop_waves(
     l: &Limits,
     step: impl Fn(f64, f64) -> f64,
 ) -> Operating {
-    let clients = clients.max(1.0);
-    let n = clients.min(l.max_running.max(1.0));
+    let (clients, n) = admitted(clients, l);
     let budget = l.token_budget.max(1.0);
     let decode_steps = (r.output - 1.0).max(0.0);
     let prompt_tokens = n * r.prompt;

@@ -73,21 +73,20 @@ fn estimate_of_a_config_that_does_not_fit_has_null_speeds() {
     assert_eq!(v["bound"], "capacity");
 }
 
+/// `planner estimate` of gpt-oss-20b MXFP4 on one H100, the load tests' starting point.
+const ESTIMATE_20B: &[&str] = &[
+    "estimate",
+    "--model",
+    "gpt-oss-20b",
+    "--quant",
+    "mxfp4",
+    "--gpu",
+    "h100-sxm",
+];
+
 #[test]
 fn bad_arguments_exit_2_with_one_line_naming_the_argument() {
-    let est = |extra: &'static [&'static str]| -> Vec<&'static str> {
-        let mut a = vec![
-            "estimate",
-            "--model",
-            "gpt-oss-20b",
-            "--quant",
-            "mxfp4",
-            "--gpu",
-            "h100-sxm",
-        ];
-        a.extend_from_slice(extra);
-        a
-    };
+    let est = |extra: &[&'static str]| [ESTIMATE_20B, extra].concat();
     let load_cases = [
         (est(&["--arrival-rate", "-1"]), "--arrival-rate"),
         (est(&["--arrival-rate", "NaN"]), "--arrival-rate"),
@@ -270,19 +269,7 @@ fn plan_reads_a_scenario_and_rejects_a_bad_one() {
 
 #[test]
 fn estimate_under_load_closed_and_open_loop() {
-    let base = [
-        "estimate",
-        "--model",
-        "gpt-oss-20b",
-        "--quant",
-        "mxfp4",
-        "--gpu",
-        "h100-sxm",
-        "--prompt",
-        "1000",
-        "--gen",
-        "200",
-    ];
+    let base = [ESTIMATE_20B, &["--prompt", "1000", "--gen", "200"]].concat();
     let json = |extra: &[&str]| -> serde_json::Value {
         let mut args = base.to_vec();
         args.extend_from_slice(extra);
