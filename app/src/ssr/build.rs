@@ -58,7 +58,7 @@ fn option_detail(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionDetail
     ];
     if o.meets_targets {
         arithmetic.push(format!(
-            "capacity: {} users per replica within {:.1} tok/s per user and {:.0} ms to first token (limit: {}); {} peak users -> {} replica(s) of {} GPU(s)",
+            "capacity: {} users per replica within {:.1} tok/s per user and {:.0} ms to first token at the 95th percentile (limit: {}); {} peak users -> {} replica(s) of {} GPU(s)",
             o.users_per_replica, s.tokens_per_s_per_user, s.ttft_ms, limit_text(o.limit), s.peak_users, o.replicas, o.gpus_per_replica
         ));
     }
