@@ -1,5 +1,6 @@
-//! Plans the full grid N times, for profilers. Instructions per plan (CALIBRATION.md):
-//! the difference between `valgrind --tool=callgrind` runs with N = 3 and N = 1, halved.
+//! Plans the full grid N times and prints each plan's least and median time (CALIBRATION.md,
+//! "Performance"). For profilers, instructions per plan are the difference between
+//! `valgrind --tool=callgrind` runs with N = 3 and N = 1, halved.
 //!
 //! `cargo build --release -p planner --example profile_plan`
 

@@ -355,10 +355,16 @@ impl Default for EngineFit {
     }
 }
 
-/// Where each of an engine's factors came from.
+/// Where each of an engine's factors came from. `vendor` and `legacy` name a cell's factors:
+/// the engine's on one vendor's GPUs, or its legacy generation's (absent: the engine's current
+/// generation on every vendor's GPUs).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EngineFitEntry {
     pub engine: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legacy: Option<String>,
     pub fit: EngineFit,
     pub decode_from: String,
     pub compute_dense_from: String,
@@ -367,7 +373,11 @@ pub struct EngineFitEntry {
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Fit {
+    /// Each engine's current generation over all its rows.
     pub engines: Vec<EngineFitEntry>,
+    /// Factors of narrower cells (`EngineFitEntry::vendor`, `legacy`), where rows allow.
+    #[serde(default)]
+    pub cells: Vec<EngineFitEntry>,
     pub global: EngineFit,
     /// (metric, low factor, high factor): measured/predicted extremes on the fitting rows.
     pub bands: Vec<(Metric, f64, f64)>,
@@ -375,13 +385,21 @@ pub struct Fit {
 }
 
 impl Fit {
-    /// The factors for an engine, and a one-line provenance for display.
+    /// An engine's factors over all its current rows, and a one-line provenance for display.
     pub fn for_engine(&self, engine: &str) -> (&EngineFit, String) {
         (self.engine_fit(engine), self.provenance(engine))
     }
 
-    /// An engine's fitted factors (the global ones when it has no calibration rows). The plan
-    /// calls this per option, so it builds no string.
+    /// The factors for an engine on one vendor's GPUs, and a one-line provenance for display.
+    pub fn for_engine_on(&self, engine: &str, vendor: &str) -> (&EngineFit, String) {
+        match self.cell(engine, Some(vendor), None) {
+            Some(e) => (&e.fit, provenance_of(e)),
+            None => (self.engine_fit(engine), self.provenance(engine)),
+        }
+    }
+
+    /// An engine's fitted factors over all its current rows (the global ones when it has
+    /// none). The plan calls `fit_on` per option, so neither builds a string.
     pub fn engine_fit(&self, engine: &str) -> &EngineFit {
         self.engines
             .iter()
@@ -389,13 +407,45 @@ impl Fit {
             .map_or(&self.global, |e| &e.fit)
     }
 
+    /// An engine's factors on one vendor's GPUs: its own there where it has enough rows,
+    /// else the engine's.
+    pub fn fit_on(&self, engine: &str, vendor: &str) -> &EngineFit {
+        self.cell(engine, Some(vendor), None)
+            .map_or_else(|| self.engine_fit(engine), |e| &e.fit)
+    }
+
+    /// The factors a calibration row of `cell` is predicted with: its legacy generation's on
+    /// its vendor, its legacy generation's, or the current ones on its vendor, the most
+    /// specific fitted.
+    pub fn row_fit(&self, cell: &Cell) -> &EngineFit {
+        if cell.legacy {
+            let legacy = |v: Option<&str>| {
+                self.cells.iter().find(|e| {
+                    e.engine == cell.engine && e.legacy.is_some() && e.vendor.as_deref() == v
+                })
+            };
+            if let Some(e) = legacy(Some(&cell.vendor)).or_else(|| legacy(None)) {
+                return &e.fit;
+            }
+        }
+        self.fit_on(&cell.engine, &cell.vendor)
+    }
+
+    fn cell(
+        &self,
+        engine: &str,
+        vendor: Option<&str>,
+        legacy: Option<&str>,
+    ) -> Option<&EngineFitEntry> {
+        self.cells.iter().find(|e| {
+            e.engine == engine && e.vendor.as_deref() == vendor && e.legacy.as_deref() == legacy
+        })
+    }
+
     /// Where an engine's factors come from, in words.
     pub fn provenance(&self, engine: &str) -> String {
         match self.engines.iter().find(|e| e.engine == engine) {
-            Some(e) => format!(
-                "{engine}: decode factors from {}, compute from {} (dense) / {} (MoE)",
-                e.decode_from, e.compute_dense_from, e.compute_moe_from
-            ),
+            Some(e) => provenance_of(e),
             None => format!("{engine}: global factors (no calibration rows)"),
         }
     }
@@ -408,6 +458,18 @@ impl Fit {
             .map(|b| (b.1, b.2))
             .unwrap_or((1.0, 1.0))
     }
+}
+
+/// An entry's provenance in words.
+fn provenance_of(e: &EngineFitEntry) -> String {
+    let on = e
+        .vendor
+        .as_ref()
+        .map_or(String::new(), |v| format!(" on {v} GPUs"));
+    format!(
+        "{}{on}: decode factors from {}, compute from {} (dense) / {} (MoE)",
+        e.engine, e.decode_from, e.compute_dense_from, e.compute_moe_from
+    )
 }
 
 /// How a row's run loaded the replica.
@@ -429,9 +491,40 @@ pub enum RowLoad {
 /// A row turned into a setup and workload, or the reason it cannot be.
 pub struct RowCase {
     pub physics: Physics,
-    pub engine: String,
+    pub cell: Cell,
     pub load: RowLoad,
 }
+
+/// Whose factors a row is fitted with and predicted by: its engine, the vendor of its GPUs
+/// (the same engine runs other kernels on ROCm than on CUDA), and whether it ran the engine's
+/// legacy generation (`Engine::legacy`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub engine: String,
+    pub vendor: String,
+    pub legacy: bool,
+}
+
+/// A set of cells one set of factors is fitted on: an engine's current runs (on every vendor's
+/// GPUs, or on one vendor's) or its legacy runs (likewise).
+#[derive(Debug, Clone, PartialEq)]
+struct Scope {
+    engine: String,
+    vendor: Option<String>,
+    legacy: bool,
+}
+
+impl Scope {
+    fn holds(&self, c: &Cell) -> bool {
+        c.engine == self.engine
+            && c.legacy == self.legacy
+            && self.vendor.as_ref().is_none_or(|v| *v == c.vendor)
+    }
+}
+
+/// Rows a vendor's or a legacy generation's own factor needs before it is fitted rather than
+/// taken from the engine's (fewer would fit their noise).
+const MIN_CELL_ROWS: usize = 10;
 
 /// Whether a run's requests vary in length (ShareGPT, a random dataset with a range below 1,
 /// lengths given as means), as its notes record: a closed loop of them settles into a steady
@@ -548,9 +641,15 @@ pub fn row_case(catalog: &Catalog, row: &CalibrationRow) -> std::result::Result<
     if needs_compute && physics.prefill_compute.is_none() {
         return Err(format!("{} has no sourced TFLOPS figure", gpu.name));
     }
+    let legacy =
+        (engine.legacy.as_ref()).is_some_and(|l| l.covers(&row.engine_version, &row.source_date));
     Ok(RowCase {
         physics,
-        engine: row.engine.clone(),
+        cell: Cell {
+            engine: row.engine.clone(),
+            vendor: gpu.vendor.clone(),
+            legacy,
+        },
         load,
     })
 }
@@ -706,10 +805,10 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
             }
         })
         .collect();
-    let select = |engine: Option<&str>, pred: &dyn Fn(Metric, bool) -> bool| {
+    let select = |scope: Option<&Scope>, pred: &dyn Fn(Metric, bool) -> bool| {
         cases
             .iter()
-            .filter(|(c, _, m)| engine.is_none_or(|e| c.engine == e) && pred(*m, c.physics.moe))
+            .filter(|(c, _, m)| scope.is_none_or(|s| s.holds(&c.cell)) && pred(*m, c.physics.moe))
             .map(|(c, v, m)| (c, *v, *m))
             .collect::<Vec<_>>()
     };
@@ -718,6 +817,17 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
         move |m: Metric, is_moe: bool| {
             is_moe == moe && matches!(m, Metric::PrefillTps | Metric::OutputTpsTotal)
         }
+    };
+    let fit_scope = |scope: &Scope, base: EngineFit, min_rows: usize| {
+        fit_own(
+            [
+                &select(Some(scope), &is_decode),
+                &select(Some(scope), &is_compute(false)),
+                &select(Some(scope), &is_compute(true)),
+            ],
+            base,
+            min_rows,
+        )
     };
 
     // Serving rows load memory and compute in the same steps, so the decode factors and the
@@ -734,50 +844,18 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
             fit_compute(&select(None, &is_compute(true)), global, true).unwrap_or(1.0);
     }
 
-    // First each engine on its own rows, then fallbacks resolved against those results.
-    struct Own {
-        decode: Option<(f64, f64)>,
-        dense: Option<f64>,
-        moe: Option<f64>,
-    }
-    let own: Vec<(String, Own)> = catalog
-        .engines
-        .iter()
-        .map(|e| {
-            let (decode_rows, dense_rows, moe_rows) = (
-                select(Some(&e.id), &is_decode),
-                select(Some(&e.id), &is_compute(false)),
-                select(Some(&e.id), &is_compute(true)),
-            );
-            let (mut decode, mut dense, mut moe) = (None, None, None);
-            let mut base = global;
-            for _ in 0..2 {
-                decode = fit_decode(&decode_rows, global.step_overhead_s, base);
-                base.eta_bandwidth = decode.map_or(global.eta_bandwidth, |d| d.0);
-                base.step_overhead_s = decode.map_or(global.step_overhead_s, |d| d.1);
-                dense = fit_compute(&dense_rows, base, false);
-                moe = fit_compute(&moe_rows, base, true);
-                base.eta_compute_dense = dense.unwrap_or(global.eta_compute_dense);
-                base.eta_compute_moe = moe.unwrap_or(global.eta_compute_moe);
-            }
-            (e.id.clone(), Own { decode, dense, moe })
-        })
+    // First each engine on its own current rows, then fallbacks resolved against those.
+    let current = |engine: &str| Scope {
+        engine: engine.to_string(),
+        vendor: None,
+        legacy: false,
+    };
+    let own: Vec<(String, Own)> = (catalog.engines.iter())
+        .map(|e| (e.id.clone(), fit_scope(&current(&e.id), global, 1)))
         .collect();
-    // Rows behind each engine's own factors, by group (for the bands' degrees of freedom).
-    let own_counts: Vec<(String, Group, usize)> = catalog
-        .engines
-        .iter()
-        .flat_map(|e| {
-            [Group::Decode, Group::ComputeDense, Group::ComputeMoe].map(|g| {
-                let rows = cases
-                    .iter()
-                    .filter(|(c, _, m)| c.engine == e.id && group_of(*m, c.physics.moe) == Some(g))
-                    .count();
-                (e.id.clone(), g, rows)
-            })
-        })
-        .filter(|(_, _, rows)| *rows > 0)
-        .collect();
+    // The scopes whose factors were fitted, with their rows by group (the bands' degrees of
+    // freedom).
+    let mut fitted: Vec<(Scope, Own)> = Vec::new();
     let lookup = |id: &str| own.iter().find(|(e, _)| e == id).map(|(_, o)| o);
     let mut engines = Vec::new();
     for e in &catalog.engines {
@@ -803,6 +881,8 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
         let (moe, compute_moe_from) = pick(&|o| o.moe);
         engines.push(EngineFitEntry {
             engine: e.id.clone(),
+            vendor: None,
+            legacy: None,
             fit: EngineFit {
                 eta_bandwidth: eta_bw.unwrap_or(global.eta_bandwidth),
                 step_overhead_s: tau.unwrap_or(global.step_overhead_s),
@@ -813,9 +893,104 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
             compute_dense_from,
             compute_moe_from,
         });
+        if let Some((_, o)) = own.iter().find(|(id, _)| *id == e.id) {
+            fitted.push((current(&e.id), o.clone()));
+        }
+    }
+
+    // Then the narrower cells, each starting from the factors of the scope it narrows: an
+    // engine's current runs on one vendor's GPUs (where it ran on more than one vendor's), its
+    // legacy runs, and those on one vendor's.
+    let mut cells = Vec::new();
+    for e in &catalog.engines {
+        let Some(parent) = engines.iter().find(|p| p.engine == e.id).cloned() else {
+            continue;
+        };
+        let mut narrow = |scope: Scope, parent: &EngineFitEntry| -> Option<EngineFitEntry> {
+            let o = fit_scope(&scope, parent.fit, MIN_CELL_ROWS);
+            if o.decode.is_none() && o.dense.is_none() && o.moe.is_none() {
+                return None;
+            }
+            // A factor the cell did not fit comes from its parent's rows.
+            let parent_rows = match &parent.legacy {
+                Some(l) => format!("{} {l} rows", e.id),
+                None => format!("{} rows", e.id),
+            };
+            let from = |own: bool, inherited: &str| {
+                if own {
+                    "own rows".to_string()
+                } else if inherited == "own rows" {
+                    parent_rows.clone()
+                } else {
+                    inherited.to_string()
+                }
+            };
+            let entry = EngineFitEntry {
+                engine: e.id.clone(),
+                vendor: scope.vendor.clone(),
+                legacy: (scope.legacy)
+                    .then(|| e.legacy.as_ref().map_or(String::new(), |l| l.id.clone())),
+                fit: EngineFit {
+                    eta_bandwidth: o.decode.map_or(parent.fit.eta_bandwidth, |d| d.0),
+                    step_overhead_s: o.decode.map_or(parent.fit.step_overhead_s, |d| d.1),
+                    eta_compute_dense: o.dense.unwrap_or(parent.fit.eta_compute_dense),
+                    eta_compute_moe: o.moe.unwrap_or(parent.fit.eta_compute_moe),
+                },
+                decode_from: from(o.decode.is_some(), &parent.decode_from),
+                compute_dense_from: from(o.dense.is_some(), &parent.compute_dense_from),
+                compute_moe_from: from(o.moe.is_some(), &parent.compute_moe_from),
+            };
+            fitted.push((scope, o));
+            Some(entry)
+        };
+        let vendors_of = |legacy: bool| {
+            let mut v: Vec<&str> = (cases.iter())
+                .filter(|(c, _, _)| c.cell.engine == e.id && c.cell.legacy == legacy)
+                .map(|(c, _, _)| c.cell.vendor.as_str())
+                .collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let by_vendor = |legacy: bool| {
+            let v = vendors_of(legacy);
+            if v.len() > 1 {
+                v.into_iter().map(String::from).collect()
+            } else {
+                Vec::new()
+            }
+        };
+        for v in by_vendor(false) {
+            let scope = Scope {
+                engine: e.id.clone(),
+                vendor: Some(v),
+                legacy: false,
+            };
+            cells.extend(narrow(scope, &parent));
+        }
+        if e.legacy.is_some() {
+            let scope = Scope {
+                engine: e.id.clone(),
+                vendor: None,
+                legacy: true,
+            };
+            let legacy_parent = narrow(scope, &parent).unwrap_or_else(|| parent.clone());
+            for v in by_vendor(true) {
+                let scope = Scope {
+                    engine: e.id.clone(),
+                    vendor: Some(v),
+                    legacy: true,
+                };
+                cells.extend(narrow(scope, &legacy_parent));
+            }
+            if legacy_parent != parent {
+                cells.push(legacy_parent);
+            }
+        }
     }
     let mut fit = Fit {
         engines,
+        cells,
         global,
         bands: Vec::new(),
         holdout,
@@ -832,12 +1007,11 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
             .iter()
             .filter(|(_, _, cm)| m.is_none_or(|m| *cm == m))
             .filter_map(|(c, v, cm)| {
-                let (f, _) = fit.for_engine(&c.engine);
-                predict_row(c, *cm, f).map(|(p, _)| (v / p).ln())
+                predict_row(c, *cm, fit.row_fit(&c.cell)).map(|(p, _)| (v / p).ln())
             })
             .collect()
     };
-    let params = |m: Option<Metric>| fitted_parameters(&cases, &own_counts, m);
+    let params = |m: Option<Metric>| fitted_parameters(&cases, &fitted, m);
     let pooled = prediction_interval(&log_ratios(None), params(None));
     fit.bands = Metric::ALL
         .into_iter()
@@ -876,27 +1050,81 @@ fn group_of(m: Metric, moe: bool) -> Option<Group> {
 /// several metrics counts toward each in proportion to its rows of that metric.
 fn fitted_parameters(
     cases: &[(RowCase, f64, Metric)],
-    own_counts: &[(String, Group, usize)],
+    fitted: &[(Scope, Own)],
     m: Option<Metric>,
 ) -> f64 {
-    own_counts
-        .iter()
-        .map(|(engine, group, rows)| {
+    let mut params = 0.0;
+    for (scope, own) in fitted {
+        let groups = [
+            (Group::Decode, own.decode.is_some(), own.rows[0]),
+            (Group::ComputeDense, own.dense.is_some(), own.rows[1]),
+            (Group::ComputeMoe, own.moe.is_some(), own.rows[2]),
+        ];
+        for (group, was_fitted, rows) in groups {
+            if !was_fitted || rows == 0 {
+                continue;
+            }
             let factors = match group {
-                Group::Decode => (*rows).min(2) as f64,
+                Group::Decode => rows.min(2) as f64,
                 _ => 1.0,
             };
-            let of_metric = cases
-                .iter()
+            let of_metric = (cases.iter())
                 .filter(|(c, _, cm)| {
-                    c.engine == *engine
-                        && group_of(*cm, c.physics.moe) == Some(*group)
+                    scope.holds(&c.cell)
+                        && group_of(*cm, c.physics.moe) == Some(group)
                         && m.is_none_or(|m| *cm == m)
                 })
                 .count();
-            factors * of_metric as f64 / *rows as f64
-        })
-        .sum()
+            params += factors * of_metric as f64 / rows as f64;
+        }
+    }
+    params
+}
+
+/// What one scope's rows fitted, by group (None: too few rows, the factor is inherited), and
+/// how many rows each group had.
+#[derive(Debug, Clone)]
+struct Own {
+    decode: Option<(f64, f64)>,
+    dense: Option<f64>,
+    moe: Option<f64>,
+    rows: [usize; 3],
+}
+
+/// Fits a scope's decode factors and compute efficiencies on its decode, dense-compute and
+/// MoE-compute rows, from `base`; a group with fewer than `min_rows` rows keeps base's. Serving
+/// rows load memory and compute in the same steps, so the two are fitted in turn, twice.
+fn fit_own(rows: [&[(&RowCase, f64, Metric)]; 3], base: EngineFit, min_rows: usize) -> Own {
+    let enough = |r: &'_ [(&RowCase, f64, Metric)]| r.len() >= min_rows.max(1);
+    let (mut decode, mut dense, mut moe) = (None, None, None);
+    let mut b = base;
+    for _ in 0..2 {
+        decode = if enough(rows[0]) {
+            fit_decode(rows[0], base.step_overhead_s, b)
+        } else {
+            None
+        };
+        b.eta_bandwidth = decode.map_or(base.eta_bandwidth, |d| d.0);
+        b.step_overhead_s = decode.map_or(base.step_overhead_s, |d| d.1);
+        dense = if enough(rows[1]) {
+            fit_compute(rows[1], b, false)
+        } else {
+            None
+        };
+        moe = if enough(rows[2]) {
+            fit_compute(rows[2], b, true)
+        } else {
+            None
+        };
+        b.eta_compute_dense = dense.unwrap_or(base.eta_compute_dense);
+        b.eta_compute_moe = moe.unwrap_or(base.eta_compute_moe);
+    }
+    Own {
+        decode,
+        dense,
+        moe,
+        rows: rows.map(|r| r.len()),
+    }
 }
 
 /// Student's t 0.975 quantile, for a two-sided 95% interval.
@@ -1022,8 +1250,7 @@ pub fn evaluate_with(catalog: &Catalog, fit: &Fit, rows: &[CalibrationRow]) -> V
                     ..base
                 },
                 Ok(case) => {
-                    let (f, _) = fit.for_engine(&case.engine);
-                    match predict_row(&case, r.metric, f) {
+                    match predict_row(&case, r.metric, fit.row_fit(&case.cell)) {
                         None => RowResult {
                             skipped: Some("no prediction for this metric".into()),
                             ..base

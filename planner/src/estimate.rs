@@ -649,8 +649,8 @@ impl Physics {
 
     /// A decode step's expected time under an engine's factors. Streaming weights and computing
     /// do not overlap perfectly in real kernels (grouped expert matmuls load, then compute); the
-    /// sum fits batched MoE measurements where the ideal max() does not (CALIBRATION.md). The
-    /// physical ceiling still uses the max.
+    /// sum fits the published runs as well as a per-kernel smooth max does (CALIBRATION.md,
+    /// "The model, in short"). The physical ceiling still uses the max.
     fn step_time(&self, step: &DecodeStep, f: &Slowdowns) -> f64 {
         let (mem, comp) = self.memory_and_compute(step, f);
         mem + comp + step.comm_time + f.overhead(self.layers)
@@ -727,7 +727,7 @@ pub fn estimate_under_load(
     fit: &Fit,
 ) -> Result<Estimate> {
     let phys = Physics::new(s, w)?;
-    let (engine_fit, provenance) = fit.for_engine(&s.engine.id);
+    let (engine_fit, provenance) = fit.for_engine_on(&s.engine.id, &s.gpu.vendor);
     let p = phys.predict(engine_fit);
     let ceiling = phys.ceiling_decode_tps_stream();
     let mut notes: Vec<String> = phys.notes.texts().map(|n| n.into_owned()).collect();

@@ -55,8 +55,8 @@ fn holdout_rows_are_never_fitted_and_meet_decode_target() {
         .find(|s| s.metric == Metric::OutputTpsTotal)
         .unwrap();
     // A guard against regressions, not the target: on the 248 held-out serving rows the model
-    // is at 27% (CALIBRATION.md, "Under load"); the target is 20%.
-    assert!(agg.median_ape.unwrap() <= 30.0, "{agg}");
+    // is at 22% (CALIBRATION.md, "Errors"); the target is 20%.
+    assert!(agg.median_ape.unwrap() <= 25.0, "{agg}");
     assert!(agg.n >= 200, "{agg}");
 }
 
@@ -127,4 +127,52 @@ fn bad_calibration_rows_name_row_and_column() {
     assert!(e.to_string().contains("column 'gpu_count'"), "{e}");
     let e = parse_rows("id,engine\nx,y\n").unwrap_err();
     assert!(e.to_string().contains("missing column"), "{e}");
+}
+
+#[test]
+fn an_engine_on_another_vendors_gpus_gets_its_own_factors_where_rows_allow() {
+    let fit = &Catalog::builtin().fit;
+    // SGLang has runs on MI300X/MI325X and on NVIDIA GPUs: ROCm kernels get their own factors.
+    let (amd, said) = fit.for_engine_on("sglang", "AMD");
+    assert_ne!(amd, fit.engine_fit("sglang"));
+    assert!(said.contains("on AMD GPUs"), "{said}");
+    // A vendor with no rows of the engine takes the engine's factors.
+    assert_eq!(fit.fit_on("sglang", "Intel"), fit.engine_fit("sglang"));
+    assert_eq!(fit.fit_on("no-such-engine", "AMD"), &fit.global);
+}
+
+#[test]
+fn runs_of_a_legacy_engine_generation_never_move_the_current_factors() {
+    let catalog = Catalog::builtin();
+    let rows = rows();
+    let legacy: Vec<_> = rows
+        .iter()
+        .filter(|r| {
+            r.engine == "vllm"
+                && (catalog.engine("vllm").unwrap().legacy.as_ref())
+                    .is_some_and(|l| l.covers(&r.engine_version, &r.source_date))
+        })
+        .map(|r| r.id.clone())
+        .collect();
+    assert!(legacy.len() >= 100, "{} vLLM V0 rows", legacy.len());
+    let current_only: Vec<_> = rows
+        .iter()
+        .filter(|r| !legacy.contains(&r.id))
+        .cloned()
+        .collect();
+    let with = fit_without(catalog, &rows, Vec::new());
+    let without = fit_without(catalog, &current_only, Vec::new());
+    assert_eq!(with.engine_fit("vllm"), without.engine_fit("vllm"));
+    assert_eq!(
+        with.fit_on("vllm", "NVIDIA"),
+        without.fit_on("vllm", "NVIDIA")
+    );
+    // ...and they are predicted by their own generation's factors.
+    let v0 = planner::calibration::Cell {
+        engine: "vllm".into(),
+        vendor: "NVIDIA".into(),
+        legacy: true,
+    };
+    assert_ne!(with.row_fit(&v0), with.fit_on("vllm", "NVIDIA"));
+    assert_eq!(without.row_fit(&v0), without.fit_on("vllm", "NVIDIA"));
 }

@@ -151,6 +151,15 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
             .iter()
             .map(|e| {
                 let (f, from) = c.fit.for_engine(&e.id);
+                let factors = |f: &planner::calibration::EngineFit| {
+                    format!("bandwidth {:.2}, compute {:.2} dense / {:.3} MoE, {:.1} ms/step per 32 layers", f.eta_bandwidth, f.eta_compute_dense, f.eta_compute_moe, f.step_overhead_s * 1000.0)
+                };
+                // The plan prices today's engine: a vendor's own factors where fitted; a legacy
+                // generation's only predict its own calibration runs.
+                let by_vendor: String = (c.fit.cells.iter())
+                    .filter(|x| x.engine == e.id && x.legacy.is_none())
+                    .filter_map(|x| x.vendor.as_ref().map(|v| format!("; on {v} GPUs: {}", factors(&x.fit))))
+                    .collect();
                 CatalogRow {
                     id: e.id.clone(),
                     cells: vec![
@@ -158,7 +167,7 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
                         e.formats.join(", "),
                         format!("{:?}", e.multi_gpu),
                         format!("{:.0}% (+{} GB overhead per GPU, an assumption)", e.memory_fraction * 100.0, e.runtime_overhead_gb),
-                        format!("bandwidth {:.2}, compute {:.2} dense / {:.3} MoE, {:.1} ms/step per 32 layers — {from}", f.eta_bandwidth, f.eta_compute_dense, f.eta_compute_moe, f.step_overhead_s * 1000.0),
+                        format!("{} — {from}{by_vendor}", factors(f)),
                     ],
                     source: e.source.clone(),
                     date: e.source_date.clone(),

@@ -207,9 +207,17 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
             }
             // Leave-one-out refits the factors for every row: the catalog's are not the ones used.
             if !loo {
-                for e in &catalog.fit.engines {
+                for e in catalog.fit.engines.iter().chain(&catalog.fit.cells) {
+                    let vendor = e
+                        .vendor
+                        .as_ref()
+                        .map_or(String::new(), |v| format!(" vendor={v}"));
+                    let legacy = e
+                        .legacy
+                        .as_ref()
+                        .map_or(String::new(), |l| format!(" legacy={l}"));
                     println!(
-                        "fit engine={} eta_bandwidth={:.2} overhead_ms_per_32_layers={:.2} eta_compute_dense={:.3} eta_compute_moe={:.3} decode_from=\"{}\" compute_from=\"{}\"/\"{}\"",
+                        "fit engine={}{vendor}{legacy} eta_bandwidth={:.2} overhead_ms_per_32_layers={:.2} eta_compute_dense={:.3} eta_compute_moe={:.3} decode_from=\"{}\" compute_from=\"{}\"/\"{}\"",
                         e.engine,
                         e.fit.eta_bandwidth,
                         e.fit.step_overhead_s * 1000.0,

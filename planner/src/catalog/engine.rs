@@ -50,8 +50,51 @@ pub struct Engine {
     /// Engine whose calibration stands in when this one has no measurements of its own.
     #[serde(default)]
     pub calibration_fallback: Option<String>,
+    /// An earlier generation of the engine whose measurements are fitted apart from the
+    /// current one's (the plan uses the current one's factors).
+    #[serde(default)]
+    pub legacy: Option<Legacy>,
     pub source: String,
     pub source_date: String,
+}
+
+/// An engine's earlier generation: runs of versions before `before_version` (or, when a run
+/// names no version, measured before `before_date`) ran a different scheduler and kernels.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Legacy {
+    pub id: String,
+    pub before_version: String,
+    /// YYYY-MM-DD: the release date of `before_version`.
+    pub before_date: String,
+    pub source: String,
+    pub source_date: String,
+}
+
+impl Legacy {
+    /// Whether a run of `version` (empty: not stated) measured on `date` (YYYY-MM[-DD]) ran
+    /// this generation. Versions compare by their leading numbers ("v0.6.3.post2" is 0.6.3).
+    pub fn covers(&self, version: &str, date: &str) -> bool {
+        match (
+            release_numbers(version),
+            release_numbers(&self.before_version),
+        ) {
+            (Some(v), Some(before)) => v < before,
+            _ => !date.is_empty() && date < self.before_date.as_str(),
+        }
+    }
+}
+
+/// The leading dotted numbers of a version string ("v0.11.0rc1" -> [0, 11, 0]).
+fn release_numbers(version: &str) -> Option<Vec<u32>> {
+    let v = version.trim().trim_start_matches('v');
+    let nums: Vec<u32> = v
+        .split('.')
+        .map_while(|part| {
+            let digits: String = part.chars().take_while(|c| c.is_ascii_digit()).collect();
+            digits.parse().ok()
+        })
+        .collect();
+    (!nums.is_empty()).then_some(nums)
 }
 
 /// An engine's default KV-cache format for checkpoints of one weight format.
@@ -129,5 +172,42 @@ impl Engine {
             return Some(format!("{} runs on one device only", self.name));
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Legacy;
+
+    fn v0() -> Legacy {
+        Legacy {
+            id: "v0".into(),
+            before_version: "0.8.0".into(),
+            before_date: "2025-03-18".into(),
+            source: String::new(),
+            source_date: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_legacy_generation_covers_earlier_versions_by_number_not_by_text() {
+        let l = v0();
+        assert!(l.covers("0.6.3.post2.dev308+gb489fc3c", "2026-01-01"));
+        assert!(l.covers("v0.7.4.dev181+gf35f8e22", ""));
+        assert!(!l.covers("0.8.0", "2024-01-01"));
+        // "0.10" is after "0.8" though it sorts before it as text.
+        assert!(!l.covers("v0.10.2", "2024-01-01"));
+        assert!(!l.covers("1.0", ""));
+    }
+
+    #[test]
+    fn without_a_version_the_measurement_date_decides() {
+        let l = v0();
+        assert!(l.covers("", "2024-11"));
+        assert!(l.covers("", "2025-03-17"));
+        assert!(!l.covers("", "2025-03-18"));
+        assert!(!l.covers("", "2026-04"));
+        // Neither a version nor a date: the current generation.
+        assert!(!l.covers("", ""));
     }
 }

@@ -22,8 +22,9 @@ pub(super) struct Lookups<'a> {
     pub allowed_offers: Vec<Allowed<'a>>,
     /// Per GPU type: its allowed offers, and each one's index in `allowed_offers`.
     pub offers_by_gpu: Vec<(Vec<Allowed<'a>>, Vec<u32>)>,
-    /// Each catalog engine's fitted factors, as multipliers of physical times.
-    pub slowdowns: Vec<Slowdowns>,
+    /// slowdowns[engine × gpus + gpu]: each catalog engine's fitted factors on each GPU type
+    /// (its vendor's where fitted), as multipliers of physical times.
+    slowdowns: Vec<Slowdowns>,
     engines: usize,
     gpus: usize,
     /// runs[format × gpus + gpu]: the engines (bit e: engine e) that serve the format on the
@@ -78,7 +79,10 @@ impl<'a> Lookups<'a> {
             allowed_offers,
             offers_by_gpu,
             slowdowns: (engines.iter())
-                .map(|e| Slowdowns::from(catalog.fit.engine_fit(&e.id)))
+                .flat_map(|e| {
+                    (resolved.gpus.iter())
+                        .map(|g| Slowdowns::from(catalog.fit.fit_on(&e.id, &g.vendor)))
+                })
                 .collect(),
             engines: engines.len(),
             gpus: resolved.gpus.len(),
@@ -91,6 +95,11 @@ impl<'a> Lookups<'a> {
     /// and count.
     pub fn runs(&self, q: usize, g: usize) -> u64 {
         self.runs[q * self.gpus + g]
+    }
+
+    /// Engine `e`'s factors on GPU type `g`.
+    pub fn slowdowns(&self, e: usize, g: usize) -> &Slowdowns {
+        &self.slowdowns[e * self.gpus + g]
     }
 
     /// Whether engines `a` and `b` give any setup the same physics (`same_physics`).

@@ -273,10 +273,10 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                             }
                         }
                     };
-                    let slowdowns = &look.slowdowns[ei];
+                    let slowdowns = look.slowdowns(ei, gi);
                     let cap = match sized {
                         Some((prev, cap))
-                            if look.slowdowns[prev].predicts_like(slowdowns, phys.moe) =>
+                            if look.slowdowns(prev, gi).predicts_like(slowdowns, phys.moe) =>
                         {
                             cap
                         }

@@ -2,7 +2,7 @@
 //! (tens of thousands on a full grid) into small `Row`s — indices instead of names, nothing to
 //! free — and builds the API's `PlanOption` record, with its names, offer and price, only for
 //! the options a caller reads or serializes. Building 47k records with shared strings took
-//! half of a full-grid plan (CALIBRATION.md, "plan_full_grid").
+//! half of a full-grid plan.
 
 use std::sync::Arc;
 
@@ -315,5 +315,5 @@ impl Serialize for Options {
 }
 
 // A row is written once per option (tens of thousands per plan): up to 128 bytes it is moved
-// with inline stores; above, every push was a call to memcpy (CALIBRATION.md).
+// with inline stores; above, every push was a call to memcpy (seen in callgrind profiles).
 const _: () = assert!(std::mem::size_of::<Row>() <= 128);
