@@ -484,6 +484,8 @@ pub enum RowLoad {
     Waves(u32),
     /// A serving engine sent this many prompts at once (request rate inf).
     Burst(u32),
+    /// The same with a conversation dataset's long-tailed output lengths (ShareGPT).
+    BurstVaried(u32),
     /// A serving engine sent `prompts` prompts as Poisson arrivals at `rate` requests/s.
     Open { rate: f64, prompts: u32 },
 }
@@ -583,6 +585,9 @@ pub fn row_case(catalog: &Catalog, row: &CalibrationRow) -> std::result::Result<
     }
     let load = match (serving, row.request_rate) {
         (false, _) => RowLoad::Bench,
+        (true, RequestRate::AllAtOnce) if row.notes.to_lowercase().contains("sharegpt") => {
+            RowLoad::BurstVaried(row.concurrency)
+        }
         (true, RequestRate::AllAtOnce) => RowLoad::Burst(row.concurrency),
         (true, RequestRate::PerSecond(rate)) => RowLoad::Open {
             rate,
@@ -663,6 +668,7 @@ pub fn predict_row(case: &RowCase, metric: Metric, f: &EngineFit) -> Option<(f64
         let (r, l) = (phys.request(), phys.limits());
         let run = |step: &dyn Fn(f64, f64) -> f64| match case.load {
             RowLoad::Burst(n) => serving::burst(n as f64, r, &l, step),
+            RowLoad::BurstVaried(n) => serving::burst_varied(n as f64, r, &l, step),
             RowLoad::Open { rate, prompts } => {
                 serving::finite_open_loop(rate, prompts as f64, r, &l, step)
             }

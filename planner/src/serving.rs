@@ -1,6 +1,6 @@
 //! A replica under load (PHYSICS.md §10): continuous batching with chunked prefill, in steady
-//! state, for a closed loop of N clients, a burst of N prompts sent at once, and an open loop
-//! of Poisson arrivals.
+//! state, for a closed loop of N clients, a burst of N prompts sent at once (draining as
+//! requests of varied lengths finish), and an open loop of Poisson arrivals.
 //!
 //! Each engine step runs one decode token for every running sequence past its prefill plus
 //! prompt tokens of admitted requests, up to the engine's per-step token budget (chunked
@@ -18,7 +18,7 @@
 //! Waiting for a batch slot (closed loop above the cap, bursts) follows from the same law; the
 //! open loop's tail of TTFT adds the queueing of prompts for the step budget (M/D/1, Poisson
 //! arrivals) and, near the cap, for a slot. Variable request lengths (ShareGPT) are taken at
-//! their means.
+//! their means, except in a burst's drain, where their spread is what sets its length.
 
 use serde::{Deserialize, Serialize};
 
@@ -193,10 +193,8 @@ fn binding(slots: bool, budget: bool) -> Binding {
 /// inf, `trtllm-bench`): throughput is the closed loop's at that many clients (the queue stays
 /// full until the last slots drain, which we neglect); the TTFT reported is the median
 /// request's: the prefill of the requests admitted before it, in budget-full steps, or, past
-/// the cap, the completions it waits for. (A drain model — all admitted prompts prefilled,
-/// then decoded together at their mean lengths — fitted the published runs worse: 35% median
-/// error on aggregate throughput against 21%; their output lengths vary, so the batch thins
-/// out and refills rather than draining whole.)
+/// the cap, the completions it waits for. For requests of equal lengths; `burst_varied` drains
+/// a batch whose lengths vary.
 pub fn burst(prompts: f64, r: Request, l: &Limits, step: impl Fn(f64, f64) -> f64) -> Operating {
     let mut op = closed_loop(prompts, r, l, &step);
     let cap = l.max_running.max(1.0);
@@ -208,6 +206,79 @@ pub fn burst(prompts: f64, r: Request, l: &Limits, step: impl Fn(f64, f64) -> f6
     let wait = (median - cap).max(0.0) / op.requests_per_s;
     op.ttft_s = wait + prefill_s;
     op
+}
+
+/// `prompts` requests sent at once whose output lengths vary as a conversation dataset's do
+/// (ShareGPT): the batch fills to the cap, holds it while requests wait (the closed loop's
+/// steady state), then drains as requests finish — the throughput a benchmark reports is all
+/// tokens over the whole run, the thinning tail included, and a short request's TPOT is that of
+/// the full batch while a long one's falls with it.
+///
+/// ASSUMPTION: output lengths are exponential with the row's mean (the maximum-entropy law for
+/// a given mean; ShareGPT's are long-tailed). Its memorylessness keeps the drain in closed
+/// form: with n(t) = n₀·e^(−t/O) running after t decode steps, the drain lasts
+/// O·(∫₀^ln n₀ T(e^s) ds + T(1)) (the last request's expected remaining O steps alone), and the
+/// median request (length O·ln 2) averages T over the drain's first O·ln 2 steps.
+pub fn burst_varied(
+    prompts: f64,
+    r: Request,
+    l: &Limits,
+    step: impl Fn(f64, f64) -> f64,
+) -> Operating {
+    let mut op = burst(prompts, r, l, &step);
+    let n0 = prompts.max(1.0).min(l.max_running.max(1.0));
+    let queued = (prompts - n0).max(0.0);
+    let mean = r.output.max(1.0);
+    let decode_step = |s: f64| step(s.exp(), 0.0);
+    let ln_n0 = n0.ln();
+    let drain_s = mean * (integral(&decode_step, 0.0, ln_n0) + step(1.0, 0.0));
+    // With every prompt admitted at once, they are prefilled first, in budget-full steps.
+    let budget = l.token_budget.max(1.0);
+    let prefill_s = if queued > 0.0 {
+        0.0
+    } else {
+        let steps = (n0 * r.prompt / budget).ceil().max(1.0);
+        steps * step(0.0, (n0 * r.prompt / steps).min(budget))
+    };
+    // While requests wait, the cap holds in the steady mix (`closed_loop`'s completions).
+    let full_s = queued / op.requests_per_s;
+    let total_s = prefill_s + full_s + drain_s;
+    let ln2 = std::f64::consts::LN_2;
+    // (With fewer than two running, the median request decodes alone.)
+    let width = ln2.min(ln_n0);
+    let drain_tpot = if width > 1e-9 {
+        integral(&decode_step, ln_n0 - width, ln_n0) / width
+    } else {
+        step(n0, 0.0)
+    };
+    // The median request completes in the full phase when at least half finish there.
+    let tpot = if queued >= prompts / 2.0 {
+        op.step_s
+    } else {
+        drain_tpot
+    };
+    op.requests_per_s = prompts / total_s;
+    op.output_tps = prompts * r.output / total_s;
+    op.step_s = tpot;
+    op
+}
+
+/// ∫ₐᵇ f by 8-point Gauss–Legendre (f is smooth: a step time against the log of the batch).
+fn integral(f: &impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
+    const NODES: [(f64, f64); 4] = [
+        (0.183_434_642_495_649_8, 0.362_683_783_378_362),
+        (0.525_532_409_916_329, 0.313_706_645_877_887_3),
+        (0.796_666_477_413_626_7, 0.222_381_034_453_374_5),
+        (0.960_289_856_497_536_3, 0.101_228_536_290_376_3),
+    ];
+    if b <= a {
+        return 0.0;
+    }
+    let (mid, half) = ((a + b) / 2.0, (b - a) / 2.0);
+    half * NODES
+        .iter()
+        .map(|&(x, w)| w * (f(mid - half * x) + f(mid + half * x)))
+        .sum::<f64>()
 }
 
 /// A closed loop of `clients` whose requests all have the same lengths (a benchmark's random

@@ -1,7 +1,9 @@
 //! The replica under load (`serving`), on hand-worked cases with a step time that is linear in
 //! its tokens: 10 ms fixed, 0.1 ms per decoding sequence, 0.01 ms per prompt token.
 
-use planner::serving::{burst, closed_loop, open_loop, open_loop_at, Binding, Limits, Request};
+use planner::serving::{
+    burst, burst_varied, closed_loop, open_loop, open_loop_at, Binding, Limits, Request,
+};
 
 fn step(decode: f64, prefill: f64) -> f64 {
     0.010 + 0.0001 * decode + 0.000_01 * prefill
@@ -109,4 +111,49 @@ fn the_ttft_tail_grows_with_the_load() {
         assert!(o.ttft_tail_s >= last, "n = {n}");
         last = o.ttft_tail_s;
     }
+}
+
+#[test]
+fn a_burst_of_varied_lengths_drains_as_requests_finish() {
+    // 32 prompts, all admitted: 32,000 prompt tokens in 4 budget-full steps of 8,000 (90 ms
+    // each), then a drain of exponential lengths from 32 running: 101 × (∫₀^ln 32 (10 ms +
+    // 0.1 ms × eˢ) ds + T(1)) = 101 × (10 ms × ln 32 + 0.1 ms × 31 + 10.1 ms).
+    let op = burst_varied(32.0, R, &L, step);
+    let drain = 101.0 * (0.010 * 32f64.ln() + 0.0001 * 31.0 + 0.0101);
+    let total = 4.0 * 0.090 + drain;
+    assert!(
+        (op.output_tps / (32.0 * 101.0 / total) - 1.0).abs() < 1e-9,
+        "{op:?}"
+    );
+    // The median request (length 101 × ln 2) sees the batch fall from 32 to 16:
+    // 10 ms + 0.1 ms × 16 / ln 2 on average, below the full batch's 13.2 ms.
+    let tpot = 0.010 + 0.0001 * 16.0 / std::f64::consts::LN_2;
+    assert!((op.step_s / tpot - 1.0).abs() < 1e-9, "{}", op.step_s);
+    assert!(op.step_s < step(32.0, 0.0));
+    // One prompt: its prefill (20 ms), then 101 steps alone.
+    let one = burst_varied(1.0, R, &L, step);
+    assert!(close(one.step_s, 0.0101), "{one:?}");
+    assert!(
+        close(one.output_tps, 101.0 / (0.020 + 101.0 * 0.0101)),
+        "{one:?}"
+    );
+}
+
+#[test]
+fn a_long_queue_holds_the_cap_so_the_tail_matters_less_and_less() {
+    // 200 prompts for 64 slots: most requests finish at the full batch's pace (the closed
+    // loop's), then the last 64 drain; more prompts, closer to the steady throughput.
+    let steady = closed_loop(200.0, R, &L, step);
+    let op = burst_varied(200.0, R, &L, step);
+    assert!(close(op.step_s, steady.step_s));
+    assert!(op.output_tps < steady.output_tps);
+    let mut last = burst_varied(64.0, R, &L, step).output_tps;
+    for n in [100.0, 200.0, 500.0, 1000.0, 5000.0] {
+        let tps = burst_varied(n, R, &L, step).output_tps;
+        assert!(tps > last, "{n}: {tps} <= {last}");
+        assert!(tps < closed_loop(n, R, &L, step).output_tps);
+        last = tps;
+    }
+    // TTFT is the plain burst's: the prompts ahead, then the completions ahead.
+    assert!(close(op.ttft_s, burst(200.0, R, &L, step).ttft_s));
 }
