@@ -379,8 +379,8 @@ pub struct Fit {
     #[serde(default)]
     pub cells: Vec<EngineFitEntry>,
     pub global: EngineFit,
-    /// (metric, low factor, high factor): measured/predicted extremes on the fitting rows.
-    pub bands: Vec<(Metric, f64, f64)>,
+    /// Each metric's band per regime (`BandFit`).
+    pub bands: Vec<BandFit>,
     pub holdout: Vec<String>,
 }
 
@@ -450,12 +450,12 @@ impl Fit {
         }
     }
 
-    /// Multiplicative band factors for a metric; (1, 1) before fitting.
-    pub fn band(&self, m: Metric) -> (f64, f64) {
+    /// Multiplicative band factors for a metric under a regime; (1, 1) before fitting.
+    pub fn band(&self, m: Metric, regime: Regime) -> (f64, f64) {
         self.bands
             .iter()
-            .find(|b| b.0 == m)
-            .map(|b| (b.1, b.2))
+            .find(|b| b.metric == m && b.regime == regime)
+            .map(|b| (b.low, b.high))
             .unwrap_or((1.0, 1.0))
     }
 }
@@ -495,6 +495,48 @@ pub struct RowCase {
     pub physics: Physics,
     pub cell: Cell,
     pub load: RowLoad,
+    pub regime: Regime,
+}
+
+/// The load a band is for: one stream alone, or several sequences at once. Their errors differ
+/// by an order of magnitude (a single stream's TTFT is a prefill; under load it is mostly
+/// queueing), so one band for both would be too wide for one and too narrow for the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Regime {
+    Single,
+    Loaded,
+}
+
+impl Regime {
+    /// The regime of `concurrent` sequences or clients.
+    pub fn of(concurrent: f64) -> Self {
+        if concurrent <= 1.0 {
+            Regime::Single
+        } else {
+            Regime::Loaded
+        }
+    }
+
+    pub const ALL: [Regime; 2] = [Regime::Single, Regime::Loaded];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Regime::Single => "single",
+            Regime::Loaded => "loaded",
+        }
+    }
+}
+
+/// A metric's band under one regime: multiplicative factors on the expected value, and the
+/// fitting rows behind them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BandFit {
+    pub metric: Metric,
+    pub regime: Regime,
+    pub low: f64,
+    pub high: f64,
+    pub rows: usize,
 }
 
 /// Whose factors a row is fitted with and predicted by: its engine, the vendor of its GPUs
@@ -656,6 +698,10 @@ pub fn row_case(catalog: &Catalog, row: &CalibrationRow) -> std::result::Result<
             legacy,
         },
         load,
+        regime: match row.request_rate {
+            RequestRate::Closed => Regime::of(row.concurrency as f64),
+            _ => Regime::Loaded,
+        },
     })
 }
 
@@ -1002,36 +1048,75 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
         holdout,
     };
 
-    // Bands: a 95% prediction interval of log(measured/predicted) on the fitting rows, per
-    // metric: mean ± t(0.975, n - p) x sd x sqrt(1 + 1/n), where sd divides the squared
-    // residuals by n - p, p being the factors fitted on those rows. Residuals of the rows a
-    // fit was chosen to match understate the error on new rows (an engine with two rows and
-    // two factors fits them almost exactly); n - p is the usual correction. A metric with
-    // fewer than 5 fitting rows borrows the interval of all rows pooled.
-    let log_ratios = |m: Option<Metric>| -> Vec<f64> {
+    // Bands: 95% of log(measured/predicted) on the fitting rows, per metric and regime. With
+    // at least `EMPIRICAL_BAND_ROWS` rows, their 2.5th and 97.5th percentiles: the residuals
+    // of serving runs are heavy-tailed (a normal interval around them held 88% of left-out
+    // aggregate rows, not 95%). With fewer, a prediction interval: mean ± t(0.975, n - p) x sd
+    // x sqrt(1 + 1/n), sd dividing the squared residuals by n - p, p the factors fitted on those
+    // rows (residuals of rows a fit was chosen to match understate the error on new ones; n - p
+    // is the usual correction). Fewer than 5 rows borrow the metric's other regime pooled with
+    // them, then all rows pooled.
+    let log_ratios = |m: Option<Metric>, regime: Option<Regime>| -> Vec<f64> {
         cases
             .iter()
-            .filter(|(_, _, cm)| m.is_none_or(|m| *cm == m))
+            .filter(|(c, _, cm)| m.is_none_or(|m| *cm == m) && regime.is_none_or(|r| c.regime == r))
             .filter_map(|(c, v, cm)| {
                 predict_row(c, *cm, fit.row_fit(&c.cell)).map(|(p, _)| (v / p).ln())
             })
             .collect()
     };
     let params = |m: Option<Metric>| fitted_parameters(&cases, &fitted, m);
-    let pooled = prediction_interval(&log_ratios(None), params(None));
-    fit.bands = Metric::ALL
-        .into_iter()
-        .map(|m| {
-            let r = log_ratios(Some(m));
-            let (lo, hi) = if r.len() >= 5 {
-                prediction_interval(&r, params(Some(m)))
+    let interval = |r: &[f64], params: f64| {
+        if r.len() >= EMPIRICAL_BAND_ROWS {
+            empirical_interval(r)
+        } else {
+            prediction_interval(r, params)
+        }
+    };
+    let pooled = interval(&log_ratios(None, None), params(None));
+    let mut bands = Vec::new();
+    for m in Metric::ALL {
+        let all = log_ratios(Some(m), None);
+        let metric_params = params(Some(m));
+        for regime in Regime::ALL {
+            let r = log_ratios(Some(m), Some(regime));
+            // The metric's factors, in proportion to this regime's share of its rows.
+            let share = r.len() as f64 / all.len().max(1) as f64;
+            let (low, high) = if r.len() >= 5 {
+                interval(&r, metric_params * share)
+            } else if all.len() >= 5 {
+                interval(&all, metric_params)
             } else {
                 pooled
             };
-            (m, lo, hi)
-        })
-        .collect();
+            bands.push(BandFit {
+                metric: m,
+                regime,
+                low,
+                high,
+                rows: r.len(),
+            });
+        }
+    }
+    fit.bands = bands;
     fit
+}
+
+/// Fitting rows of a metric and regime from which its band is their residuals' own percentiles.
+const EMPIRICAL_BAND_ROWS: usize = 40;
+
+/// The 2.5th and 97.5th percentiles of log residuals, as multiplicative factors (lo <= 1 <=
+/// hi), linearly interpolated between order statistics.
+fn empirical_interval(log_ratios: &[f64]) -> (f64, f64) {
+    let mut s = log_ratios.to_vec();
+    s.sort_by(f64::total_cmp);
+    let at = |q: f64| {
+        let i = q * (s.len() - 1) as f64;
+        let (lo, frac) = (i.floor() as usize, i.fract());
+        let hi = (lo + 1).min(s.len() - 1);
+        s[lo] + (s[hi] - s[lo]) * frac
+    };
+    (at(0.025).exp().min(1.0), at(0.975).exp().max(1.0))
 }
 
 /// Factors fitted on an engine's own rows, by group: decode rows fit η_bw and τ (η_bw alone
@@ -1256,13 +1341,13 @@ pub fn evaluate_with(catalog: &Catalog, fit: &Fit, rows: &[CalibrationRow]) -> V
                     ..base
                 },
                 Ok(case) => {
+                    let (lo, hi) = fit.band(r.metric, case.regime);
                     match predict_row(&case, r.metric, fit.row_fit(&case.cell)) {
                         None => RowResult {
                             skipped: Some("no prediction for this metric".into()),
                             ..base
                         },
                         Some((p, ceiling)) => {
-                            let (lo, hi) = fit.band(r.metric);
                             // A time's band stops at its floor, a speed's at its ceiling.
                             let band = if r.metric.is_time() {
                                 Band::of_time(p, lo, hi, ceiling)
@@ -1365,5 +1450,25 @@ mod band_tests {
         // More factors than rows leave one degree of freedom, never a division by zero.
         let (lo, hi) = prediction_interval(&r[..2], 5.0);
         assert!(lo.is_finite() && hi.is_finite() && lo < 1.0 && hi > 1.0);
+    }
+
+    #[test]
+    fn many_rows_take_their_own_percentiles_whatever_their_shape() {
+        // 0.00, 0.01, ..., 0.40 shuffled: the 2.5th percentile sits at index 1 (0.01), the
+        // 97.5th at index 39 (0.39), whatever the order.
+        let mut r: Vec<f64> = (0..=40).map(|i| i as f64 / 100.0).collect();
+        r.reverse();
+        r.swap(3, 17);
+        let (lo, hi) = empirical_interval(&r);
+        // lo would be e^0.01 > 1: a band always holds the expected value.
+        assert_eq!(lo, 1.0);
+        assert!((hi.ln() - 0.39).abs() < 1e-12, "{hi}");
+        // A heavy tail widens only its own side.
+        r.push(3.0);
+        let (_, hi_tail) = empirical_interval(&r);
+        assert!(hi_tail > hi && hi_tail.ln() < 3.0);
+        let neg: Vec<f64> = (0..=40).map(|i| -(i as f64) / 100.0).collect();
+        let (lo, hi) = empirical_interval(&neg);
+        assert!((lo.ln() + 0.39).abs() < 1e-12 && hi == 1.0);
     }
 }

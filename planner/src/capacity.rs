@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::band::Band;
-use crate::calibration::{Fit, Metric, Slowdowns};
+use crate::calibration::{Fit, Metric, Regime, Slowdowns};
 use crate::estimate::{Bound, Physics, Workload};
 use crate::scenario::Scenario;
 use crate::serving;
@@ -86,9 +86,17 @@ pub struct Running {
     pub ttft_ms: Option<f64>,
 }
 
-/// The calibration's band factors (low, high) for the figures a replica reports.
+/// The calibration's band factors for the figures a replica reports, for a replica serving
+/// one stream and one serving several.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BandFactors {
+    pub single: RegimeBands,
+    pub loaded: RegimeBands,
+}
+
+/// Band factors (low, high) under one regime.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RegimeBands {
     pub decode: (f64, f64),
     pub output: (f64, f64),
     /// TTFT's (low, high) as factors of the expected time.
@@ -97,10 +105,22 @@ pub struct BandFactors {
 
 impl BandFactors {
     pub fn of(fit: &Fit) -> Self {
+        let at = |r: Regime| RegimeBands {
+            decode: fit.band(Metric::DecodeTpsStream, r),
+            output: fit.band(Metric::OutputTpsTotal, r),
+            ttft: fit.band(Metric::TtftMs, r),
+        };
         BandFactors {
-            decode: fit.band(Metric::DecodeTpsStream),
-            output: fit.band(Metric::OutputTpsTotal),
-            ttft: fit.band(Metric::TtftMs),
+            single: at(Regime::Single),
+            loaded: at(Regime::Loaded),
+        }
+    }
+
+    /// The factors for a replica with `in_flight` requests at once.
+    pub fn at(&self, in_flight: u32) -> &RegimeBands {
+        match Regime::of(in_flight as f64) {
+            Regime::Single => &self.single,
+            Regime::Loaded => &self.loaded,
         }
     }
 }
@@ -122,6 +142,7 @@ impl Running {
     /// The bands around the expected figures: the fit's residual factors, high ends capped at
     /// the physical ceiling; TTFT from the prefill band (a faster prefill, a shorter wait).
     pub fn bands(&self, f: &BandFactors) -> RunningBands {
+        let f = f.at(self.batch);
         let ceiling = self.ceiling_decode_tps_stream;
         let decode = Band::around(self.decode_tps_stream, f.decode.0, f.decode.1, ceiling);
         // One sequence: the replica's output is the stream itself, with the stream's band.

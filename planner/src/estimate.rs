@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::band::Band;
-use crate::calibration::{EngineFit, Fit, Metric, Slowdowns};
+use crate::calibration::{EngineFit, Fit, Metric, Regime, Slowdowns};
 use crate::catalog::engine::{Engine, MultiGpu};
 use crate::catalog::format::{not_applicable_reason, Format, KvFormat, WeightBytes};
 use crate::catalog::gpu::{ComputePath, Gpu};
@@ -735,8 +735,9 @@ pub fn estimate_under_load(
     if phys.fits && (phys.batch as u64) < w.concurrency as u64 {
         bound = Bound::Capacity;
     }
+    let regime = Regime::of(phys.batch as f64);
     let band = |m: Metric, v: f64, ceil: f64| {
-        let (lo, hi) = fit.band(m);
+        let (lo, hi) = fit.band(m, regime);
         Band::around(v, lo, hi, ceil)
     };
     let (decode, total, prefill, ttft) = if phys.fits {
@@ -818,8 +819,13 @@ fn under_load(
     let (r, l) = (phys.request(), phys.limits());
     let expected = |d: f64, p: f64| phys.mixed_step_time(&slow, d, p);
     let ideal = |d: f64, p: f64| phys.mixed_step_floor(d, p);
+    // As the calibration rows: a closed loop by its clients, Poisson arrivals under load.
+    let regime = match arrivals {
+        Arrivals::ClosedLoop => Regime::of(phys.clients),
+        Arrivals::OpenLoop { .. } => Regime::Loaded,
+    };
     let time_band = |m: Metric, v: f64, floor: f64| {
-        let (lo, hi) = fit.band(m);
+        let (lo, hi) = fit.band(m, regime);
         Band::of_time(v, lo, hi, floor)
     };
     let has_compute = phys.prefill_compute.is_some();
@@ -853,7 +859,7 @@ fn under_load(
             "TTFT under load needs a TFLOPS figure for the prompt's compute: not estimated".into(),
         );
     }
-    let (lo, hi) = fit.band(Metric::OutputTpsTotal);
+    let (lo, hi) = fit.band(Metric::OutputTpsTotal, regime);
     Some(UnderLoad {
         arrivals,
         running: op.running,

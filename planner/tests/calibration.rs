@@ -176,3 +176,22 @@ fn runs_of_a_legacy_engine_generation_never_move_the_current_factors() {
     assert_ne!(with.row_fit(&v0), with.fit_on("vllm", "NVIDIA"));
     assert_eq!(without.row_fit(&v0), without.fit_on("vllm", "NVIDIA"));
 }
+
+#[test]
+fn a_single_stream_and_a_loaded_replica_get_their_own_bands() {
+    use planner::calibration::Regime;
+    let fit = &Catalog::builtin().fit;
+    let spread = |m: Metric, r: Regime| {
+        let (lo, hi) = fit.band(m, r);
+        assert!(lo <= 1.0 && hi >= 1.0, "{m:?} {r:?}: ({lo}, {hi})");
+        hi / lo
+    };
+    // One stream's TTFT is a prefill; under load it is mostly queueing, and the published
+    // runs' errors differ accordingly.
+    assert!(spread(Metric::TtftMs, Regime::Single) < spread(Metric::TtftMs, Regime::Loaded));
+    assert!(spread(Metric::TpotMs, Regime::Single) < spread(Metric::TpotMs, Regime::Loaded));
+    for b in &fit.bands {
+        assert_eq!(fit.band(b.metric, b.regime), (b.low, b.high));
+    }
+    assert_eq!(fit.bands.len(), Metric::ALL.len() * Regime::ALL.len());
+}

@@ -398,3 +398,37 @@ fn mla_attention_flops_follow_the_latent_in_decode() {
     assert_eq!(decode_attention_flops_per_token(llama, ctx), gqa);
     assert_eq!(attention_flops_per_token(llama, ctx), gqa);
 }
+
+#[test]
+fn an_estimate_takes_the_band_of_its_regime() {
+    use planner::calibration::{Metric, Regime};
+    let c = cat();
+    let h100 = c.gpu("h100-sxm").unwrap();
+    let s = setup("llama-3.1-8b", "bf16", h100, 1, "vllm");
+    let at = |concurrency: u32| {
+        let w = Workload {
+            concurrency,
+            prompt_tokens: 512,
+            gen_tokens: 128,
+            context_depth: 0,
+            serving: true,
+        };
+        estimate(&s, &w, &c.fit).unwrap()
+    };
+    // The closed loop's TTFT band: its regime's factor above the expected value; below it,
+    // its regime's factor or the physical floor, whichever is higher.
+    let factors = |e: &planner::estimate::Estimate| {
+        let t = e.under_load.as_ref().unwrap().ttft_ms.unwrap();
+        (t.low / t.expected, t.high / t.expected)
+    };
+    for (n, regime) in [(1, Regime::Single), (32, Regime::Loaded)] {
+        let (lo, hi) = factors(&at(n));
+        let (band_lo, band_hi) = c.fit.band(Metric::TtftMs, regime);
+        assert!((hi - band_hi).abs() < 1e-9, "{n}: {hi} vs {band_hi}");
+        assert!(lo >= band_lo - 1e-12, "{n}: {lo} vs {band_lo}");
+    }
+    assert_ne!(
+        c.fit.band(Metric::TtftMs, Regime::Single),
+        c.fit.band(Metric::TtftMs, Regime::Loaded)
+    );
+}

@@ -4,7 +4,7 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use planner::calibration::{self, Metric};
+use planner::calibration;
 use planner::estimate::{estimate_under_load, Arrivals, Setup, Workload};
 use planner::{Catalog, PlannerError, Scenario};
 
@@ -228,11 +228,14 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
                         e.compute_moe_from
                     );
                 }
-                for m in Metric::ALL {
-                    let (lo, hi) = catalog.fit.band(m);
+                for b in &catalog.fit.bands {
                     println!(
-                        "band metric={} low_factor={lo:.3} high_factor={hi:.3}",
-                        m.as_str()
+                        "band metric={} regime={} low_factor={:.3} high_factor={:.3} rows={}",
+                        b.metric.as_str(),
+                        b.regime.as_str(),
+                        b.low,
+                        b.high,
+                        b.rows
                     );
                 }
             }
