@@ -22,6 +22,8 @@ pub mod views;
 
 /// The HTML document around the app (server-rendered).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    ssr::csp::set_policy();
     view! {
         <!DOCTYPE html>
         <html lang="en">

@@ -25,6 +25,8 @@ pub enum AppError {
     NotFound(String),
     /// 403: only the owner link may do this.
     Forbidden,
+    /// 403: a state-changing request sent by another site's page (`csrf`).
+    CrossSite,
     /// 422 with one message per bad field.
     Invalid(Vec<FieldMessage>),
     /// 500: something failed on our side; nothing saved was changed.
@@ -44,7 +46,7 @@ impl AppError {
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::CrossSite => StatusCode::FORBIDDEN,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
@@ -60,6 +62,12 @@ impl AppError {
             AppError::Forbidden => vec![FieldMessage {
                 field: "owner".into(),
                 message: "only the owner link can change or delete this scenario".into(),
+            }],
+            AppError::CrossSite => vec![FieldMessage {
+                field: "origin".into(),
+                message: "a request sent from another site's page may not change anything here; \
+                          use the planner's own pages"
+                    .into(),
             }],
             AppError::Invalid(m) => m
                 .iter()

@@ -12,7 +12,9 @@ use std::sync::OnceLock;
 
 pub mod api;
 pub mod cache;
+pub mod csrf;
 pub mod error;
+pub mod headers;
 pub mod openapi;
 pub mod report;
 pub mod saved;
@@ -109,6 +111,8 @@ pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
             cache::middleware,
         ))
         .layer(axum::middleware::from_fn(query_limit))
+        .layer(axum::middleware::from_fn(csrf::middleware))
+        .layer(axum::middleware::from_fn(headers::middleware))
 }
 
 /// 422 naming `query` for a query string of more than `app::qs::MAX_PAIRS` `key=value` parts, before anything

@@ -5,6 +5,7 @@ pub mod article;
 pub mod build;
 pub mod catalog_view;
 pub mod charts;
+pub mod csp;
 pub mod query;
 pub mod saved;
 pub mod store;

@@ -47,6 +47,17 @@ pub async fn connect() -> std::result::Result<SqlitePool, sqlx::Error> {
 }
 
 pub async fn connect_to(url: &str) -> std::result::Result<SqlitePool, sqlx::Error> {
+    // sqlx would take "postgres://host/db" for a relative SQLite path and create a folder
+    // named "postgres:" to serve from: any other scheme is refused before anything is opened.
+    if !url.starts_with("sqlite:") {
+        let scheme = url.split_once("://").map_or(url, |(s, _)| s);
+        return Err(sqlx::Error::Configuration(
+            format!(
+                "DATABASE_URL: '{scheme}' is not a store this build serves from; use sqlite://PATH (the default is {DEFAULT_DATABASE_URL})"
+            )
+            .into(),
+        ));
+    }
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)

@@ -3,6 +3,7 @@
 
 mod api;
 mod common;
+mod hardening;
 mod page;
 mod query;
 mod scenarios;

@@ -1,0 +1,158 @@
+//! The hardening of issue 15, written as the attacks: a cross-site form post, a page framed or
+//! leaking its address, a store URL the build cannot serve.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+
+use crate::common::{app, Reply, TestApp};
+
+async fn post_from(t: &TestApp, uri: &str, body: &str, kind: &str, from: &[(&str, &str)]) -> Reply {
+    let mut req = Request::builder()
+        .method("POST")
+        .uri(uri)
+        .header(header::HOST, "planner.example")
+        .header(header::CONTENT_TYPE, kind);
+    for (k, v) in from {
+        req = req.header(*k, *v);
+    }
+    t.send(req.body(Body::from(body.to_string())).unwrap())
+        .await
+}
+
+const FORM: &str = "application/x-www-form-urlencoded";
+
+#[tokio::test]
+async fn another_sites_page_cannot_save_rename_or_delete_and_the_cookie_stays() {
+    let t = app().await;
+    let (id, token) = t.save("mine", "").await;
+    let evil = [("origin", "http://evil.example")];
+    let cross = [("sec-fetch-site", "cross-site")];
+    for from in [&evil[..], &cross[..]] {
+        let r = post_from(&t, "/scenarios", "name=x&query=", FORM, from).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+        assert!(
+            r.headers.get(header::SET_COOKIE).is_none(),
+            "the cookie is not touched"
+        );
+        assert!(r.body.contains("another site"), "{}", r.body);
+        let body = format!("owner={token}&name=pwned");
+        let r = post_from(&t, &format!("/s/{id}/rename"), &body, FORM, from).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let r = post_from(
+            &t,
+            &format!("/s/{id}/delete"),
+            &format!("owner={token}"),
+            FORM,
+            from,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // The API answers in JSON, naming what it refused.
+        let r = post_from(
+            &t,
+            "/api/v1/scenarios",
+            r#"{"name": "x"}"#,
+            "application/json",
+            from,
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        assert_eq!(v["errors"][0]["field"], "origin");
+    }
+    assert_eq!(t.stored(&id).await.name, "mine", "nothing changed");
+    // The site's own pages (and scripts, which send neither header) still work.
+    let own = [
+        ("origin", "http://planner.example"),
+        ("sec-fetch-site", "same-origin"),
+    ];
+    let r = post_from(&t, "/scenarios", "name=ok&query=", FORM, &own).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = post_from(&t, "/scenarios", "name=ok&query=", FORM, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+#[tokio::test]
+async fn every_page_forbids_sniffing_framing_and_referrers_and_scripts_need_the_nonce() {
+    let t = app().await;
+    let (id, token) = t.save("headers", "").await;
+    let owner = format!("/s/{id}?owner={token}");
+    for uri in [
+        "/",
+        "/catalog",
+        "/article",
+        "/no-such-page",
+        &format!("/s/{id}"),
+        &owner,
+    ] {
+        let r = t.get(uri).await;
+        let h = |name: &str| r.headers.get(name).map(|v| v.to_str().unwrap().to_string());
+        assert_eq!(
+            h("x-content-type-options").as_deref(),
+            Some("nosniff"),
+            "{uri}"
+        );
+        assert_eq!(h("x-frame-options").as_deref(), Some("DENY"), "{uri}");
+        assert_eq!(
+            h("referrer-policy").as_deref(),
+            Some("no-referrer"),
+            "{uri}"
+        );
+        let csp = h("content-security-policy").unwrap_or_else(|| panic!("{uri}: no CSP"));
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("object-src 'none'"));
+        // Every inline script of the page carries the policy's nonce.
+        let nonce = csp
+            .split("'nonce-")
+            .nth(1)
+            .and_then(|s| s.split('\'').next())
+            .unwrap_or_else(|| panic!("{uri}: {csp}"));
+        let scripts = r.body.matches("<script").count();
+        assert!(scripts > 0, "{uri}");
+        let nonced = r.body.matches(&format!("nonce=\"{nonce}\"")).count();
+        assert!(nonced >= scripts, "{uri}: {nonced} of {scripts} scripts");
+    }
+    // The owner's page and the saved list hold tokens: never stored by a cache.
+    let r = t.get(&owner).await;
+    assert_eq!(r.headers["cache-control"], "no-store");
+    let plain = t.get(&format!("/s/{id}")).await;
+    assert_ne!(
+        plain
+            .headers
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap()),
+        Some("no-store")
+    );
+    let saved = t
+        .post_form("/scenarios", &[("name", "n"), ("query", "")])
+        .await;
+    assert_eq!(
+        saved.headers["cache-control"], "no-store",
+        "the redirect to the owner link"
+    );
+    // The API and the charts get the same headers.
+    for uri in ["/api/v1/catalog", "/healthz"] {
+        let r = t.get(uri).await;
+        assert_eq!(r.headers["x-content-type-options"], "nosniff", "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn a_store_url_the_build_cannot_serve_is_refused_by_name_and_creates_nothing() {
+    // sqlx alone would read "postgres://user@localhost/planner" as a relative SQLite path and
+    // create a folder "postgres:" in the working directory.
+    for url in [
+        "postgres://user@localhost/planner",
+        "mysql://x/y",
+        "planner.db",
+    ] {
+        let e = server::store::connect_to(url)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("DATABASE_URL"), "{url}: {e}");
+        assert!(e.contains("sqlite://"), "{url}: {e}");
+    }
+    for made in ["postgres:", "mysql:"] {
+        assert!(!std::path::Path::new(made).exists(), "{made} created");
+    }
+}
