@@ -18,6 +18,7 @@ pub mod headers;
 pub mod openapi;
 pub mod report;
 pub mod saved;
+pub mod serve;
 pub mod state;
 pub mod store;
 

@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 
 use leptos::config::get_configuration;
-use server::{router, store};
+use server::{router, serve, store};
 
 // The same allocator the engine's benchmark measures with (planner/benches).
 #[global_allocator]
@@ -34,12 +34,6 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     let app = router(leptos_options, pool);
     let listener = tokio::net::TcpListener::bind(addr).await?;
     println!("listening on http://{addr}");
-    // An SSR response goes out in several writes; Nagle plus delayed ACKs would stall each by
-    // about 40 ms (toolchain.md).
-    use axum::serve::ListenerExt;
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
-    axum::serve(listener, app.into_make_service()).await?;
+    serve::serve(listener, app, serve::Limits::default()).await?;
     Ok(())
 }

@@ -156,3 +156,77 @@ async fn a_store_url_the_build_cannot_serve_is_refused_by_name_and_creates_nothi
         assert!(!std::path::Path::new(made).exists(), "{made} created");
     }
 }
+
+/// The real server loop on a free loopback port, with short limits for the test.
+async fn listen(t: &TestApp, max_connections: usize) -> std::net::SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let limits = server::serve::Limits {
+        max_connections,
+        header_read_timeout: std::time::Duration::from_millis(300),
+    };
+    tokio::spawn(server::serve::serve(listener, t.router.clone(), limits));
+    addr
+}
+
+/// Reads until the peer closes (or `wait` passes): what was read, and whether it closed.
+async fn read_until_closed(s: &mut tokio::net::TcpStream, wait_ms: u64) -> (String, bool) {
+    use tokio::io::AsyncReadExt;
+    let mut out = Vec::new();
+    let mut buf = [0u8; 4096];
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_millis(wait_ms);
+    loop {
+        match tokio::time::timeout_at(deadline, s.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => return (String::from_utf8_lossy(&out).into(), true),
+            Ok(Ok(n)) => out.extend_from_slice(&buf[..n]),
+            Err(_) => return (String::from_utf8_lossy(&out).into(), false),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_half_sent_request_or_an_idle_connection_is_closed_after_the_header_timeout() {
+    use tokio::io::AsyncWriteExt;
+    let t = app().await;
+    let addr = listen(&t, 16).await;
+    // A request line trickling in, never finished.
+    let mut slow = tokio::net::TcpStream::connect(addr).await.unwrap();
+    slow.write_all(b"GET / HTTP/1.1\r\nHo").await.unwrap();
+    let started = std::time::Instant::now();
+    let (_, closed) = read_until_closed(&mut slow, 3_000).await;
+    assert!(closed, "still open after 3 s");
+    let took = started.elapsed().as_millis();
+    assert!((200..2_000).contains(&took), "closed after {took} ms");
+    // A served connection left open between requests is closed likewise.
+    let mut idle = tokio::net::TcpStream::connect(addr).await.unwrap();
+    idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let (reply, closed) = read_until_closed(&mut idle, 3_000).await;
+    assert!(
+        reply.starts_with("HTTP/1.1 200") && reply.ends_with("ok"),
+        "{reply}"
+    );
+    assert!(closed, "an idle keep-alive connection stays open");
+}
+
+#[tokio::test]
+async fn past_the_connection_cap_new_clients_wait_instead_of_exhausting_the_server() {
+    use tokio::io::AsyncWriteExt;
+    let t = app().await;
+    let addr = listen(&t, 2).await;
+    let _a = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let _b = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let mut third = tokio::net::TcpStream::connect(addr).await.unwrap();
+    third
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    // Both slots are held: no answer yet...
+    let (early, _) = read_until_closed(&mut third, 150).await;
+    assert!(early.is_empty(), "{early}");
+    // ...until the two silent connections time out and free them.
+    let (reply, _) = read_until_closed(&mut third, 3_000).await;
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+}
