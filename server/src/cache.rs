@@ -16,16 +16,28 @@ use axum::response::{IntoResponse, Response};
 const CAPACITY: usize = 256;
 /// Largest page kept, bytes.
 const MAX_BODY: usize = 4 * 1024 * 1024;
+/// Bytes of pages kept in all: anyone can make new URLs (junk parameters are part of the key),
+/// so the bound is on memory, not on entries — 256 entries of up to 4 MB each would be 1 GiB.
+/// The default page is 97 KB: the budget keeps about 600 of them.
+const BUDGET: usize = 64 * 1024 * 1024;
 
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct PageCache {
     inner: Arc<Mutex<Inner>>,
+    budget: usize,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache::with_budget(BUDGET)
+    }
 }
 
 #[derive(Default)]
 struct Inner {
     map: HashMap<String, (StatusCode, HeaderMap, Bytes)>,
     order: VecDeque<String>,
+    bytes: usize,
 }
 
 fn cacheable_path(path: &str) -> bool {
@@ -78,19 +90,62 @@ impl PageCache {
         self.inner.lock().ok()?.map.get(key).cloned()
     }
 
+    /// A cache keeping at most `budget` bytes of pages.
+    pub fn with_budget(budget: usize) -> Self {
+        PageCache {
+            inner: Arc::default(),
+            budget,
+        }
+    }
+
     fn put(&self, key: String, status: StatusCode, headers: HeaderMap, body: Bytes) {
         let Ok(mut inner) = self.inner.lock() else {
             return;
         };
-        if inner.map.contains_key(&key) {
+        if inner.map.contains_key(&key) || body.len() > self.budget {
             return;
         }
-        if inner.order.len() >= CAPACITY {
-            if let Some(old) = inner.order.pop_front() {
-                inner.map.remove(&old);
+        while inner.order.len() >= CAPACITY || inner.bytes + body.len() > self.budget {
+            let Some(old) = inner.order.pop_front() else {
+                break;
+            };
+            if let Some((_, _, b)) = inner.map.remove(&old) {
+                inner.bytes -= b.len();
             }
         }
+        inner.bytes += body.len();
         inner.order.push_back(key.clone());
         inner.map.insert(key, (status, headers, body));
+    }
+
+    /// Pages and bytes kept.
+    pub fn held(&self) -> (usize, usize) {
+        self.inner.lock().map_or((0, 0), |i| (i.map.len(), i.bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn junk_urls_churn_the_cache_but_never_grow_it_past_its_budget() {
+        let cache = PageCache::with_budget(1_000_000);
+        let page = Bytes::from(vec![b'x'; 97_000]);
+        for n in 0..270 {
+            let key = format!("/?models=gpt-oss-20b&u={n}");
+            cache.put(key, StatusCode::OK, HeaderMap::new(), page.clone());
+            let (_, bytes) = cache.held();
+            assert!(bytes <= 1_000_000, "{bytes} bytes after {n} pages");
+        }
+        // The newest ten fit (970,000 bytes); the oldest went first.
+        assert_eq!(cache.held(), (10, 970_000));
+        assert!(cache.get("/?models=gpt-oss-20b&u=269").is_some());
+        assert!(cache.get("/?models=gpt-oss-20b&u=259").is_none());
+        // A page larger than the whole budget is served but never kept.
+        let huge = Bytes::from(vec![b'x'; 1_000_001]);
+        cache.put("/huge".into(), StatusCode::OK, HeaderMap::new(), huge);
+        assert!(cache.get("/huge").is_none());
+        assert_eq!(cache.held(), (10, 970_000));
     }
 }
