@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Every test: formatting, lints, unit/integration/property tests, the calibration report, and
-# the end-to-end suite in Debian's chromium against a server started here on a free port with
-# a temporary database (and stopped at the end).
+# Every test: formatting, lints, unit/integration/property tests (the store on SQLite and on a
+# throwaway PostgreSQL cluster), the calibration report, and the end-to-end suite in Debian's
+# chromium against a server started here on a free port with a temporary database (and stopped
+# at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -25,6 +26,8 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 echo "== cargo test"
 cargo test -p planner -p app
 cargo test -p server
+echo "== the store on PostgreSQL (a throwaway cluster): its flows, concurrent saves, two servers on one database"
+(source scripts/postgres-temp.sh && cargo test -p server --test integration -- --ignored postgres)
 # Release: leave-one-out refits once per row (about 1,500 fits).
 echo "== calibration report (held-out rows)"
 cargo run --quiet --release -p planner --bin planner -- calibrate --split holdout planner/data/calibration.csv | grep '^summary'
@@ -33,6 +36,7 @@ cargo run --quiet --release -p planner --bin planner -- calibrate --split loo pl
 
 echo "== end-to-end (release build, chromium)"
 cargo leptos build --release
+bash scripts/two-servers.sh
 source scripts/serve-temp.sh
 (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null && \
   PLANNER_URL="http://127.0.0.1:$port" npx playwright test)

@@ -11,7 +11,7 @@ use crate::views::{CompareView, MySaved, SavedView, MAX_ROWS};
 
 #[server]
 pub async fn load_saved(id: String, query: String) -> Result<SavedView, ServerFnError> {
-    let pool = expect_context::<sqlx::SqlitePool>();
+    let pool = expect_context::<crate::ssr::store::Pool>();
     let catalogs = expect_context::<crate::ssr::store::Catalogs>();
     let q = qs::parse(&query);
     let owner = qs::get(&q, "owner").unwrap_or("").to_string();
@@ -29,7 +29,7 @@ pub async fn load_saved(id: String, query: String) -> Result<SavedView, ServerFn
 
 #[server]
 pub async fn load_my_scenarios() -> Result<Vec<MySaved>, ServerFnError> {
-    let pool = expect_context::<sqlx::SqlitePool>();
+    let pool = expect_context::<crate::ssr::store::Pool>();
     let headers: http::HeaderMap = leptos_axum::extract().await?;
     let cookie = headers
         .get(http::header::COOKIE)
@@ -57,7 +57,7 @@ pub async fn load_my_scenarios() -> Result<Vec<MySaved>, ServerFnError> {
 
 #[server]
 pub async fn load_compare(a: String, b: String) -> Result<CompareView, ServerFnError> {
-    let pool = expect_context::<sqlx::SqlitePool>();
+    let pool = expect_context::<crate::ssr::store::Pool>();
     let catalogs = expect_context::<crate::ssr::store::Catalogs>();
     let view = crate::ssr::saved::compare_view(&pool, &catalogs, &a, &b)
         .await

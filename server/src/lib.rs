@@ -7,8 +7,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use leptos::prelude::*;
 use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
-use sqlx::SqlitePool;
 use std::sync::OnceLock;
+use store::Pool;
 
 pub mod api;
 pub mod cache;
@@ -41,7 +41,7 @@ fn route_list() -> Vec<AxumRouteListing> {
 }
 
 /// Every route of the site.
-pub fn router(leptos_options: LeptosOptions, pool: SqlitePool) -> Router {
+pub fn router(leptos_options: LeptosOptions, pool: Pool) -> Router {
     let state = AppState {
         pool: pool.clone(),
         catalogs: store::Catalogs::default(),

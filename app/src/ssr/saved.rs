@@ -1,7 +1,7 @@
 //! Data of the saved-scenario, my-scenarios and compare pages.
 
+use crate::ssr::store::Pool;
 use planner::Catalog;
-use sqlx::SqlitePool;
 
 use super::build::plan_view;
 use super::query::{canonical, pairs, Parsed};
@@ -36,7 +36,7 @@ fn cheapest(plan: &planner::Plan) -> Option<(f64, String)> {
 }
 
 pub async fn saved_view(
-    pool: &SqlitePool,
+    pool: &Pool,
     catalogs: &Catalogs,
     id: &str,
     owner: &str,
@@ -127,7 +127,7 @@ fn saved_plans(
 }
 
 pub async fn compare_view(
-    pool: &SqlitePool,
+    pool: &Pool,
     catalogs: &Catalogs,
     a: &str,
     b: &str,
@@ -232,7 +232,7 @@ pub async fn compare_view(
 
 /// The details page of one option: of a saved scenario (`s=id`) or of the query's scenario.
 pub async fn details_view(
-    pool: &SqlitePool,
+    pool: &Pool,
     catalogs: &Catalogs,
     query: &str,
 ) -> Result<Option<crate::views::DetailsView>, String> {

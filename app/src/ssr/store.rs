@@ -1,7 +1,11 @@
-//! The scenario store (SQLite through sqlx): an embedded file under `data/` by default
-//! (`DATABASE_URL` overrides), created and migrated on start; WAL journal and a busy timeout so
-//! concurrent writers wait instead of failing. Saved scenarios are immutable; only their owner,
-//! holding the private token returned once at save time, may rename or delete them.
+//! The scenario store, through sqlx's `Any` driver: an embedded SQLite file under `data/` by
+//! default, or PostgreSQL when `DATABASE_URL` says `postgres://…` (several servers then share
+//! one database: nothing here keeps state a second server would need, the catalogs' cache only
+//! caches). Created and migrated on start, each backend with its own migrations
+//! (`migrations/sqlite`, `migrations/postgres`); the queries are the same SQL on both (`$N`
+//! parameters, `ON CONFLICT`). SQLite runs with a WAL journal and a busy timeout so concurrent
+//! writers wait instead of failing. Saved scenarios are immutable; only their owner, holding
+//! the private token returned once at save time, may rename or delete them.
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -11,8 +15,12 @@ use std::time::Duration;
 use planner::catalog::{Catalog, Sources};
 use planner::scenario::{Scenario, SCENARIO_SCHEMA_VERSION};
 use sha2::{Digest, Sha256};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
-use sqlx::{Row, SqlitePool};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode};
+use sqlx::{ConnectOptions, Executor, Row};
+
+/// A connection pool to the store, whichever backend `DATABASE_URL` names.
+pub type Pool = sqlx::AnyPool;
 
 /// The default database when `DATABASE_URL` is not set.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/planner.db";
@@ -41,38 +49,72 @@ pub enum StoreError {
 
 pub type Result<T> = std::result::Result<T, StoreError>;
 
-pub async fn connect() -> std::result::Result<SqlitePool, sqlx::Error> {
+pub async fn connect() -> std::result::Result<Pool, sqlx::Error> {
     let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.to_string());
     connect_to(&url).await
 }
 
-pub async fn connect_to(url: &str) -> std::result::Result<SqlitePool, sqlx::Error> {
-    // sqlx would take "postgres://host/db" for a relative SQLite path and create a folder
-    // named "postgres:" to serve from: any other scheme is refused before anything is opened.
-    if !url.starts_with("sqlite:") {
+/// The backends a `DATABASE_URL` may name.
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub async fn connect_to(url: &str) -> std::result::Result<Pool, sqlx::Error> {
+    // sqlx would take an unknown scheme ("mysql://…", a bare path) for a relative SQLite path
+    // and create a folder named after it to serve from: refused before anything is opened.
+    let backend = if url.starts_with("sqlite:") {
+        Backend::Sqlite
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Backend::Postgres
+    } else {
         let scheme = url.split_once("://").map_or(url, |(s, _)| s);
         return Err(sqlx::Error::Configuration(
             format!(
-                "DATABASE_URL: '{scheme}' is not a store this build serves from; use sqlite://PATH (the default is {DEFAULT_DATABASE_URL})"
+                "DATABASE_URL: '{scheme}' is not a store this server serves from; use sqlite://PATH or postgres://USER@HOST/DB (the default is {DEFAULT_DATABASE_URL})"
             )
             .into(),
         ));
-    }
-    let options = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .busy_timeout(Duration::from_secs(10))
-        .foreign_keys(true);
-    if let Some(dir) = options.get_filename().parent() {
-        if !dir.as_os_str().is_empty() {
-            std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+    };
+    sqlx::any::install_default_drivers();
+    let pool = match backend {
+        Backend::Sqlite => {
+            let options = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true);
+            if let Some(dir) = options.get_filename().parent() {
+                if !dir.as_os_str().is_empty() {
+                    std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)?;
+                }
+            }
+            // Creates the file in WAL mode; the pool's own connections set the per-connection
+            // settings again (the Any driver opens them from the URL alone).
+            options.connect().await?;
+            AnyPoolOptions::new()
+                .max_connections(8)
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute("PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON")
+                            .await
+                            .map(|_| ())
+                    })
+                })
+                .connect(url)
+                .await?
         }
+        Backend::Postgres => {
+            AnyPoolOptions::new()
+                .max_connections(8)
+                .connect(url)
+                .await?
+        }
+    };
+    match backend {
+        Backend::Sqlite => sqlx::migrate!("../migrations/sqlite").run(&pool).await?,
+        Backend::Postgres => sqlx::migrate!("../migrations/postgres").run(&pool).await?,
     }
-    let pool = SqlitePoolOptions::new()
-        .max_connections(8)
-        .connect_with(options)
-        .await?;
-    sqlx::migrate!("../migrations").run(&pool).await?;
     Ok(pool)
 }
 
@@ -158,7 +200,7 @@ pub fn check_name(name: &str) -> Result<String> {
 /// Saves a scenario (already validated) with the catalog it is planned with. Returns the saved
 /// row and the private owner token, which is not stored (only its hash is).
 pub async fn save(
-    pool: &SqlitePool,
+    pool: &Pool,
     name: &str,
     scenario: &Scenario,
     parent: Option<&str>,
@@ -179,7 +221,7 @@ pub async fn save(
     };
     let mut tx = pool.begin().await?;
     sqlx::query(
-        "INSERT OR IGNORE INTO catalog_snapshots (id, sources_json, created_at) VALUES (?, ?, ?)",
+        "INSERT INTO catalog_snapshots (id, sources_json, created_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING",
     )
     .bind(&snapshot_id)
     .bind(&sources_json)
@@ -187,7 +229,7 @@ pub async fn save(
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "INSERT INTO scenarios (id, owner_token_hash, name, created_at, schema_version, scenario_json, catalog_snapshot_id, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO scenarios (id, owner_token_hash, name, created_at, schema_version, scenario_json, catalog_snapshot_id, parent_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&id)
     .bind(hash(&token))
@@ -214,7 +256,7 @@ pub async fn save(
     ))
 }
 
-fn row_to_saved(row: &sqlx::sqlite::SqliteRow) -> Result<Saved> {
+fn row_to_saved(row: &AnyRow) -> Result<Saved> {
     let json: String = row.try_get("scenario_json")?;
     let scenario: Scenario =
         serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
@@ -229,9 +271,9 @@ fn row_to_saved(row: &sqlx::sqlite::SqliteRow) -> Result<Saved> {
     })
 }
 
-pub async fn get(pool: &SqlitePool, id: &str) -> Result<Option<Saved>> {
+pub async fn get(pool: &Pool, id: &str) -> Result<Option<Saved>> {
     let row = sqlx::query(
-        "SELECT id, name, created_at, schema_version, scenario_json, catalog_snapshot_id, parent_id FROM scenarios WHERE id = ?",
+        "SELECT id, name, created_at, schema_version, scenario_json, catalog_snapshot_id, parent_id FROM scenarios WHERE id = $1",
     )
         .bind(id)
         .fetch_optional(pool)
@@ -240,7 +282,7 @@ pub async fn get(pool: &SqlitePool, id: &str) -> Result<Option<Saved>> {
 }
 
 /// Saved scenarios among `ids` (the ones this browser saved), newest first.
-pub async fn list(pool: &SqlitePool, ids: &[String]) -> Result<Vec<Saved>> {
+pub async fn list(pool: &Pool, ids: &[String]) -> Result<Vec<Saved>> {
     let mut out = Vec::new();
     for id in ids.iter().take(200) {
         if let Some(s) = get(pool, id).await? {
@@ -251,8 +293,8 @@ pub async fn list(pool: &SqlitePool, ids: &[String]) -> Result<Vec<Saved>> {
     Ok(out)
 }
 
-async fn check_owner(pool: &SqlitePool, id: &str, token: &str) -> Result<()> {
-    let row = sqlx::query("SELECT owner_token_hash FROM scenarios WHERE id = ?")
+async fn check_owner(pool: &Pool, id: &str, token: &str) -> Result<()> {
+    let row = sqlx::query("SELECT owner_token_hash FROM scenarios WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)
         .await?
@@ -264,10 +306,10 @@ async fn check_owner(pool: &SqlitePool, id: &str, token: &str) -> Result<()> {
     Ok(())
 }
 
-pub async fn rename(pool: &SqlitePool, id: &str, token: &str, name: &str) -> Result<()> {
+pub async fn rename(pool: &Pool, id: &str, token: &str, name: &str) -> Result<()> {
     let name = check_name(name)?;
     check_owner(pool, id, token).await?;
-    sqlx::query("UPDATE scenarios SET name = ? WHERE id = ?")
+    sqlx::query("UPDATE scenarios SET name = $1 WHERE id = $2")
         .bind(name)
         .bind(id)
         .execute(pool)
@@ -275,9 +317,9 @@ pub async fn rename(pool: &SqlitePool, id: &str, token: &str, name: &str) -> Res
     Ok(())
 }
 
-pub async fn delete(pool: &SqlitePool, id: &str, token: &str) -> Result<()> {
+pub async fn delete(pool: &Pool, id: &str, token: &str) -> Result<()> {
     check_owner(pool, id, token).await?;
-    sqlx::query("DELETE FROM scenarios WHERE id = ?")
+    sqlx::query("DELETE FROM scenarios WHERE id = $1")
         .bind(id)
         .execute(pool)
         .await?;
@@ -292,7 +334,7 @@ pub struct Catalogs {
 }
 
 impl Catalogs {
-    pub async fn get(&self, pool: &SqlitePool, snapshot_id: &str) -> Result<Arc<Catalog>> {
+    pub async fn get(&self, pool: &Pool, snapshot_id: &str) -> Result<Arc<Catalog>> {
         let builtin = Catalog::builtin();
         if builtin.snapshot_id == snapshot_id {
             return Ok(self.cached(snapshot_id).unwrap_or_else(|| {
@@ -304,7 +346,7 @@ impl Catalogs {
         if let Some(c) = self.cached(snapshot_id) {
             return Ok(c);
         }
-        let row = sqlx::query("SELECT sources_json FROM catalog_snapshots WHERE id = ?")
+        let row = sqlx::query("SELECT sources_json FROM catalog_snapshots WHERE id = $1")
             .bind(snapshot_id)
             .fetch_optional(pool)
             .await?
@@ -345,6 +387,6 @@ pub fn remembered_from_cookie_header(cookie_header: &str) -> Vec<(String, String
 }
 
 /// Whether `token` is the owner token of scenario `id`.
-pub async fn is_owner(pool: &SqlitePool, id: &str, token: &str) -> bool {
+pub async fn is_owner(pool: &Pool, id: &str, token: &str) -> bool {
     check_owner(pool, id, token).await.is_ok()
 }

@@ -4,12 +4,12 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
-use sqlx::SqlitePool;
+use server::store::Pool;
 use tower::ServiceExt;
 
 pub struct TestApp {
     pub router: axum::Router,
-    pub pool: SqlitePool,
+    pub pool: Pool,
 }
 
 pub async fn app() -> TestApp {
@@ -18,9 +18,13 @@ pub async fn app() -> TestApp {
     let dir = std::env::temp_dir().join(format!("planner-test-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let pool = server::store::connect_to(&format!("sqlite://{}/t.db", dir.display()))
-        .await
-        .unwrap();
+    app_on(&format!("sqlite://{}/t.db", dir.display())).await
+}
+
+/// A fresh router (a server of its own: its own pool, page cache and catalogs) on the store at
+/// `url`.
+pub async fn app_on(url: &str) -> TestApp {
+    let pool = server::store::connect_to(url).await.unwrap();
     let options = LeptosOptions::builder()
         .output_name("planner-web")
         .site_root("target/site")
@@ -29,6 +33,13 @@ pub async fn app() -> TestApp {
         router: server::router(options, pool.clone()),
         pool,
     }
+}
+
+/// The PostgreSQL database `make test` starts (`scripts/postgres-temp.sh`).
+pub fn postgres_url() -> String {
+    std::env::var("PLANNER_TEST_POSTGRES_URL").expect(
+        "PLANNER_TEST_POSTGRES_URL: these tests need a PostgreSQL server; `make test` starts one",
+    )
 }
 
 pub struct Reply {

@@ -5,5 +5,6 @@ mod api;
 mod common;
 mod hardening;
 mod page;
+mod postgres;
 mod query;
 mod scenarios;

@@ -39,12 +39,9 @@ async fn two_hundred_concurrent_saves_all_come_back() {
     let t = app().await;
     let mut tasks = Vec::new();
     for i in 0..200 {
-        let router = t.router.clone();
+        let (router, pool) = (t.router.clone(), t.pool.clone());
         tasks.push(tokio::spawn(async move {
-            let t = crate::common::TestApp {
-                router,
-                pool: sqlx::SqlitePool::connect_lazy("sqlite::memory:").unwrap(),
-            };
+            let t = crate::common::TestApp { router, pool };
             t.save(&format!("run {i}"), &format!(", \"peak_users\": {}", i + 1))
                 .await
         }));
