@@ -51,6 +51,16 @@ impl PlannerError {
             _ => None,
         }
     }
+
+    /// What is wrong, without the field's name (for answers that name the field apart: a
+    /// 422's `field` and `message`, a form's message beside its field).
+    pub fn message(&self) -> String {
+        match self {
+            Self::UnknownId { value, valid, .. } => format!("unknown id '{value}'; valid: {valid}"),
+            Self::Invalid { message, .. } => message.clone(),
+            other => other.to_string(),
+        }
+    }
 }
 
 pub type Result<T> = std::result::Result<T, PlannerError>;

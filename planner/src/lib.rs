@@ -13,6 +13,7 @@ pub mod notes;
 pub mod physics;
 pub mod plan;
 pub mod scenario;
+pub mod scenario_json;
 pub mod serving;
 
 pub use catalog::Catalog;

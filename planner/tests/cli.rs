@@ -331,3 +331,22 @@ fn calibrate_writes_every_row_as_csv() {
     );
     assert!(lo <= ex && ex <= hi, "{predicted}");
 }
+
+#[test]
+fn a_scenario_file_with_a_misspelt_field_exits_2_naming_it() {
+    let dir = std::env::temp_dir().join(format!("planner-cli-typo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("typo.json");
+    std::fs::write(&file, r#"{"peak_userz": 5}"#).unwrap();
+    let o = run(&["plan", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("peak_userz") && stderr(&o).contains("'peak_users'"),
+        "{}",
+        stderr(&o)
+    );
+    std::fs::write(&file, "[]").unwrap();
+    let o = run(&["plan", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("body"), "{}", stderr(&o));
+}

@@ -30,6 +30,27 @@ fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, AppError> {
     })
 }
 
+/// Parses a scenario body (with `extra` top-level keys beside the scenario's own, for saving):
+/// unknown keys and bodies that are no object are 422s naming them (`scenario_json`).
+fn parse_scenario<T: for<'de> Deserialize<'de>>(
+    body: &Bytes,
+    extra: &[&str],
+) -> Result<T, AppError> {
+    let value: serde_json::Value = parse(body)?;
+    planner::scenario_json::check_keys(&value, extra).map_err(|errors| {
+        AppError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| FieldMessage {
+                    field: e.field().unwrap_or("body").to_string(),
+                    message: e.message(),
+                })
+                .collect(),
+        )
+    })?;
+    parse(body)
+}
+
 fn validate(s: &Scenario) -> Result<(), AppError> {
     let errors = s.validate(Catalog::builtin());
     if errors.is_empty() {
@@ -40,7 +61,7 @@ fn validate(s: &Scenario) -> Result<(), AppError> {
             .into_iter()
             .map(|e| FieldMessage {
                 field: e.field().unwrap_or("scenario").to_string(),
-                message: e.to_string(),
+                message: e.message(),
             })
             .collect(),
     ))
@@ -59,7 +80,7 @@ pub async fn template() -> Json<Scenario> {
     (status = 422, description = "One message per invalid field", body = crate::error::ErrorBody)))]
 pub async fn plan(body: Bytes) -> Response {
     let run = || async move {
-        let s: Scenario = parse(&body)?;
+        let s: Scenario = parse_scenario(&body, &[])?;
         validate(&s)?;
         app::ssr::work::plan(move || planner::plan(Catalog::builtin(), &s).map_err(AppError::from))
             .await?
@@ -94,7 +115,7 @@ pub struct Created {
     (status = 422, description = "One message per invalid field", body = crate::error::ErrorBody)))]
 pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
     let result = async {
-        let new: NewScenario = parse(&body)?;
+        let new: NewScenario = parse_scenario(&body, &["name", "parent"])?;
         validate(&new.scenario)?;
         let (saved, token) = store::save(
             &state.pool,

@@ -259,7 +259,15 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
                 .ok_or_else(|| PlannerError::invalid("FILE", "a scenario JSON file is required"))?;
             let text = std::fs::read_to_string(&file)
                 .map_err(|e| PlannerError::invalid("FILE", format!("cannot read {file}: {e}")))?;
-            let scenario: Scenario = serde_json::from_str(&text)
+            let value: serde_json::Value = serde_json::from_str(&text)
+                .map_err(|e| PlannerError::invalid("FILE", format!("not JSON: {e}")))?;
+            if let Err(errors) = planner::scenario_json::check_keys(&value, &[]) {
+                for e in &errors[1..] {
+                    eprintln!("error: {e}");
+                }
+                return Err(errors[0].clone());
+            }
+            let scenario: Scenario = serde_json::from_value(value)
                 .map_err(|e| PlannerError::invalid("FILE", format!("not a scenario: {e}")))?;
             let errors = scenario.validate(catalog);
             if let Some(first) = errors.first() {

@@ -193,3 +193,47 @@ async fn healthz_answers_while_heavy_plans_run() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_misspelt_field_or_a_body_that_is_no_object_is_a_422_naming_it() {
+    let t = app().await;
+    let r = t.post_json("/api/v1/plan", r#"{"peak_userz": 5}"#).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["errors"][0]["field"], "peak_userz");
+    assert!(
+        v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("'peak_users'"),
+        "{v}"
+    );
+    // Nothing like any field: no guess.
+    let r = t
+        .post_json("/api/v1/plan", r#"{"zzzzzzzz": 1, "hours_per_day": 4}"#)
+        .await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["errors"][0]["message"], "unknown field", "{v}");
+    for body in ["[]", "[8, 30]", "5", "\"x\""] {
+        let r = t.post_json("/api/v1/plan", body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.body
+        );
+        assert!(r.body.contains("\"body\""), "{body}: {}", r.body);
+    }
+    // Saving knows its own two keys besides the scenario's, and nothing else.
+    let r = t
+        .post_json("/api/v1/scenarios", r#"{"name": "n", "parnet": ""}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("'parent'"), "{}", r.body);
+    let r = t
+        .post_json("/api/v1/scenarios", r#"{"name": "n", "peak_users": 3}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = t.post_json("/api/v1/plan", r#"{"peak_users": 3}"#).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
