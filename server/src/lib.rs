@@ -16,6 +16,7 @@ pub mod csrf;
 pub mod error;
 pub mod headers;
 pub mod openapi;
+pub mod quota;
 pub mod report;
 pub mod saved;
 pub mod serve;
@@ -112,6 +113,10 @@ pub fn router(leptos_options: LeptosOptions, pool: Pool) -> Router {
             cache::middleware,
         ))
         .layer(axum::middleware::from_fn(query_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            quota::Quota::default(),
+            quota::middleware,
+        ))
         .layer(axum::middleware::from_fn(csrf::middleware))
         .layer(axum::middleware::from_fn(headers::middleware))
 }

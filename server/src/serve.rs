@@ -43,7 +43,7 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits) -> std::i
         let Ok(slot) = slots.clone().acquire_owned().await else {
             return Ok(());
         };
-        let (tcp, _) = match listener.accept().await {
+        let (tcp, peer) = match listener.accept().await {
             Ok(c) => c,
             // Out of descriptors or a connection reset before it was accepted: try the next.
             Err(_) => {
@@ -54,7 +54,11 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits) -> std::i
         // An SSR response goes out in several writes; Nagle plus delayed ACKs would stall each
         // by about 40 ms (toolchain.md).
         let _ = tcp.set_nodelay(true);
-        let service = TowerToHyperService::new(app.clone());
+        // Handlers see the client's address as axum's `ConnectInfo` (the save quota counts by it).
+        let service = TowerToHyperService::new(
+            app.clone()
+                .layer(axum::Extension(axum::extract::ConnectInfo(peer))),
+        );
         tokio::spawn(async move {
             // HTTP/1.1 only: browsers speak HTTP/2 only over TLS, which a proxy in front ends;
             // hyper's protocol sniffing would wait for a first byte before any timer runs.

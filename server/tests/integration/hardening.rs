@@ -229,3 +229,87 @@ async fn past_the_connection_cap_new_clients_wait_instead_of_exhausting_the_serv
     let (reply, _) = read_until_closed(&mut third, 3_000).await;
     assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
 }
+
+#[tokio::test]
+async fn a_save_loop_gets_429s_after_its_burst_and_other_clients_do_not() {
+    use axum::extract::ConnectInfo;
+    let t = app().await;
+    let from = |ip: &str, uri: &str, body: &str, kind: &str| {
+        let addr: std::net::SocketAddr = format!("{ip}:40000").parse().unwrap();
+        Request::builder()
+            .method("POST")
+            .uri(uri)
+            .header(header::CONTENT_TYPE, kind)
+            .extension(ConnectInfo(addr))
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let json = "application/json";
+    for i in 0..server::quota::BURST as usize {
+        let r = t
+            .send(from(
+                "10.1.1.1",
+                "/api/v1/scenarios",
+                r#"{"name": "s"}"#,
+                json,
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "save {i}: {}", r.body);
+    }
+    let r = t
+        .send(from(
+            "10.1.1.1",
+            "/api/v1/scenarios",
+            r#"{"name": "s"}"#,
+            json,
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
+    // At most one refill away (less if the saves above took a while).
+    let retry: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=30).contains(&retry), "{retry}");
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["errors"][0]["field"], "quota");
+    // The form shares the address's quota, and answers in HTML.
+    let r = t
+        .send(from("10.1.1.1", "/scenarios", "name=s&query=", FORM))
+        .await;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(r.body.contains("too many saves"), "{}", r.body);
+    // Another address saves; planning is never counted.
+    let r = t
+        .send(from(
+            "10.1.1.2",
+            "/api/v1/scenarios",
+            r#"{"name": "s"}"#,
+            json,
+        ))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let r = t.send(from("10.1.1.1", "/api/v1/plan", "{}", json)).await;
+    assert_eq!(r.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn the_server_loop_counts_saves_by_the_connections_address() {
+    use tokio::io::AsyncWriteExt;
+    let t = app().await;
+    let addr = listen(&t, 16).await;
+    let body = r#"{"name": "over tcp"}"#;
+    let request = format!(
+        "POST /api/v1/scenarios HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut statuses = Vec::new();
+    for _ in 0..=server::quota::BURST as usize {
+        let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+        s.write_all(request.as_bytes()).await.unwrap();
+        let (reply, _) = read_until_closed(&mut s, 3_000).await;
+        statuses.push(reply.get(9..12).unwrap_or("").to_string());
+    }
+    assert!(
+        statuses[..statuses.len() - 1].iter().all(|s| s == "201"),
+        "{statuses:?}"
+    );
+    assert_eq!(statuses.last().unwrap(), "429", "{statuses:?}");
+}
