@@ -39,12 +39,41 @@ pub enum StoreError {
     /// 422: a field is invalid (the message names it).
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
-    /// 500: the database failed; nothing was changed.
-    #[error("the scenario store failed: {0}")]
-    Database(#[from] sqlx::Error),
-    /// 500: stored data no longer parses (a bug or a manual edit).
-    #[error("stored scenario is unreadable: {0}")]
+    /// 500: the database failed; nothing was changed. The cause (sqlx's text: a path, a lock,
+    /// a host) is written to the server's log under the reference, never shown.
+    #[error("the scenario store failed and nothing was changed (reference {0})")]
+    Database(String),
+    /// 500: stored data no longer parses (a bug or a manual edit); logged likewise.
+    #[error("a stored scenario could not be read (reference {0})")]
     Corrupt(String),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::Database(logged("database", &e))
+    }
+}
+
+impl StoreError {
+    /// Stored data that does not parse, its cause logged.
+    pub fn corrupt(cause: impl std::fmt::Display) -> Self {
+        StoreError::Corrupt(logged("unreadable", &cause))
+    }
+}
+
+/// Writes a failure's cause to the server's log (stderr) under a fresh reference, returned
+/// for the user to quote.
+fn logged(kind: &str, cause: &dyn std::fmt::Display) -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
+    );
+    let reference = format!("{:012x}", h.finish() & 0xffff_ffff_ffff);
+    eprintln!("store error {reference} ({kind}): {cause}");
+    reference
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -133,7 +162,7 @@ pub struct Saved {
 /// Random bytes as URL-safe base64 without padding.
 fn random_token(bytes: usize) -> Result<String> {
     let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).map_err(|e| StoreError::Corrupt(format!("no randomness: {e}")))?;
+    getrandom::fill(&mut buf).map_err(|e| StoreError::corrupt(format!("no randomness: {e}")))?;
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::new();
     for chunk in buf.chunks(3) {
@@ -211,10 +240,8 @@ pub async fn save(
     let token = random_token(24)?;
     let created_at = now_rfc3339();
     let snapshot_id = sources.snapshot_id();
-    let scenario_json =
-        serde_json::to_string(scenario).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    let sources_json =
-        serde_json::to_string(sources).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let scenario_json = serde_json::to_string(scenario).map_err(StoreError::corrupt)?;
+    let sources_json = serde_json::to_string(sources).map_err(StoreError::corrupt)?;
     let parent = match parent {
         Some(p) if get(pool, p).await?.is_some() => Some(p.to_string()),
         _ => None,
@@ -258,8 +285,7 @@ pub async fn save(
 
 fn row_to_saved(row: &AnyRow) -> Result<Saved> {
     let json: String = row.try_get("scenario_json")?;
-    let scenario: Scenario =
-        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let scenario: Scenario = serde_json::from_str(&json).map_err(StoreError::corrupt)?;
     Ok(Saved {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -351,14 +377,11 @@ impl Catalogs {
             .fetch_optional(pool)
             .await?
             .ok_or_else(|| {
-                StoreError::Corrupt(format!("catalog snapshot {snapshot_id} is missing"))
+                StoreError::corrupt(format!("catalog snapshot {snapshot_id} is missing"))
             })?;
         let json: String = row.try_get("sources_json")?;
-        let sources: Sources =
-            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let catalog = Arc::new(
-            Catalog::from_sources(&sources).map_err(|e| StoreError::Corrupt(e.to_string()))?,
-        );
+        let sources: Sources = serde_json::from_str(&json).map_err(StoreError::corrupt)?;
+        let catalog = Arc::new(Catalog::from_sources(&sources).map_err(StoreError::corrupt)?);
         self.put(snapshot_id, catalog.clone());
         Ok(catalog)
     }

@@ -313,3 +313,35 @@ async fn the_server_loop_counts_saves_by_the_connections_address() {
     );
     assert_eq!(statuses.last().unwrap(), "429", "{statuses:?}");
 }
+
+#[tokio::test]
+async fn a_database_failure_answers_500_with_a_reference_and_no_database_text() {
+    let t = app().await;
+    let (id, _) = t.save("then the database fails", "").await;
+    t.pool.close().await;
+    for uri in [
+        format!("/api/v1/scenarios/{id}"),
+        format!("/s/{id}/report.csv"),
+    ] {
+        let r = t.get(&uri).await;
+        assert_eq!(
+            r.status,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{uri}: {}",
+            r.body
+        );
+        assert!(r.body.contains("reference "), "{uri}: {}", r.body);
+        let lower = r.body.to_lowercase();
+        for leak in ["sqlx", "pool", "sqlite", "closed", "/tmp"] {
+            assert!(!lower.contains(leak), "{uri} says '{leak}': {}", r.body);
+        }
+    }
+    // The page says the same, in its own words.
+    let page = t.get(&format!("/s/{id}")).await;
+    let lower = page.body.to_lowercase();
+    assert!(
+        !lower.contains("sqlx") && !lower.contains("pool"),
+        "{}",
+        page.body
+    );
+}
