@@ -37,6 +37,7 @@ cargo run --quiet --release -p planner --bin planner -- calibrate --split loo pl
 echo "== end-to-end (release build, chromium)"
 cargo leptos build --release
 bash scripts/two-servers.sh
+bash scripts/durability.sh
 source scripts/serve-temp.sh
 (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund >/dev/null && \
   PLANNER_URL="http://127.0.0.1:$port" npx playwright test)
