@@ -9,7 +9,7 @@ use axum::Json;
 use planner::{Catalog, Scenario};
 use serde::{Deserialize, Serialize};
 
-use crate::error::{AppError, FieldMessage};
+use crate::error::AppError;
 use crate::state::AppState;
 use crate::store;
 
@@ -37,17 +37,8 @@ fn parse_scenario<T: for<'de> Deserialize<'de>>(
     extra: &[&str],
 ) -> Result<T, AppError> {
     let value: serde_json::Value = parse(body)?;
-    planner::scenario_json::check_keys(&value, extra).map_err(|errors| {
-        AppError::Invalid(
-            errors
-                .into_iter()
-                .map(|e| FieldMessage {
-                    field: e.field().unwrap_or("body").to_string(),
-                    message: e.message(),
-                })
-                .collect(),
-        )
-    })?;
+    planner::scenario_json::check_keys(&value, extra)
+        .map_err(|errors| AppError::fields(errors, "body"))?;
     parse(body)
 }
 
@@ -56,15 +47,7 @@ fn validate(s: &Scenario) -> Result<(), AppError> {
     if errors.is_empty() {
         return Ok(());
     }
-    Err(AppError::Invalid(
-        errors
-            .into_iter()
-            .map(|e| FieldMessage {
-                field: e.field().unwrap_or("scenario").to_string(),
-                message: e.message(),
-            })
-            .collect(),
-    ))
+    Err(AppError::fields(errors, "scenario"))
 }
 
 /// GET /api/v1/scenario-template: the default scenario (the article's setting).

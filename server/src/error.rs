@@ -43,6 +43,20 @@ impl AppError {
         }])
     }
 
+    /// A 422 with one message per engine error, each under its field (`otherwise` for an
+    /// error about no field in particular).
+    pub fn fields(errors: Vec<planner::PlannerError>, otherwise: &str) -> Self {
+        AppError::Invalid(
+            errors
+                .into_iter()
+                .map(|e| FieldMessage {
+                    field: e.field().unwrap_or(otherwise).to_string(),
+                    message: e.message(),
+                })
+                .collect(),
+        )
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,

@@ -245,25 +245,12 @@ async fn a_save_loop_gets_429s_after_its_burst_and_other_clients_do_not() {
             .unwrap()
     };
     let json = "application/json";
+    let save_from = |ip: &str| from(ip, "/api/v1/scenarios", r#"{"name": "s"}"#, json);
     for i in 0..server::quota::BURST as usize {
-        let r = t
-            .send(from(
-                "10.1.1.1",
-                "/api/v1/scenarios",
-                r#"{"name": "s"}"#,
-                json,
-            ))
-            .await;
+        let r = t.send(save_from("10.1.1.1")).await;
         assert_eq!(r.status, StatusCode::CREATED, "save {i}: {}", r.body);
     }
-    let r = t
-        .send(from(
-            "10.1.1.1",
-            "/api/v1/scenarios",
-            r#"{"name": "s"}"#,
-            json,
-        ))
-        .await;
+    let r = t.send(save_from("10.1.1.1")).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "{}", r.body);
     // At most one refill away (less if the saves above took a while).
     let retry: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
@@ -277,14 +264,7 @@ async fn a_save_loop_gets_429s_after_its_burst_and_other_clients_do_not() {
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.body.contains("too many saves"), "{}", r.body);
     // Another address saves; planning is never counted.
-    let r = t
-        .send(from(
-            "10.1.1.2",
-            "/api/v1/scenarios",
-            r#"{"name": "s"}"#,
-            json,
-        ))
-        .await;
+    let r = t.send(save_from("10.1.1.2")).await;
     assert_eq!(r.status, StatusCode::CREATED);
     let r = t.send(from("10.1.1.1", "/api/v1/plan", "{}", json)).await;
     assert_eq!(r.status, StatusCode::OK);
