@@ -15,10 +15,36 @@ use serde::{Deserialize, Serialize};
 
 use crate::band::Band;
 use crate::catalog::engine::Engine;
-use crate::catalog::Catalog;
-use crate::error::{PlannerError, Result};
+use crate::catalog::{Catalog, Sources};
+use crate::error::Result;
 use crate::estimate::{Physics, Setup, Workload};
 use crate::serving;
+
+pub use crate::catalog::calibration_rows::{parse_rows, CalibrationRow, RequestRate};
+pub use crate::fit::{BandFit, Cell, EngineFit, EngineFitEntry, Fit, Metric, Regime, Slowdowns};
+
+static BUILTIN: std::sync::OnceLock<Catalog> = std::sync::OnceLock::new();
+
+/// The catalog with its factors and bands fitted: made here, where the fitting is, so the
+/// catalog's own module never depends on calibration (which depends on the physics, which
+/// reads the catalog).
+impl Catalog {
+    /// The catalog compiled into the binary. Its data is validated by the test suite, so a
+    /// failure here is a build defect, reported with the file and entry at fault.
+    pub fn builtin() -> &'static Catalog {
+        BUILTIN.get_or_init(|| match Catalog::from_sources(&Sources::builtin()) {
+            Ok(c) => c,
+            Err(e) => panic!("built-in catalog is invalid: {e}"),
+        })
+    }
+
+    /// A catalog from its data files (today's or a saved scenario's snapshot), fitted.
+    pub fn from_sources(src: &Sources) -> Result<Catalog> {
+        let mut catalog = Catalog::parse(src)?;
+        catalog.fit = fit(&catalog, &catalog.calibration_rows);
+        Ok(catalog)
+    }
+}
 
 /// Mean prompt and output lengths of the ShareGPT runs (`vllm bench serve`, 1000 prompts):
 /// 215,312 input and 196,656 generated tokens (gpustack performance lab, gpt-oss-120b/a100.md).
@@ -26,234 +52,6 @@ pub const SHAREGPT_PROMPT: u32 = 215;
 pub const SHAREGPT_GEN: u32 = 197;
 /// llama-bench's default generation length (`-n 128`), for rows that give none.
 pub const DEFAULT_GEN: u32 = 128;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Metric {
-    DecodeTpsStream,
-    /// A stream's time per output token under load (median or mean ITL), ms.
-    TpotMs,
-    OutputTpsTotal,
-    PrefillTps,
-    TtftMs,
-}
-
-impl Metric {
-    pub const ALL: [Metric; 5] = [
-        Metric::DecodeTpsStream,
-        Metric::TpotMs,
-        Metric::OutputTpsTotal,
-        Metric::PrefillTps,
-        Metric::TtftMs,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Metric::DecodeTpsStream => "decode_tps_stream",
-            Metric::TpotMs => "tpot_ms",
-            Metric::OutputTpsTotal => "output_tps_total",
-            Metric::PrefillTps => "prefill_tps",
-            Metric::TtftMs => "ttft_ms",
-        }
-    }
-
-    /// Whether the metric is a time (lower is faster): its physical limit is a floor.
-    pub fn is_time(self) -> bool {
-        matches!(self, Metric::TpotMs | Metric::TtftMs)
-    }
-    fn parse(s: &str) -> Option<Metric> {
-        Metric::ALL.into_iter().find(|m| m.as_str() == s)
-    }
-}
-
-/// How a serving run sent its requests (column `request_rate`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RequestRate {
-    /// Empty: a closed loop of `concurrency` clients (or a single-stream benchmark).
-    Closed,
-    /// `inf`: `concurrency` prompts sent at once.
-    AllAtOnce,
-    /// Poisson arrivals at this many requests/s, `concurrency` prompts in all.
-    PerSecond(f64),
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CalibrationRow {
-    pub id: String,
-    pub engine: String,
-    /// As the source states it (empty: not stated).
-    pub engine_version: String,
-    pub model: String,
-    pub quant: String,
-    /// The KV-cache format the run used (empty: the engine's default for the checkpoint).
-    pub kv_dtype: String,
-    pub gpu: String,
-    pub gpu_count: u32,
-    /// How the GPUs are spanned, as published (tp8, tp4ep4, ...).
-    pub parallel: String,
-    pub concurrency: u32,
-    pub request_rate: RequestRate,
-    /// The run's cap on running sequences and per-step token budget where it set them (else
-    /// the engine's defaults).
-    pub max_running: Option<u32>,
-    pub token_budget: Option<u32>,
-    pub prompt_tokens: Option<u32>,
-    pub gen_tokens: Option<u32>,
-    pub context_depth: Option<u32>,
-    pub metric: Metric,
-    pub value: f64,
-    pub source: String,
-    pub source_date: String,
-    pub notes: String,
-}
-
-const COLUMNS: [&str; 15] = [
-    "id",
-    "engine",
-    "model",
-    "quant",
-    "gpu",
-    "gpu_count",
-    "concurrency",
-    "prompt_tokens",
-    "gen_tokens",
-    "context_depth",
-    "metric",
-    "value",
-    "source",
-    "source_date",
-    "notes",
-];
-
-/// Optional columns, in this order: read when the file has them.
-const OPTIONAL_COLUMNS: [&str; 6] = [
-    "engine_version",
-    "kv_dtype",
-    "parallel",
-    "request_rate",
-    "max_running",
-    "token_budget",
-];
-
-/// Parses calibration rows. A malformed row is an error naming the row and the column.
-pub fn parse_rows(text: &str) -> Result<Vec<CalibrationRow>> {
-    let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-    let bad = |msg: String| PlannerError::invalid("calibration file", msg);
-    let headers = rdr.headers().map_err(|e| bad(e.to_string()))?.clone();
-    let col = |name: &str| -> Result<usize> {
-        headers
-            .iter()
-            .position(|h| h.trim() == name)
-            .ok_or_else(|| bad(format!("missing column '{name}'")))
-    };
-    let idx: Vec<usize> = COLUMNS.iter().map(|c| col(c)).collect::<Result<_>>()?;
-    // Columns the reference format lacks: read when present.
-    let optional: Vec<Option<usize>> = OPTIONAL_COLUMNS
-        .iter()
-        .map(|c| headers.iter().position(|h| h.trim() == *c))
-        .collect();
-    let mut rows = Vec::new();
-    for (n, rec) in rdr.records().enumerate() {
-        let r = rec.map_err(|e| bad(format!("line {}: {e}", n + 2)))?;
-        let get = |i: usize| r.get(idx[i]).unwrap_or("").trim();
-        let opt = |i: usize| {
-            optional[i]
-                .and_then(|c| r.get(c))
-                .unwrap_or("")
-                .trim()
-                .to_string()
-        };
-        let id = get(0).to_string();
-        let where_ = |c: &str| format!("row '{id}' column '{c}'");
-        let int = |i: usize, required: bool| -> Result<Option<u32>> {
-            let s = get(i);
-            if s.is_empty() {
-                return if required {
-                    Err(bad(format!("{}: required", where_(COLUMNS[i]))))
-                } else {
-                    Ok(None)
-                };
-            }
-            s.parse::<u32>()
-                .map(Some)
-                .map_err(|_| bad(format!("{}: not a whole number: '{s}'", where_(COLUMNS[i]))))
-        };
-        let metric = Metric::parse(get(10)).ok_or_else(|| {
-            bad(format!(
-                "{}: unknown metric '{}'",
-                where_("metric"),
-                get(10)
-            ))
-        })?;
-        let value: f64 = get(11)
-            .parse()
-            .ok()
-            .filter(|v: &f64| v.is_finite() && *v > 0.0)
-            .ok_or_else(|| {
-                bad(format!(
-                    "{}: not a positive number: '{}'",
-                    where_("value"),
-                    get(11)
-                ))
-            })?;
-        let gpu_count = int(5, true)?.unwrap_or(1);
-        let concurrency = int(6, true)?.unwrap_or(1);
-        let request_rate = match opt(3).as_str() {
-            "" => RequestRate::Closed,
-            "inf" => RequestRate::AllAtOnce,
-            v => match v.parse::<f64>() {
-                Ok(r) if r.is_finite() && r > 0.0 => RequestRate::PerSecond(r),
-                _ => {
-                    return Err(bad(format!(
-                        "{}: empty (closed loop), 'inf' or requests/s, got '{v}'",
-                        where_("request_rate")
-                    )))
-                }
-            },
-        };
-        let setting = |i: usize, name: &str| -> Result<Option<u32>> {
-            let v = opt(i);
-            if v.is_empty() {
-                return Ok(None);
-            }
-            match v.parse::<u32>() {
-                Ok(n) if n > 0 => Ok(Some(n)),
-                _ => Err(bad(format!("{}: not a whole number: '{v}'", where_(name)))),
-            }
-        };
-        let max_running = setting(4, "max_running")?;
-        let token_budget = setting(5, "token_budget")?;
-        if gpu_count == 0 || concurrency == 0 {
-            return Err(bad(format!(
-                "row '{id}': gpu_count and concurrency must be >= 1"
-            )));
-        }
-        rows.push(CalibrationRow {
-            id: id.clone(),
-            engine: get(1).into(),
-            engine_version: opt(0),
-            model: get(2).into(),
-            quant: get(3).into(),
-            kv_dtype: opt(1),
-            gpu: get(4).into(),
-            gpu_count,
-            parallel: opt(2),
-            concurrency,
-            request_rate,
-            max_running,
-            token_budget,
-            prompt_tokens: int(7, false)?,
-            gen_tokens: int(8, false)?,
-            context_depth: int(9, false)?,
-            metric,
-            value,
-            source: get(12).into(),
-            source_date: get(13).into(),
-            notes: get(14).into(),
-        });
-    }
-    Ok(rows)
-}
 
 /// Rows never used to fit: within each metric, in file order, index % 3 == 1.
 pub fn holdout_ids(rows: &[CalibrationRow]) -> Vec<String> {
@@ -266,210 +64,6 @@ pub fn holdout_ids(rows: &[CalibrationRow]) -> Vec<String> {
         }
     }
     out
-}
-
-/// One engine's fitted efficiency factors.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct EngineFit {
-    /// Share of peak memory bandwidth reached while decoding.
-    pub eta_bandwidth: f64,
-    /// Fixed time per step for a 32-layer model (kernel launches, sampling, scheduling),
-    /// seconds; it scales with the layer count, as launches do.
-    pub step_overhead_s: f64,
-    /// Share of peak FLOP/s reached by dense models' prefill and batched work.
-    pub eta_compute_dense: f64,
-    /// The same for MoE models (grouped expert matmuls run further from peak).
-    pub eta_compute_moe: f64,
-}
-
-impl EngineFit {
-    /// The share of peak FLOP/s reached by a dense (`moe` false) or an MoE model.
-    pub fn eta_compute(&self, moe: bool) -> f64 {
-        if moe {
-            self.eta_compute_moe
-        } else {
-            self.eta_compute_dense
-        }
-    }
-}
-
-/// An engine's factors as multipliers of physical times (1/η): what a step's and a prefill's
-/// expected times are worked out with. The plan makes them once per engine and applies them a
-/// few hundred thousand times, and a division costs the processor several multiplications' time.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Slowdowns {
-    /// 1 / η_bw: expected over physical time for streaming memory.
-    pub memory: f64,
-    /// 1 / η_c of dense and of MoE models.
-    pub compute_dense: f64,
-    pub compute_moe: f64,
-    /// The fixed time per step of a 32-layer model (`EngineFit::step_overhead_s`).
-    pub step_overhead_s: f64,
-}
-
-impl Slowdowns {
-    /// Whether these predict exactly what `other` does for a dense (`moe` false) or MoE model
-    /// (predictions are worked out from these multipliers, so equal ones give equal figures):
-    /// engines that borrow their factors often do, and the plan then sizes an option once for
-    /// both.
-    pub fn predicts_like(&self, other: &Slowdowns, moe: bool) -> bool {
-        self.memory == other.memory
-            && self.step_overhead_s == other.step_overhead_s
-            && self.compute(moe) == other.compute(moe)
-    }
-
-    /// 1 / η_c of a dense (`moe` false) or an MoE model.
-    pub fn compute(&self, moe: bool) -> f64 {
-        if moe {
-            self.compute_moe
-        } else {
-            self.compute_dense
-        }
-    }
-
-    /// The fixed per-step overhead of a model with `layers` layers, seconds.
-    pub fn overhead(&self, layers: f64) -> f64 {
-        self.step_overhead_s * layers / 32.0
-    }
-}
-
-impl From<&EngineFit> for Slowdowns {
-    fn from(f: &EngineFit) -> Self {
-        Slowdowns {
-            memory: 1.0 / f.eta_bandwidth,
-            compute_dense: 1.0 / f.eta_compute_dense,
-            compute_moe: 1.0 / f.eta_compute_moe,
-            step_overhead_s: f.step_overhead_s,
-        }
-    }
-}
-
-impl Default for EngineFit {
-    fn default() -> Self {
-        EngineFit {
-            eta_bandwidth: 1.0,
-            step_overhead_s: 0.0,
-            eta_compute_dense: 1.0,
-            eta_compute_moe: 1.0,
-        }
-    }
-}
-
-/// Where each of an engine's factors came from. `vendor` and `legacy` name a cell's factors:
-/// the engine's on one vendor's GPUs, or its legacy generation's (absent: the engine's current
-/// generation on every vendor's GPUs).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EngineFitEntry {
-    pub engine: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vendor: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub legacy: Option<String>,
-    pub fit: EngineFit,
-    pub decode_from: String,
-    pub compute_dense_from: String,
-    pub compute_moe_from: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Fit {
-    /// Each engine's current generation over all its rows.
-    pub engines: Vec<EngineFitEntry>,
-    /// Factors of narrower cells (`EngineFitEntry::vendor`, `legacy`), where rows allow.
-    #[serde(default)]
-    pub cells: Vec<EngineFitEntry>,
-    pub global: EngineFit,
-    /// Each metric's band per regime (`BandFit`).
-    pub bands: Vec<BandFit>,
-    pub holdout: Vec<String>,
-}
-
-impl Fit {
-    /// An engine's factors over all its current rows, and a one-line provenance for display.
-    pub fn for_engine(&self, engine: &str) -> (&EngineFit, String) {
-        (self.engine_fit(engine), self.provenance(engine))
-    }
-
-    /// The factors for an engine on one vendor's GPUs, and a one-line provenance for display.
-    pub fn for_engine_on(&self, engine: &str, vendor: &str) -> (&EngineFit, String) {
-        match self.cell(engine, Some(vendor), None) {
-            Some(e) => (&e.fit, provenance_of(e)),
-            None => (self.engine_fit(engine), self.provenance(engine)),
-        }
-    }
-
-    /// An engine's fitted factors over all its current rows (the global ones when it has
-    /// none). The plan calls `fit_on` per option, so neither builds a string.
-    pub fn engine_fit(&self, engine: &str) -> &EngineFit {
-        self.engines
-            .iter()
-            .find(|e| e.engine == engine)
-            .map_or(&self.global, |e| &e.fit)
-    }
-
-    /// An engine's factors on one vendor's GPUs: its own there where it has enough rows,
-    /// else the engine's.
-    pub fn fit_on(&self, engine: &str, vendor: &str) -> &EngineFit {
-        self.cell(engine, Some(vendor), None)
-            .map_or_else(|| self.engine_fit(engine), |e| &e.fit)
-    }
-
-    /// The factors a calibration row of `cell` is predicted with: its legacy generation's on
-    /// its vendor, its legacy generation's, or the current ones on its vendor, the most
-    /// specific fitted.
-    pub fn row_fit(&self, cell: &Cell) -> &EngineFit {
-        if cell.legacy {
-            let legacy = |v: Option<&str>| {
-                self.cells.iter().find(|e| {
-                    e.engine == cell.engine && e.legacy.is_some() && e.vendor.as_deref() == v
-                })
-            };
-            if let Some(e) = legacy(Some(&cell.vendor)).or_else(|| legacy(None)) {
-                return &e.fit;
-            }
-        }
-        self.fit_on(&cell.engine, &cell.vendor)
-    }
-
-    fn cell(
-        &self,
-        engine: &str,
-        vendor: Option<&str>,
-        legacy: Option<&str>,
-    ) -> Option<&EngineFitEntry> {
-        self.cells.iter().find(|e| {
-            e.engine == engine && e.vendor.as_deref() == vendor && e.legacy.as_deref() == legacy
-        })
-    }
-
-    /// Where an engine's factors come from, in words.
-    pub fn provenance(&self, engine: &str) -> String {
-        match self.engines.iter().find(|e| e.engine == engine) {
-            Some(e) => provenance_of(e),
-            None => format!("{engine}: global factors (no calibration rows)"),
-        }
-    }
-
-    /// Multiplicative band factors for a metric under a regime; (1, 1) before fitting.
-    pub fn band(&self, m: Metric, regime: Regime) -> (f64, f64) {
-        self.bands
-            .iter()
-            .find(|b| b.metric == m && b.regime == regime)
-            .map(|b| (b.low, b.high))
-            .unwrap_or((1.0, 1.0))
-    }
-}
-
-/// An entry's provenance in words.
-fn provenance_of(e: &EngineFitEntry) -> String {
-    let on = e
-        .vendor
-        .as_ref()
-        .map_or(String::new(), |v| format!(" on {v} GPUs"));
-    format!(
-        "{}{on}: decode factors from {}, compute from {} (dense) / {} (MoE)",
-        e.engine, e.decode_from, e.compute_dense_from, e.compute_moe_from
-    )
 }
 
 /// How a row's run loaded the replica.
@@ -496,57 +90,6 @@ pub struct RowCase {
     pub cell: Cell,
     pub load: RowLoad,
     pub regime: Regime,
-}
-
-/// The load a band is for: one stream alone, or several sequences at once. Their errors differ
-/// by an order of magnitude (a single stream's TTFT is a prefill; under load it is mostly
-/// queueing), so one band for both would be too wide for one and too narrow for the other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Regime {
-    Single,
-    Loaded,
-}
-
-impl Regime {
-    /// The regime of `concurrent` sequences or clients.
-    pub fn of(concurrent: f64) -> Self {
-        if concurrent <= 1.0 {
-            Regime::Single
-        } else {
-            Regime::Loaded
-        }
-    }
-
-    pub const ALL: [Regime; 2] = [Regime::Single, Regime::Loaded];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Regime::Single => "single",
-            Regime::Loaded => "loaded",
-        }
-    }
-}
-
-/// A metric's band under one regime: multiplicative factors on the expected value, and the
-/// fitting rows behind them.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct BandFit {
-    pub metric: Metric,
-    pub regime: Regime,
-    pub low: f64,
-    pub high: f64,
-    pub rows: usize,
-}
-
-/// Whose factors a row is fitted with and predicted by: its engine, the vendor of its GPUs
-/// (the same engine runs other kernels on ROCm than on CUDA), and whether it ran the engine's
-/// legacy generation (`Engine::legacy`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Cell {
-    pub engine: String,
-    pub vendor: String,
-    pub legacy: bool,
 }
 
 /// A set of cells one set of factors is fitted on: an engine's current runs (on every vendor's

@@ -8,12 +8,12 @@
 use serde::{Deserialize, Serialize};
 
 use crate::band::Band;
-use crate::calibration::{EngineFit, Fit, Metric, Regime, Slowdowns};
 use crate::catalog::engine::{Engine, MultiGpu};
 use crate::catalog::format::{not_applicable_reason, Format, KvFormat, WeightBytes};
 use crate::catalog::gpu::{ComputePath, Gpu};
 use crate::catalog::model::Model;
 use crate::error::{PlannerError, Result};
+use crate::fit::{EngineFit, Fit, Metric, Regime, Slowdowns};
 use crate::notes::{Note, Notes};
 use crate::physics::decode::{DecodeStep, Hardware, StepWork, PCIE_GEN4_BPS};
 use crate::physics::kv::kv_bytes_per_sequence;

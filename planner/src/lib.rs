@@ -7,7 +7,9 @@ pub mod capacity;
 pub mod catalog;
 pub mod error;
 pub mod estimate;
+pub mod fit;
 pub mod hf_config;
+pub mod limit;
 pub mod money;
 pub mod notes;
 pub mod physics;
@@ -15,6 +17,7 @@ pub mod plan;
 pub mod scenario;
 pub mod scenario_json;
 pub mod serving;
+pub mod units;
 
 pub use catalog::Catalog;
 pub use error::{PlannerError, Result};

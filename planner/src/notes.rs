@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use serde::ser::{Serialize, SerializeSeq, Serializer};
 
-use crate::capacity::Limit;
+use crate::limit::Limit;
 
 /// One note.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

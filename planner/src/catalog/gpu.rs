@@ -121,6 +121,6 @@ impl Gpu {
     /// of DRAM/HBM capacity are binary: an "80 GB" A100 reports 81,920 MiB, a "48 GB"
     /// RTX 6000 Ada 48,632 MiB after reservations (deviceQuery output in a public repo).
     pub fn usable_bytes(&self) -> f64 {
-        self.memory_gb * crate::physics::GIB * self.usable_fraction
+        self.memory_gb * crate::units::GIB * self.usable_fraction
     }
 }

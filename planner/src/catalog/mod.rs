@@ -1,7 +1,10 @@
 //! The catalog: models, formats, GPUs, engines, cloud offers, API prices and calibration
 //! measurements, read from the data files under `planner/data/` (compiled in, so the engine
-//! does no IO), validated, and with efficiency factors fitted on the calibration rows.
+//! does no IO) and validated. Its efficiency factors are fitted on the calibration rows by
+//! `calibration`, which builds the catalog the engine uses (`Catalog::builtin`,
+//! `Catalog::from_sources`).
 
+pub mod calibration_rows;
 pub mod engine;
 pub mod format;
 pub mod gpu;
@@ -9,12 +12,13 @@ pub mod model;
 pub mod prices;
 
 use std::collections::HashSet;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::calibration::{self, CalibrationRow, Fit};
 use crate::error::{PlannerError, Result};
+use crate::fit::Fit;
+use calibration_rows::CalibrationRow;
 use engine::Engine;
 use format::{Format, KvFormat};
 use gpu::Gpu;
@@ -111,19 +115,10 @@ fn toml_file<T: for<'de> Deserialize<'de>>(file: &str, text: &str) -> Result<T> 
     })
 }
 
-static BUILTIN: OnceLock<Catalog> = OnceLock::new();
-
 impl Catalog {
-    /// The catalog compiled into the binary. Its data is validated by the test suite, so a
-    /// failure here is a build defect, reported with the file and entry at fault.
-    pub fn builtin() -> &'static Catalog {
-        BUILTIN.get_or_init(|| match Catalog::from_sources(&Sources::builtin()) {
-            Ok(c) => c,
-            Err(e) => panic!("built-in catalog is invalid: {e}"),
-        })
-    }
-
-    pub fn from_sources(src: &Sources) -> Result<Catalog> {
+    /// The data files parsed and validated, its `fit` not yet made: `Catalog::from_sources`
+    /// (in `calibration`, which fits it on the rows) is the catalog the engine uses.
+    pub fn parse(src: &Sources) -> Result<Catalog> {
         let models: ModelsFile = toml_file("models.toml", &src.models)?;
         let gpus: GpusFile = toml_file("gpus.toml", &src.gpus)?;
         let formats: FormatsFile = toml_file("formats.toml", &src.formats)?;
@@ -131,8 +126,8 @@ impl Catalog {
         let mut skipped = Vec::new();
         let cloud = prices::parse_cloud(&src.cloud_prices, &mut skipped)?;
         let api = prices::parse_api(&src.api_prices, &mut skipped)?;
-        let calibration_rows = calibration::parse_rows(&src.calibration)?;
-        let mut catalog = Catalog {
+        let calibration_rows = calibration_rows::parse_rows(&src.calibration)?;
+        let catalog = Catalog {
             snapshot_id: src.snapshot_id(),
             models: models.model,
             gpus: gpus.gpu,
@@ -152,7 +147,6 @@ impl Catalog {
                 message: problems.join("; "),
             });
         }
-        catalog.fit = calibration::fit(&catalog, &catalog.calibration_rows);
         Ok(catalog)
     }
 

@@ -9,7 +9,4 @@ pub mod moe;
 pub mod prefill;
 pub mod weights;
 
-/// Bytes in a GB as shown to users (10^9, not GiB).
-pub const GB: f64 = 1e9;
-/// Bytes in a GiB, for comparing with file sizes that publishers quote in GiB.
-pub const GIB: f64 = 1024.0 * 1024.0 * 1024.0;
+pub use crate::units::{GB, GIB};

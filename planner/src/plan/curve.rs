@@ -5,11 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::calibration::Slowdowns;
 use crate::capacity::{scenario_workload, Targets};
 use crate::catalog::Catalog;
 use crate::error::{PlannerError, Result};
 use crate::estimate::{Physics, Setup};
+use crate::fit::Slowdowns;
 use crate::plan::PlanOption;
 use crate::scenario::Scenario;
 use crate::serving::open_loop_at;

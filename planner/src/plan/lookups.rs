@@ -2,13 +2,13 @@
 //! plan: the GPU of each choice, the offers per GPU type, each engine's fitted factors, which
 //! engine serves which format on which GPU, and which engines share physics.
 
-use crate::calibration::Slowdowns;
 use crate::catalog::engine::MultiGpu;
 use crate::catalog::format::Format;
 use crate::catalog::gpu::{ComputePath, Gpu};
 use crate::catalog::Catalog;
 use crate::error::{PlannerError, Result};
 use crate::estimate::{engine_runs, hardware, same_physics};
+use crate::fit::Slowdowns;
 use crate::money::{allowed, Allowed};
 use crate::physics::decode::Hardware;
 use crate::scenario::{Resolved, Scenario};

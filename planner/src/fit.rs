@@ -1,0 +1,298 @@
+//! The fitted factors and bands, and how to look them up: what `estimate`, the capacity search
+//! and the plan need from calibration, without calibration itself (which fits them on rows and
+//! so needs the physics: `calibration` depends on this module, never the reverse).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Metric {
+    DecodeTpsStream,
+    /// A stream's time per output token under load (median or mean ITL), ms.
+    TpotMs,
+    OutputTpsTotal,
+    PrefillTps,
+    TtftMs,
+}
+
+impl Metric {
+    pub const ALL: [Metric; 5] = [
+        Metric::DecodeTpsStream,
+        Metric::TpotMs,
+        Metric::OutputTpsTotal,
+        Metric::PrefillTps,
+        Metric::TtftMs,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Metric::DecodeTpsStream => "decode_tps_stream",
+            Metric::TpotMs => "tpot_ms",
+            Metric::OutputTpsTotal => "output_tps_total",
+            Metric::PrefillTps => "prefill_tps",
+            Metric::TtftMs => "ttft_ms",
+        }
+    }
+
+    /// Whether the metric is a time (lower is faster): its physical limit is a floor.
+    pub fn is_time(self) -> bool {
+        matches!(self, Metric::TpotMs | Metric::TtftMs)
+    }
+    pub(crate) fn parse(s: &str) -> Option<Metric> {
+        Metric::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+/// One engine's fitted efficiency factors.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EngineFit {
+    /// Share of peak memory bandwidth reached while decoding.
+    pub eta_bandwidth: f64,
+    /// Fixed time per step for a 32-layer model (kernel launches, sampling, scheduling),
+    /// seconds; it scales with the layer count, as launches do.
+    pub step_overhead_s: f64,
+    /// Share of peak FLOP/s reached by dense models' prefill and batched work.
+    pub eta_compute_dense: f64,
+    /// The same for MoE models (grouped expert matmuls run further from peak).
+    pub eta_compute_moe: f64,
+}
+
+impl EngineFit {
+    /// The share of peak FLOP/s reached by a dense (`moe` false) or an MoE model.
+    pub fn eta_compute(&self, moe: bool) -> f64 {
+        if moe {
+            self.eta_compute_moe
+        } else {
+            self.eta_compute_dense
+        }
+    }
+}
+
+/// An engine's factors as multipliers of physical times (1/η): what a step's and a prefill's
+/// expected times are worked out with. The plan makes them once per engine and applies them a
+/// few hundred thousand times, and a division costs the processor several multiplications' time.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Slowdowns {
+    /// 1 / η_bw: expected over physical time for streaming memory.
+    pub memory: f64,
+    /// 1 / η_c of dense and of MoE models.
+    pub compute_dense: f64,
+    pub compute_moe: f64,
+    /// The fixed time per step of a 32-layer model (`EngineFit::step_overhead_s`).
+    pub step_overhead_s: f64,
+}
+
+impl Slowdowns {
+    /// Whether these predict exactly what `other` does for a dense (`moe` false) or MoE model
+    /// (predictions are worked out from these multipliers, so equal ones give equal figures):
+    /// engines that borrow their factors often do, and the plan then sizes an option once for
+    /// both.
+    pub fn predicts_like(&self, other: &Slowdowns, moe: bool) -> bool {
+        self.memory == other.memory
+            && self.step_overhead_s == other.step_overhead_s
+            && self.compute(moe) == other.compute(moe)
+    }
+
+    /// 1 / η_c of a dense (`moe` false) or an MoE model.
+    pub fn compute(&self, moe: bool) -> f64 {
+        if moe {
+            self.compute_moe
+        } else {
+            self.compute_dense
+        }
+    }
+
+    /// The fixed per-step overhead of a model with `layers` layers, seconds.
+    pub fn overhead(&self, layers: f64) -> f64 {
+        self.step_overhead_s * layers / 32.0
+    }
+}
+
+impl From<&EngineFit> for Slowdowns {
+    fn from(f: &EngineFit) -> Self {
+        Slowdowns {
+            memory: 1.0 / f.eta_bandwidth,
+            compute_dense: 1.0 / f.eta_compute_dense,
+            compute_moe: 1.0 / f.eta_compute_moe,
+            step_overhead_s: f.step_overhead_s,
+        }
+    }
+}
+
+impl Default for EngineFit {
+    fn default() -> Self {
+        EngineFit {
+            eta_bandwidth: 1.0,
+            step_overhead_s: 0.0,
+            eta_compute_dense: 1.0,
+            eta_compute_moe: 1.0,
+        }
+    }
+}
+
+/// Where each of an engine's factors came from. `vendor` and `legacy` name a cell's factors:
+/// the engine's on one vendor's GPUs, or its legacy generation's (absent: the engine's current
+/// generation on every vendor's GPUs).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EngineFitEntry {
+    pub engine: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legacy: Option<String>,
+    pub fit: EngineFit,
+    pub decode_from: String,
+    pub compute_dense_from: String,
+    pub compute_moe_from: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Fit {
+    /// Each engine's current generation over all its rows.
+    pub engines: Vec<EngineFitEntry>,
+    /// Factors of narrower cells (`EngineFitEntry::vendor`, `legacy`), where rows allow.
+    #[serde(default)]
+    pub cells: Vec<EngineFitEntry>,
+    pub global: EngineFit,
+    /// Each metric's band per regime (`BandFit`).
+    pub bands: Vec<BandFit>,
+    pub holdout: Vec<String>,
+}
+
+impl Fit {
+    /// An engine's factors over all its current rows, and a one-line provenance for display.
+    pub fn for_engine(&self, engine: &str) -> (&EngineFit, String) {
+        (self.engine_fit(engine), self.provenance(engine))
+    }
+
+    /// The factors for an engine on one vendor's GPUs, and a one-line provenance for display.
+    pub fn for_engine_on(&self, engine: &str, vendor: &str) -> (&EngineFit, String) {
+        match self.cell(engine, Some(vendor), None) {
+            Some(e) => (&e.fit, provenance_of(e)),
+            None => (self.engine_fit(engine), self.provenance(engine)),
+        }
+    }
+
+    /// An engine's fitted factors over all its current rows (the global ones when it has
+    /// none). The plan calls `fit_on` per option, so neither builds a string.
+    pub fn engine_fit(&self, engine: &str) -> &EngineFit {
+        self.engines
+            .iter()
+            .find(|e| e.engine == engine)
+            .map_or(&self.global, |e| &e.fit)
+    }
+
+    /// An engine's factors on one vendor's GPUs: its own there where it has enough rows,
+    /// else the engine's.
+    pub fn fit_on(&self, engine: &str, vendor: &str) -> &EngineFit {
+        self.cell(engine, Some(vendor), None)
+            .map_or_else(|| self.engine_fit(engine), |e| &e.fit)
+    }
+
+    /// The factors a calibration row of `cell` is predicted with: its legacy generation's on
+    /// its vendor, its legacy generation's, or the current ones on its vendor, the most
+    /// specific fitted.
+    pub fn row_fit(&self, cell: &Cell) -> &EngineFit {
+        if cell.legacy {
+            let legacy = |v: Option<&str>| {
+                self.cells.iter().find(|e| {
+                    e.engine == cell.engine && e.legacy.is_some() && e.vendor.as_deref() == v
+                })
+            };
+            if let Some(e) = legacy(Some(&cell.vendor)).or_else(|| legacy(None)) {
+                return &e.fit;
+            }
+        }
+        self.fit_on(&cell.engine, &cell.vendor)
+    }
+
+    fn cell(
+        &self,
+        engine: &str,
+        vendor: Option<&str>,
+        legacy: Option<&str>,
+    ) -> Option<&EngineFitEntry> {
+        self.cells.iter().find(|e| {
+            e.engine == engine && e.vendor.as_deref() == vendor && e.legacy.as_deref() == legacy
+        })
+    }
+
+    /// Where an engine's factors come from, in words.
+    pub fn provenance(&self, engine: &str) -> String {
+        match self.engines.iter().find(|e| e.engine == engine) {
+            Some(e) => provenance_of(e),
+            None => format!("{engine}: global factors (no calibration rows)"),
+        }
+    }
+
+    /// Multiplicative band factors for a metric under a regime; (1, 1) before fitting.
+    pub fn band(&self, m: Metric, regime: Regime) -> (f64, f64) {
+        self.bands
+            .iter()
+            .find(|b| b.metric == m && b.regime == regime)
+            .map(|b| (b.low, b.high))
+            .unwrap_or((1.0, 1.0))
+    }
+}
+
+/// An entry's provenance in words.
+fn provenance_of(e: &EngineFitEntry) -> String {
+    let on = e
+        .vendor
+        .as_ref()
+        .map_or(String::new(), |v| format!(" on {v} GPUs"));
+    format!(
+        "{}{on}: decode factors from {}, compute from {} (dense) / {} (MoE)",
+        e.engine, e.decode_from, e.compute_dense_from, e.compute_moe_from
+    )
+}
+
+/// The load a band is for: one stream alone, or several sequences at once. Their errors differ
+/// by an order of magnitude (a single stream's TTFT is a prefill; under load it is mostly
+/// queueing), so one band for both would be too wide for one and too narrow for the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Regime {
+    Single,
+    Loaded,
+}
+
+impl Regime {
+    /// The regime of `concurrent` sequences or clients.
+    pub fn of(concurrent: f64) -> Self {
+        if concurrent <= 1.0 {
+            Regime::Single
+        } else {
+            Regime::Loaded
+        }
+    }
+
+    pub const ALL: [Regime; 2] = [Regime::Single, Regime::Loaded];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Regime::Single => "single",
+            Regime::Loaded => "loaded",
+        }
+    }
+}
+
+/// A metric's band under one regime: multiplicative factors on the expected value, and the
+/// fitting rows behind them.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct BandFit {
+    pub metric: Metric,
+    pub regime: Regime,
+    pub low: f64,
+    pub high: f64,
+    pub rows: usize,
+}
+
+/// Whose factors a row is fitted with and predicted by: its engine, the vendor of its GPUs
+/// (the same engine runs other kernels on ROCm than on CUDA), and whether it ran the engine's
+/// legacy generation (`Engine::legacy`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub engine: String,
+    pub vendor: String,
+    pub legacy: bool,
+}
