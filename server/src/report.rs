@@ -164,9 +164,15 @@ fn usd(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("${v:.2}"))
 }
 
-/// Markdown cells: pipes and line breaks would break the table.
+/// Text in Markdown: pipes and line breaks would break a table, and Markdown passes raw HTML
+/// through to whatever renders it (a name of `<img onerror=…>` would run there), so markup
+/// characters become entities, which every renderer shows as the characters.
 fn md(s: &str) -> String {
-    s.replace('|', "\\|").replace(['\n', '\r'], " ")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
 }
 
 fn inputs(s: &Scenario) -> Vec<(String, String)> {

@@ -40,11 +40,17 @@ pub fn remembered(headers: &HeaderMap) -> Vec<(String, String)> {
     )
 }
 
-fn cookie_value(pairs: &[(String, String)]) -> String {
+/// The saved-list cookie; `Secure` when the browser reached us over TLS (a proxy in front
+/// says so with `X-Forwarded-Proto: https`), so it never travels in clear text after that.
+fn cookie_value(pairs: &[(String, String)], headers: &HeaderMap) -> String {
     let list: Vec<String> = pairs.iter().map(|(id, t)| format!("{id}.{t}")).collect();
+    let tls = (headers.get("x-forwarded-proto"))
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
     format!(
-        "{SAVED_COOKIE}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax",
-        list.join("|")
+        "{SAVED_COOKIE}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{}",
+        list.join("|"),
+        if tls { "; Secure" } else { "" }
     )
 }
 
@@ -84,7 +90,7 @@ pub async fn save_form(
     pairs.truncate(MAX_REMEMBERED);
     let mut response =
         Redirect::to(&format!("/s/{}?owner={token}&new=1", saved.id)).into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie_value(&pairs)) {
+    if let Ok(v) = HeaderValue::from_str(&cookie_value(&pairs, &headers)) {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
     Ok(response)
@@ -117,7 +123,7 @@ pub async fn delete_form(
     let mut pairs = remembered(&headers);
     pairs.retain(|(i, _)| *i != id);
     let mut response = Redirect::to("/scenarios").into_response();
-    if let Ok(v) = HeaderValue::from_str(&cookie_value(&pairs)) {
+    if let Ok(v) = HeaderValue::from_str(&cookie_value(&pairs, &headers)) {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
     Ok(response)

@@ -325,3 +325,26 @@ async fn a_database_failure_answers_500_with_a_reference_and_no_database_text() 
         page.body
     );
 }
+
+#[tokio::test]
+async fn the_saved_list_cookie_is_secure_behind_tls_and_only_then() {
+    let t = app().await;
+    let post = |proto: Option<&'static str>| {
+        let mut req = Request::builder()
+            .method("POST")
+            .uri("/scenarios")
+            .header(header::CONTENT_TYPE, FORM);
+        if let Some(p) = proto {
+            req = req.header("x-forwarded-proto", p);
+        }
+        req.body(Body::from("name=c&query=")).unwrap()
+    };
+    let cookie = |r: &Reply| r.headers[header::SET_COOKIE].to_str().unwrap().to_string();
+    let tls = t.send(post(Some("https"))).await;
+    assert!(cookie(&tls).ends_with("; Secure"), "{}", cookie(&tls));
+    for proto in [None, Some("http")] {
+        let plain = t.send(post(proto)).await;
+        assert!(!cookie(&plain).contains("Secure"), "{}", cookie(&plain));
+        assert!(cookie(&plain).contains("HttpOnly") && cookie(&plain).contains("SameSite=Lax"));
+    }
+}

@@ -223,6 +223,16 @@ async fn names_are_text_everywhere_and_never_formulas() {
     assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
     let print = t.get(&format!("/s/{xss}/report")).await;
     assert!(!print.body.contains("<script>alert(1)"));
+    // Markdown passes raw HTML to its renderer: the report writes the name's markup as
+    // entities, which render as the characters.
+    let md = t.get(&format!("/s/{xss}/report.md")).await;
+    assert_eq!(md.status, StatusCode::OK);
+    assert!(!md.body.contains("<script>"), "{}", md.body);
+    assert!(
+        md.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{}",
+        md.body
+    );
     let list = t
         .get_with_cookie("/scenarios", &format!("planner_saved={xss}.{token}"))
         .await;
