@@ -2,7 +2,8 @@
 //! with one message per field.
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -56,17 +57,52 @@ pub async fn template() -> Json<Scenario> {
     Json(Scenario::default())
 }
 
-/// POST /api/v1/plan: a scenario in, the full plan out.
-#[utoipa::path(post, path = "/api/v1/plan", request_body = Scenario, responses(
+/// Options a plan answer holds unless asked for fewer, and at most: the whole catalog makes
+/// 47,128 options, 66 MB of JSON for a 5 KB request.
+pub const PAGE_DEFAULT: usize = 500;
+pub const PAGE_MAX: usize = 5_000;
+
+/// Which options of a plan an answer holds (`?offset=&limit=`).
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct Page {
+    /// The first option returned, in the plan's order (default 0).
+    pub offset: Option<usize>,
+    /// How many options from there (default 500, at most 5,000).
+    pub limit: Option<usize>,
+}
+
+impl Page {
+    fn check(&self) -> Result<(usize, usize), AppError> {
+        let limit = self.limit.unwrap_or(PAGE_DEFAULT);
+        if limit == 0 || limit > PAGE_MAX {
+            return Err(AppError::field(
+                "limit",
+                format!("1 to {PAGE_MAX} options a page"),
+            ));
+        }
+        Ok((self.offset.unwrap_or(0), limit))
+    }
+}
+
+/// POST /api/v1/plan: a scenario in, the plan out — its options a page at a time
+/// (`options_total` says how many there are, `options_offset` where this page starts).
+#[utoipa::path(post, path = "/api/v1/plan", request_body = Scenario, params(Page), responses(
     (status = 200, description = "The plan", body = planner::Plan),
     (status = 413, description = "Body over the size limit"),
     (status = 422, description = "One message per invalid field", body = crate::error::ErrorBody)))]
-pub async fn plan(body: Bytes) -> Response {
+pub async fn plan(page: Result<Query<Page>, QueryRejection>, body: Bytes) -> Response {
     let run = || async move {
+        let Query(page) = page.map_err(|e| AppError::field("query", e.body_text()))?;
+        let (offset, limit) = page.check()?;
         let s: Scenario = parse_scenario(&body, &[])?;
         validate(&s)?;
-        app::ssr::work::plan(move || planner::plan(Catalog::builtin(), &s).map_err(AppError::from))
-            .await?
+        app::ssr::work::plan(move || {
+            let mut plan = planner::plan(Catalog::builtin(), &s).map_err(AppError::from)?;
+            plan.options.page(offset, limit);
+            plan.options_offset = offset.min(plan.options_total);
+            Ok::<_, AppError>(plan)
+        })
+        .await?
     };
     match run().await {
         Ok(p) => Json(p).into_response(),

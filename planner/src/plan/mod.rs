@@ -66,6 +66,12 @@ pub struct Plan {
     pub calibration: Vec<String>,
     /// Configurations looked at, applicable or not (the benchmark's count).
     pub evaluated: usize,
+    /// The plan's options in all, and where `options` starts among them: all from 0 unless a
+    /// reader asked for a page (the JSON API's `offset` and `limit`).
+    #[serde(default)]
+    pub options_total: usize,
+    #[serde(default)]
+    pub options_offset: usize,
 }
 
 /// The catalog engines (as a range of indices) a scenario's engine choice puts on a format
@@ -386,6 +392,8 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
         scenario: s.clone(),
         monthly_output_tokens: s.monthly_output_tokens(),
         monthly_input_tokens: s.monthly_input_tokens(),
+        options_total: options.len(),
+        options_offset: 0,
         options,
         api,
         verdict,

@@ -165,6 +165,15 @@ pub struct Options {
 }
 
 impl Options {
+    /// Keeps the `limit` options from `offset` on (the API's pages of a large plan).
+    pub fn page(&mut self, offset: usize, limit: usize) {
+        let start = offset.min(self.rows.len());
+        let end = start.saturating_add(limit).min(self.rows.len());
+        self.rows = self.rows[start..end].to_vec();
+        self.ranks = self.ranks[start..end].to_vec();
+        self.pareto = self.pareto[start..end].to_vec();
+    }
+
     pub fn len(&self) -> usize {
         self.rows.len()
     }

@@ -237,3 +237,74 @@ async fn a_misspelt_field_or_a_body_that_is_no_object_is_a_422_naming_it() {
     let r = t.post_json("/api/v1/plan", r#"{"peak_users": 3}"#).await;
     assert_eq!(r.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_large_plan_answers_a_page_of_options_at_a_time() {
+    let t = app().await;
+    let catalog: serde_json::Value =
+        serde_json::from_str(&t.get("/api/v1/catalog").await.body).unwrap();
+    let ids = |k: &str| -> Vec<serde_json::Value> {
+        catalog[k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["id"].clone())
+            .collect()
+    };
+    let gpus: Vec<serde_json::Value> = ids("gpus")
+        .into_iter()
+        .map(|id| serde_json::json!({"id": id, "count": 1}))
+        .collect();
+    let body = serde_json::json!({"models": ids("models"), "quants": ["bf16", "fp8", "q4_k_m"], "gpus": gpus})
+        .to_string();
+    let keys = |r: &crate::common::Reply| -> (usize, usize, Vec<String>) {
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "{}",
+            &r.body[..r.body.len().min(300)]
+        );
+        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        let options = v["options"].as_array().unwrap();
+        // An option is its model, format, GPU, GPU count and engine.
+        let keys = (options.iter())
+            .map(|o| {
+                let f = ["model", "quant", "gpu", "gpus_per_replica", "engine"];
+                f.map(|k| o[k].to_string()).join("/")
+            })
+            .collect::<Vec<_>>();
+        assert!(keys.iter().all(|k| !k.contains("null")), "{keys:?}");
+        (
+            v["options_total"].as_u64().unwrap() as usize,
+            v["options_offset"].as_u64().unwrap() as usize,
+            keys,
+        )
+    };
+    let (total, offset, first) = keys(&t.post_json("/api/v1/plan", &body).await);
+    assert!(total > 500, "{total} options");
+    assert_eq!((offset, first.len()), (0, 500));
+    // Two pages of 300 are the first 600, in order.
+    let (_, _, a) = keys(&t.post_json("/api/v1/plan?limit=300", &body).await);
+    let (_, off, b) = keys(
+        &t.post_json("/api/v1/plan?offset=300&limit=300", &body)
+            .await,
+    );
+    assert_eq!(off, 300);
+    assert_eq!(&a[..], &first[..300]);
+    assert_eq!(&b[..200], &first[300..]);
+    // Past the end: none, and where it would start.
+    let (_, off, none) = keys(
+        &t.post_json(&format!("/api/v1/plan?offset={}", total + 10), &body)
+            .await,
+    );
+    assert_eq!((off, none.len()), (total, 0));
+    for q in ["limit=0", "limit=5001", "limit=x", "offset=-1"] {
+        let r = t.post_json(&format!("/api/v1/plan?{q}"), &body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{q}: {}",
+            r.body
+        );
+    }
+}
