@@ -113,12 +113,38 @@ pub fn router(leptos_options: LeptosOptions, pool: Pool) -> Router {
             cache::middleware,
         ))
         .layer(axum::middleware::from_fn(query_limit))
+        .layer(axum::middleware::from_fn(server_fn_limit))
         .layer(axum::middleware::from_fn_with_state(
             quota::Quota::default(),
             quota::middleware,
         ))
         .layer(axum::middleware::from_fn(csrf::middleware))
         .layer(axum::middleware::from_fn(headers::middleware))
+}
+
+/// Largest body a server function takes: they carry a form's query string (at most 128
+/// `key=value` pairs) or an id, never more than a few KB.
+pub const SERVER_FN_BODY_LIMIT: u64 = 64 * 1024;
+
+/// 413 naming `body` for a server-function call (`/api/{name}`, not the JSON API under
+/// `/api/v1`) that says it is over `SERVER_FN_BODY_LIMIT`: Leptos reads their bodies itself, so
+/// axum's body limit never applies, and 2 MB used to be read and then answered with a 500.
+async fn server_fn_limit(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let path = req.uri().path();
+    let server_fn = path.starts_with("/api/") && !path.starts_with("/api/v1/");
+    let length = (req.headers().get(axum::http::header::CONTENT_LENGTH))
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if server_fn && length.is_some_and(|n| n > SERVER_FN_BODY_LIMIT) {
+        let message = format!("at most {} KB", SERVER_FN_BODY_LIMIT / 1024);
+        let mut r = error::AppError::field("body", message).json();
+        *r.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
+        return r;
+    }
+    next.run(req).await
 }
 
 /// 422 naming `query` for a query string of more than `app::qs::MAX_PAIRS` `key=value` parts, before anything

@@ -348,3 +348,31 @@ async fn the_saved_list_cookie_is_secure_behind_tls_and_only_then() {
         assert!(cookie(&plain).contains("HttpOnly") && cookie(&plain).contains("SameSite=Lax"));
     }
 }
+
+#[tokio::test]
+async fn a_server_function_call_over_its_limit_is_a_413_not_a_500() {
+    let t = app().await;
+    let big = format!("query={}", "a".repeat(100 * 1024));
+    let length = big.len().to_string();
+    let r = post_from(
+        &t,
+        "/api/run_plan",
+        &big,
+        FORM,
+        &[("content-length", length.as_str())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["errors"][0]["field"], "body");
+    // The JSON API keeps its own limit and answer.
+    let r = post_from(
+        &t,
+        "/api/v1/plan",
+        &"x".repeat(300 * 1024),
+        "application/json",
+        &[],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
