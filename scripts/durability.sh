@@ -10,16 +10,8 @@ work=$(mktemp -d)
 previous_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT$//")
 server=
 trap 'kill -9 $server 2>/dev/null || true; rm -rf "$work"; '"$previous_trap" EXIT
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-start() {
-  env PLANNER_CLIENT_IP_HEADER=x-forwarded-for \
-    LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=planner-web \
-    LEPTOS_SITE_ADDR="127.0.0.1:$port" DATABASE_URL="$1" \
-    ./target/release/server >>"$work/server.log" 2>&1 &
-  server=$!
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && return; sleep 0.2; done
-  cat "$work/server.log"; exit 1
-}
+port=$(free_port)
+start() { start_server "$port" "$1" "$work/server.log" PLANNER_CLIENT_IP_HEADER=x-forwarded-for; }
 for url in "sqlite://$work/durable.db" "$PLANNER_TEST_POSTGRES_URL"; do
   start "$url"
   python3 - "$port" "$server" "$work/acked.json" <<'PY'

@@ -4,22 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/postgres-temp.sh
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 logs=$(mktemp -d)
 pids=()
-start() {
-  LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=planner-web \
-    LEPTOS_SITE_ADDR="127.0.0.1:$1" DATABASE_URL="$PLANNER_TEST_POSTGRES_URL" \
-    ./target/release/server >"$logs/$1.log" 2>&1 &
-  pids+=($!)
-}
-a=$(free_port); b=$(free_port)
-start "$a"; start "$b"
 previous_trap=$(trap -p EXIT | sed -e "s/^trap -- '//" -e "s/' EXIT$//")
 trap 'kill ${pids[*]} 2>/dev/null || true; rm -rf "$logs"; '"$previous_trap" EXIT
+a=$(free_port); b=$(free_port)
 for port in "$a" "$b"; do
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-  curl -fs "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$logs/$port.log"; exit 1; }
+  start_server "$port" "$PLANNER_TEST_POSTGRES_URL" "$logs/$port.log"
+  pids+=("$server")
 done
 fail() { echo "two servers: $*"; cat "$logs"/*.log; exit 1; }
 saved=$(curl -fs -X POST "http://127.0.0.1:$a/api/v1/scenarios" -H 'content-type: application/json' \
