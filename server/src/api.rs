@@ -20,15 +20,18 @@ pub const BODY_LIMIT: usize = 256 * 1024;
 /// Parses a JSON body, naming the field at fault (serde_path_to_error gives the path).
 fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, AppError> {
     let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." {
-            "body".to_string()
-        } else {
-            path
-        };
-        AppError::field(&field, e.inner().to_string())
-    })
+    serde_path_to_error::deserialize(de).map_err(path_error)
+}
+
+/// A deserialization error as a 422 naming its field (the body itself at the top level).
+fn path_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> AppError {
+    let path = e.path().to_string();
+    let field = if path == "." {
+        "body".to_string()
+    } else {
+        path
+    };
+    AppError::field(&field, e.inner().to_string())
 }
 
 /// Parses a scenario body (with `extra` top-level keys beside the scenario's own, for saving):
@@ -40,7 +43,7 @@ fn parse_scenario<T: for<'de> Deserialize<'de>>(
     let value: serde_json::Value = parse(body)?;
     planner::scenario_json::check_keys(&value, extra)
         .map_err(|errors| AppError::fields(errors, "body"))?;
-    parse(body)
+    serde_path_to_error::deserialize(&value).map_err(path_error)
 }
 
 fn validate(s: &Scenario) -> Result<(), AppError> {

@@ -54,7 +54,9 @@ impl Quota {
 
 /// The client a request comes from, if known.
 fn client(req: &Request) -> Option<IpAddr> {
-    if let Ok(name) = std::env::var("PLANNER_CLIENT_IP_HEADER") {
+    static HEADER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let header = HEADER.get_or_init(|| std::env::var("PLANNER_CLIENT_IP_HEADER").ok());
+    if let Some(name) = header {
         let forwarded = (req.headers().get(name.as_str()))
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())

@@ -54,11 +54,16 @@ pub async fn serve(listener: TcpListener, app: Router, limits: Limits) -> std::i
         // An SSR response goes out in several writes; Nagle plus delayed ACKs would stall each
         // by about 40 ms (toolchain.md).
         let _ = tcp.set_nodelay(true);
-        // Handlers see the client's address as axum's `ConnectInfo` (the save quota counts by it).
-        let service = TowerToHyperService::new(
-            app.clone()
-                .layer(axum::Extension(axum::extract::ConnectInfo(peer))),
-        );
+        // Handlers see the client's address as axum's `ConnectInfo` (the save quota counts by
+        // it), put on each request rather than layered onto a new router per connection.
+        let app = app.clone();
+        let service = TowerToHyperService::new(tower::service_fn(
+            move |mut req: axum::extract::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                tower::ServiceExt::oneshot(app.clone(), req)
+            },
+        ));
         tokio::spawn(async move {
             // HTTP/1.1 only: browsers speak HTTP/2 only over TLS, which a proxy in front ends;
             // hyper's protocol sniffing would wait for a first byte before any timer runs.
