@@ -21,10 +21,11 @@ cargo fmt --all -- --check
 # The server and the wasm need `app` with different features (ssr / hydrate): build them in
 # separate commands so Cargo does not unify both into one `app`.
 echo "== cargo clippy --all-targets -D warnings"
-cargo clippy -p planner -p app -p server --all-targets -- -D warnings
+cargo clippy -p planner -p store -p app -p server --all-targets -- -D warnings
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 echo "== cargo test"
-cargo test -p planner -p app
+cargo test -p planner -p store
+cargo test -p app --features ssr
 cargo test -p server
 echo "== the store on PostgreSQL (a throwaway cluster): its flows, concurrent saves, two servers on one database"
 (source scripts/postgres-temp.sh && cargo test -p server --test integration -- --ignored postgres)

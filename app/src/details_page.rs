@@ -9,8 +9,8 @@ use crate::views::{CurvePointView, CurveView, DetailsView};
 
 #[server]
 pub async fn load_details(query: String) -> Result<Option<DetailsView>, ServerFnError> {
-    let pool = expect_context::<crate::ssr::store::Pool>();
-    let catalogs = expect_context::<crate::ssr::store::Catalogs>();
+    let pool = expect_context::<store::Pool>();
+    let catalogs = expect_context::<store::Catalogs>();
     let view = crate::ssr::saved::details_view(&pool, &catalogs, &query)
         .await
         .map_err(ServerFnError::new)?;

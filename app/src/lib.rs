@@ -13,6 +13,7 @@ pub mod article_page;
 pub mod catalog_page;
 pub mod details_page;
 pub mod fields;
+pub mod links;
 pub mod planner_page;
 pub mod qs;
 pub mod scenarios_page;

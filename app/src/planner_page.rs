@@ -128,7 +128,7 @@ fn Presets() -> impl IntoView {
                         for (k, v) in p.values {
                             q = qs::with(&q, k, v);
                         }
-                        format!("/?{q}")
+                        crate::links::planner(&q)
                     };
                     view! {
                         <li><a href=href data-preset=p.id>{p.label}</a><span class="assumption">{p.assumption}</span></li>
@@ -220,7 +220,7 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
                     pairs.push((k.to_string(), v.to_string()));
                 }
             }
-            let url = format!("/?{}", qs::to_string(&pairs));
+            let url = crate::links::planner(&qs::to_string(&pairs));
             if let Some(h) = timer.get_value() {
                 h.clear();
             }
@@ -412,7 +412,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
                 "show",
                 &show,
             );
-            format!("/?{q}")
+            crate::links::planner(&q)
         }
     };
     let header = {
@@ -436,14 +436,11 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
         let sort = view.sort.clone();
         let dir = view.dir.clone();
         move |show: &str| {
-            format!(
-                "/?{}",
-                qs::with(
-                    &qs::with(&qs::with(&query, "show", show), "sort", &sort),
-                    "dir",
-                    &dir
-                )
-            )
+            crate::links::planner(&qs::with(
+                &qs::with(&qs::with(&query, "show", show), "sort", &sort),
+                "dir",
+                &dir,
+            ))
         }
     };
     let shown = view.options.len();
@@ -564,10 +561,10 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
                 </form>
                 <p class="exports">
                     "Export this unsaved scenario: "
-                    <a href=format!("/report.csv?{q}") download="">"CSV"</a> " · "
-                    <a href=format!("/report.json?{q}") download="">"JSON"</a> " · "
-                    <a href=format!("/report.md?{q}") download="">"Markdown"</a> " · "
-                    <a href=format!("/report.html?{q}")>"Print report"</a>
+                    <a href=crate::links::report("report.csv", &q) download="">"CSV"</a> " · "
+                    <a href=crate::links::report("report.json", &q) download="">"JSON"</a> " · "
+                    <a href=crate::links::report("report.md", &q) download="">"Markdown"</a> " · "
+                    <a href=crate::links::report("report.html", &q)>"Print report"</a>
                 </p>
             </section>
         }

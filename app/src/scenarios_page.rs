@@ -11,8 +11,8 @@ use crate::views::{CompareView, MySaved, SavedView, MAX_ROWS};
 
 #[server]
 pub async fn load_saved(id: String, query: String) -> Result<SavedView, ServerFnError> {
-    let pool = expect_context::<crate::ssr::store::Pool>();
-    let catalogs = expect_context::<crate::ssr::store::Catalogs>();
+    let pool = expect_context::<store::Pool>();
+    let catalogs = expect_context::<store::Catalogs>();
     let q = qs::parse(&query);
     let owner = qs::get(&q, "owner").unwrap_or("").to_string();
     let new = qs::get(&q, "new") == Some("1");
@@ -29,17 +29,17 @@ pub async fn load_saved(id: String, query: String) -> Result<SavedView, ServerFn
 
 #[server]
 pub async fn load_my_scenarios() -> Result<Vec<MySaved>, ServerFnError> {
-    let pool = expect_context::<crate::ssr::store::Pool>();
+    let pool = expect_context::<store::Pool>();
     let headers: http::HeaderMap = leptos_axum::extract().await?;
     let cookie = headers
         .get(http::header::COOKIE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let pairs = crate::ssr::store::remembered_from_cookie_header(cookie);
+    let pairs = crate::ssr::saved_cookie::remembered(cookie);
     let ids: Vec<String> = pairs.iter().map(|(id, _)| id.clone()).collect();
-    let saved = crate::ssr::store::list(&pool, &ids)
+    let saved = store::list(&pool, &ids)
         .await
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
+        .map_err(|e| ServerFnError::new(crate::ssr::failure::store_message(&e)))?;
     Ok(saved
         .into_iter()
         .map(|s| MySaved {
@@ -57,8 +57,8 @@ pub async fn load_my_scenarios() -> Result<Vec<MySaved>, ServerFnError> {
 
 #[server]
 pub async fn load_compare(a: String, b: String) -> Result<CompareView, ServerFnError> {
-    let pool = expect_context::<crate::ssr::store::Pool>();
-    let catalogs = expect_context::<crate::ssr::store::Catalogs>();
+    let pool = expect_context::<store::Pool>();
+    let catalogs = expect_context::<store::Catalogs>();
     let view = crate::ssr::saved::compare_view(&pool, &catalogs, &a, &b)
         .await
         .map_err(ServerFnError::new)?;
@@ -102,14 +102,14 @@ pub fn SavedPage() -> impl IntoView {
 fn saved_body(v: SavedView) -> AnyView {
     let id = v.id.clone();
     let edit_query = qs::to_string(&v.inputs);
-    let edit = format!("/?{}", qs::with(&edit_query, "parent", &id));
-    let share = format!("/s/{id}");
+    let edit = crate::links::planner(&qs::with(&edit_query, "parent", &id));
+    let share = crate::links::saved(&id);
     let owner = v.owner_token.clone().unwrap_or_default();
     view! {
         <h1 class="saved-name">{v.name.clone()}</h1>
         <p class="muted">
             "Saved " {v.created_at.clone()}
-            {v.parent_id.clone().map(|p| view! { " · forked from " <a href=format!("/s/{p}")>{p.clone()}</a> })}
+            {v.parent_id.clone().map(|p| view! { " · forked from " <a href=crate::links::saved(&p)>{p.clone()}</a> })}
             " · share link: " <a class="share-link" href=share.clone()>{share.clone()}</a>
         </p>
         {v.owner_url.clone().map(|u| view! {
@@ -120,21 +120,21 @@ fn saved_body(v: SavedView) -> AnyView {
         })}
         <section class="saved-actions" aria-label="actions">
             <a href=edit>"Edit (opens the planner; saving makes a fork)"</a>
-            " · " <a href=format!("/s/{id}/report.csv") download="">"CSV"</a>
-            " · " <a href=format!("/s/{id}/report.json") download="">"JSON"</a>
-            " · " <a href=format!("/s/{id}/report.md") download="">"Markdown"</a>
-            " · " <a href=format!("/s/{id}/report")>"Print report"</a>
+            " · " <a href=crate::links::saved_file(&id, "report.csv") download="">"CSV"</a>
+            " · " <a href=crate::links::saved_file(&id, "report.json") download="">"JSON"</a>
+            " · " <a href=crate::links::saved_file(&id, "report.md") download="">"Markdown"</a>
+            " · " <a href=crate::links::saved_file(&id, "report")>"Print report"</a>
             " · " <a href="/scenarios">"My scenarios"</a>
         </section>
         {v.is_owner.then(|| view! {
             <section class="owner" aria-label="owner actions">
-                <form method="post" action=format!("/s/{id}/rename")>
+                <form method="post" action=crate::links::saved_action(&id, "rename")>
                     <input type="hidden" name="owner" value=owner.clone()/>
                     <label for="rename">"New name"</label>
                     <input id="rename" name="name" maxlength="200" value=v.name.clone()/>
                     <button type="submit">"Rename"</button>
                 </form>
-                <form method="post" action=format!("/s/{id}/delete")>
+                <form method="post" action=crate::links::saved_action(&id, "delete")>
                     <input type="hidden" name="owner" value=owner.clone()/>
                     <button type="submit" class="danger">"Delete"</button>
                 </form>
@@ -174,9 +174,9 @@ pub fn MyScenariosPage() -> impl IntoView {
                                         <tr class="my-scenario">
                                             <td><input type="radio" name="a" value=s.id.clone() checked=first aria-label=format!("compare {} as A", s.name)/></td>
                                             <td><input type="radio" name="b" value=s.id.clone() checked=second aria-label=format!("compare {} as B", s.name)/></td>
-                                            <td><a href=format!("/s/{}", s.id)>{s.name.clone()}</a></td>
+                                            <td><a href=crate::links::saved(&s.id)>{s.name.clone()}</a></td>
                                             <td>{s.created_at}</td>
-                                            <td><a href=format!("/s/{}?owner={}", s.id, s.owner_token)>"rename / delete"</a></td>
+                                            <td><a href=crate::links::saved_owner(&s.id, &s.owner_token)>"rename / delete"</a></td>
                                         </tr>
                                     }}).collect_view()}
                                 </tbody>
@@ -228,7 +228,7 @@ pub fn ComparePage() -> impl IntoView {
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                     Ok(v) if v.error.is_some() => view! { <p class="error">{v.error.unwrap_or_default()}</p> }.into_any(),
                     Ok(v) => view! {
-                        <p>"A: " <a href=format!("/s/{}", v.a_id)>{v.a_name.clone()}</a> " · B: " <a href=format!("/s/{}", v.b_id)>{v.b_name.clone()}</a></p>
+                        <p>"A: " <a href=crate::links::saved(&v.a_id)>{v.a_name.clone()}</a> " · B: " <a href=crate::links::saved(&v.b_id)>{v.b_name.clone()}</a></p>
                         <h2>"Inputs"</h2>
                         <table class="compare-inputs">
                             <thead><tr><th scope="col">"Input"</th><th scope="col">"A"</th><th scope="col">"B"</th></tr></thead>

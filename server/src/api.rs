@@ -1,7 +1,6 @@
 //! The JSON API under /api/v1. Bodies over the limit get 413; invalid JSON or fields get 422
 //! with one message per field.
 
-use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -10,48 +9,16 @@ use axum::Json;
 use planner::{Catalog, Scenario};
 use serde::{Deserialize, Serialize};
 
-use crate::error::AppError;
+use crate::error::ApiError;
+use crate::json::{KnownKeys, ValidJson};
 use crate::state::AppState;
-use crate::store;
 
-/// Largest request body accepted, bytes.
-pub const BODY_LIMIT: usize = 256 * 1024;
-
-/// Parses a JSON body, naming the field at fault (serde_path_to_error gives the path).
-fn parse<T: for<'de> Deserialize<'de>>(body: &Bytes) -> Result<T, AppError> {
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(de).map_err(path_error)
-}
-
-/// A deserialization error as a 422 naming its field (the body itself at the top level).
-fn path_error<E: std::fmt::Display>(e: serde_path_to_error::Error<E>) -> AppError {
-    let path = e.path().to_string();
-    let field = if path == "." {
-        "body".to_string()
-    } else {
-        path
-    };
-    AppError::field(&field, e.inner().to_string())
-}
-
-/// Parses a scenario body (with `extra` top-level keys beside the scenario's own, for saving):
-/// unknown keys and bodies that are no object are 422s naming them (`scenario_json`).
-fn parse_scenario<T: for<'de> Deserialize<'de>>(
-    body: &Bytes,
-    extra: &[&str],
-) -> Result<T, AppError> {
-    let value: serde_json::Value = parse(body)?;
-    planner::scenario_json::check_keys(&value, extra)
-        .map_err(|errors| AppError::fields(errors, "body"))?;
-    serde_path_to_error::deserialize(&value).map_err(path_error)
-}
-
-fn validate(s: &Scenario) -> Result<(), AppError> {
+fn validate(s: &Scenario) -> Result<(), ApiError> {
     let errors = s.validate(Catalog::builtin());
     if errors.is_empty() {
         return Ok(());
     }
-    Err(AppError::fields(errors, "scenario"))
+    Err(ApiError::fields(errors, "scenario"))
 }
 
 /// GET /api/v1/scenario-template: the default scenario (the article's setting).
@@ -75,10 +42,10 @@ pub struct Page {
 }
 
 impl Page {
-    fn check(&self) -> Result<(usize, usize), AppError> {
+    fn check(&self) -> Result<(usize, usize), ApiError> {
         let limit = self.limit.unwrap_or(PAGE_DEFAULT);
         if limit == 0 || limit > PAGE_MAX {
-            return Err(AppError::field(
+            return Err(ApiError::field(
                 "limit",
                 format!("1 to {PAGE_MAX} options a page"),
             ));
@@ -93,24 +60,21 @@ impl Page {
     (status = 200, description = "The plan", body = planner::Plan),
     (status = 413, description = "Body over the size limit"),
     (status = 422, description = "One message per invalid field", body = crate::error::ErrorBody)))]
-pub async fn plan(page: Result<Query<Page>, QueryRejection>, body: Bytes) -> Response {
-    let run = || async move {
-        let Query(page) = page.map_err(|e| AppError::field("query", e.body_text()))?;
-        let (offset, limit) = page.check()?;
-        let s: Scenario = parse_scenario(&body, &[])?;
-        validate(&s)?;
-        app::ssr::work::plan(move || {
-            let mut plan = planner::plan(Catalog::builtin(), &s).map_err(AppError::from)?;
-            plan.options.page(offset, limit);
-            plan.options_offset = offset.min(plan.options_total);
-            Ok::<_, AppError>(plan)
-        })
-        .await?
-    };
-    match run().await {
-        Ok(p) => Json(p).into_response(),
-        Err(e) => e.json(),
-    }
+pub async fn plan(
+    page: Result<Query<Page>, QueryRejection>,
+    ValidJson(s): ValidJson<Scenario>,
+) -> Result<Json<planner::Plan>, ApiError> {
+    let Query(page) = page.map_err(|e| ApiError::field("query", e.body_text()))?;
+    let (offset, limit) = page.check()?;
+    validate(&s)?;
+    let plan = app::ssr::work::plan(move || {
+        let mut plan = planner::plan(Catalog::builtin(), &s)?;
+        plan.options.page(offset, limit);
+        plan.options_offset = offset.min(plan.options_total);
+        Ok::<_, ApiError>(plan)
+    })
+    .await??;
+    Ok(Json(plan))
 }
 
 /// A scenario with a name, for saving.
@@ -121,6 +85,10 @@ pub struct NewScenario {
     pub parent: Option<String>,
     #[serde(flatten)]
     pub scenario: Scenario,
+}
+
+impl KnownKeys for NewScenario {
+    const EXTRA: &'static [&'static str] = &["name", "parent"];
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -135,29 +103,25 @@ pub struct Created {
     (status = 201, description = "Saved", body = Created),
     (status = 413, description = "Body over the size limit"),
     (status = 422, description = "One message per invalid field", body = crate::error::ErrorBody)))]
-pub async fn create(State(state): State<AppState>, body: Bytes) -> Response {
-    let result = async {
-        let new: NewScenario = parse_scenario(&body, &["name", "parent"])?;
-        validate(&new.scenario)?;
-        let (saved, token) = store::save(
-            &state.pool,
-            &new.name,
-            &new.scenario,
-            new.parent.as_deref(),
-            &planner::catalog::Sources::builtin(),
-        )
-        .await?;
-        Ok::<_, AppError>(Created {
-            url: format!("/s/{}", saved.id),
-            owner_url: format!("/s/{}?owner={token}", saved.id),
-            id: saved.id,
-        })
-    }
-    .await;
-    match result {
-        Ok(c) => (StatusCode::CREATED, Json(c)).into_response(),
-        Err(e) => e.json(),
-    }
+pub async fn create(
+    State(state): State<AppState>,
+    ValidJson(new): ValidJson<NewScenario>,
+) -> Result<Response, ApiError> {
+    validate(&new.scenario)?;
+    let (saved, token) = store::save(
+        &state.pool,
+        &new.name,
+        &new.scenario,
+        new.parent.as_deref(),
+        &planner::catalog::Sources::builtin(),
+    )
+    .await?;
+    let created = Created {
+        url: app::links::saved(&saved.id),
+        owner_url: app::links::saved_owner(&saved.id, &token),
+        id: saved.id,
+    };
+    Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -176,21 +140,21 @@ pub struct SavedJson {
 #[utoipa::path(get, path = "/api/v1/scenarios/{id}", params(("id" = String, Path, description = "Scenario id")), responses(
     (status = 200, description = "The saved scenario", body = SavedJson),
     (status = 404, description = "No such scenario", body = crate::error::ErrorBody)))]
-pub async fn get(State(state): State<AppState>, Path(id): Path<String>) -> Response {
-    match crate::saved::saved_plan(&state, &id).await {
-        Ok((s, plan)) => Json(SavedJson {
-            id: s.id,
-            name: s.name,
-            created_at: s.created_at,
-            schema_version: s.schema_version,
-            parent_id: s.parent_id,
-            catalog_snapshot_id: s.catalog_snapshot_id,
-            scenario: s.scenario,
-            plan,
-        })
-        .into_response(),
-        Err(e) => e.json(),
-    }
+pub async fn get(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Json<SavedJson>, ApiError> {
+    let (s, plan) = crate::saved::saved_plan(&state, &id).await?;
+    Ok(Json(SavedJson {
+        id: s.id,
+        name: s.name,
+        created_at: s.created_at,
+        schema_version: s.schema_version,
+        parent_id: s.parent_id,
+        catalog_snapshot_id: s.catalog_snapshot_id,
+        scenario: s.scenario,
+        plan,
+    }))
 }
 
 /// GET /api/v1/catalog: every model, format, GPU, engine and price, with sources and dates.
@@ -213,6 +177,6 @@ pub async fn catalog() -> Response {
 }
 
 /// Unknown API paths answer JSON, not the HTML 404 page.
-pub async fn not_found() -> Response {
-    AppError::NotFound("no such API endpoint".into()).json()
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("no such API endpoint".into())
 }

@@ -10,18 +10,14 @@ use axum::http::{header, HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::AppError;
+use crate::error::ApiError;
 
 pub async fn middleware(req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if safe || same_site(req.headers()) {
         return next.run(req).await;
     }
-    if req.uri().path().starts_with("/api/") {
-        AppError::CrossSite.json()
-    } else {
-        AppError::CrossSite.into_response()
-    }
+    ApiError::CrossSite.into_response()
 }
 
 /// Whether a request's own headers place it on this site (or nowhere: not a browser page).

@@ -1,6 +1,6 @@
 //! The planner's web server as a library: the router (Leptos SSR routes and server functions,
-//! forms, reports, the JSON API, static files, `/healthz`) and the SQLite store, so tests drive
-//! the real thing in-process.
+//! forms, reports, the JSON API, static files, `/healthz`) over the scenario store (the
+//! `store` crate), so tests drive the real thing in-process.
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
@@ -15,13 +15,14 @@ pub mod cache;
 pub mod csrf;
 pub mod error;
 pub mod headers;
+pub mod json;
 pub mod openapi;
 pub mod quota;
 pub mod report;
 pub mod saved;
 pub mod serve;
 pub mod state;
-pub mod store;
+pub mod trace;
 
 use state::AppState;
 
@@ -55,7 +56,7 @@ pub fn router(leptos_options: LeptosOptions, pool: Pool) -> Router {
         .route("/catalog", get(api::catalog))
         .route("/openapi.json", get(openapi::document))
         .fallback(api::not_found)
-        .layer(DefaultBodyLimit::max(api::BODY_LIMIT));
+        .layer(DefaultBodyLimit::max(json::BODY_LIMIT));
     let site = Router::new()
         .nest("/api/v1", api)
         .route("/healthz", get(healthz))
@@ -115,11 +116,13 @@ pub fn router(leptos_options: LeptosOptions, pool: Pool) -> Router {
         .layer(axum::middleware::from_fn(query_limit))
         .layer(axum::middleware::from_fn(server_fn_limit))
         .layer(axum::middleware::from_fn_with_state(
-            quota::Quota::default(),
+            pool,
             quota::middleware,
         ))
         .layer(axum::middleware::from_fn(csrf::middleware))
+        .layer(axum::middleware::from_fn(error::negotiate))
         .layer(axum::middleware::from_fn(headers::middleware))
+        .layer(axum::middleware::from_fn(trace::middleware))
 }
 
 /// Largest body a server function takes: they carry a form's query string (at most 128
@@ -127,24 +130,36 @@ pub fn router(leptos_options: LeptosOptions, pool: Pool) -> Router {
 pub const SERVER_FN_BODY_LIMIT: u64 = 64 * 1024;
 
 /// 413 naming `body` for a server-function call (`/api/{name}`, not the JSON API under
-/// `/api/v1`) that says it is over `SERVER_FN_BODY_LIMIT`: Leptos reads their bodies itself, so
-/// axum's body limit never applies, and 2 MB used to be read and then answered with a 500.
+/// `/api/v1`) over `SERVER_FN_BODY_LIMIT`, before Leptos reads it: Leptos reads their bodies
+/// itself, so axum's body limit never applies (2 MB used to be read and answered with a 500).
+/// A body that says its length is refused at once; one sent without a length (chunked) is read
+/// here up to the limit and no further.
 async fn server_fn_limit(
     req: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
+    use axum::response::IntoResponse;
     let path = req.uri().path();
-    let server_fn = path.starts_with("/api/") && !path.starts_with("/api/v1/");
+    if !path.starts_with("/api/") || path.starts_with("/api/v1/") {
+        return next.run(req).await;
+    }
+    let too_large = error::ApiError::TooLarge {
+        limit_kb: SERVER_FN_BODY_LIMIT / 1024,
+    };
     let length = (req.headers().get(axum::http::header::CONTENT_LENGTH))
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if server_fn && length.is_some_and(|n| n > SERVER_FN_BODY_LIMIT) {
-        let message = format!("at most {} KB", SERVER_FN_BODY_LIMIT / 1024);
-        let mut r = error::AppError::field("body", message).json();
-        *r.status_mut() = axum::http::StatusCode::PAYLOAD_TOO_LARGE;
-        return r;
+    if length.is_some_and(|n| n > SERVER_FN_BODY_LIMIT) {
+        return too_large.into_response();
     }
-    next.run(req).await
+    let (parts, body) = req.into_parts();
+    match axum::body::to_bytes(body, SERVER_FN_BODY_LIMIT as usize).await {
+        Ok(bytes) => {
+            let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+            next.run(req).await
+        }
+        Err(_) => too_large.into_response(),
+    }
 }
 
 /// 422 naming `query` for a query string of more than `app::qs::MAX_PAIRS` `key=value` parts, before anything
@@ -163,7 +178,7 @@ async fn query_limit(
             "at most {} key=value pairs in the address (got {parts})",
             app::qs::MAX_PAIRS
         );
-        return axum::response::IntoResponse::into_response(error::AppError::field(
+        return axum::response::IntoResponse::into_response(error::ApiError::field(
             "query", message,
         ));
     }

@@ -1,10 +1,10 @@
 //! Serves the planner: loads and calibrates the catalog, opens (creating and migrating) the
-//! SQLite store, then serves HTTP with TCP_NODELAY.
+//! scenario store `DATABASE_URL` names, then serves HTTP with TCP_NODELAY, logging each request.
 
 use std::net::SocketAddr;
 
 use leptos::config::get_configuration;
-use server::{router, serve, store};
+use server::{router, serve, trace};
 
 // The same allocator the engine's benchmark measures with (planner/benches).
 #[global_allocator]
@@ -19,6 +19,7 @@ async fn main() {
 }
 
 async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    trace::init();
     let conf = get_configuration(None)?;
     let leptos_options = conf.leptos_options;
     let addr: SocketAddr = leptos_options.site_addr;

@@ -8,14 +8,14 @@ use axum::Form;
 use planner::Catalog;
 use serde::Deserialize;
 
-use crate::error::AppError;
+use crate::error::ApiError;
 use crate::report::{self, Subject};
 use crate::state::AppState;
-use crate::store;
+use app::ssr::saved_cookie;
 
 /// A query's field errors as a 422.
-fn query_errors(errors: Vec<app::views::FieldError>) -> AppError {
-    AppError::Invalid(
+fn query_errors(errors: Vec<app::views::FieldError>) -> ApiError {
+    ApiError::Invalid(
         errors
             .into_iter()
             .map(|e| crate::error::FieldMessage {
@@ -26,13 +26,9 @@ fn query_errors(errors: Vec<app::views::FieldError>) -> AppError {
     )
 }
 
-/// Cookie listing `id.token` pairs of the scenarios this browser saved.
-pub const SAVED_COOKIE: &str = "planner_saved";
-const MAX_REMEMBERED: usize = 50;
-
-/// The `id.token` pairs in the request's cookie.
+/// The `id.token` pairs in the request's saved-list cookie.
 pub fn remembered(headers: &HeaderMap) -> Vec<(String, String)> {
-    app::ssr::store::remembered_from_cookie_header(
+    saved_cookie::remembered(
         headers
             .get(header::COOKIE)
             .and_then(|v| v.to_str().ok())
@@ -43,15 +39,10 @@ pub fn remembered(headers: &HeaderMap) -> Vec<(String, String)> {
 /// The saved-list cookie; `Secure` when the browser reached us over TLS (a proxy in front
 /// says so with `X-Forwarded-Proto: https`), so it never travels in clear text after that.
 fn cookie_value(pairs: &[(String, String)], headers: &HeaderMap) -> String {
-    let list: Vec<String> = pairs.iter().map(|(id, t)| format!("{id}.{t}")).collect();
     let tls = (headers.get("x-forwarded-proto"))
         .and_then(|v| v.to_str().ok())
         .is_some_and(|p| p.eq_ignore_ascii_case("https"));
-    format!(
-        "{SAVED_COOKIE}={}; Path=/; Max-Age=31536000; HttpOnly; SameSite=Lax{}",
-        list.join("|"),
-        if tls { "; Secure" } else { "" }
-    )
+    saved_cookie::set_cookie(pairs, tls)
 }
 
 #[derive(Deserialize)]
@@ -70,7 +61,7 @@ pub async fn save_form(
     State(state): State<AppState>,
     headers: HeaderMap,
     Form(form): Form<SaveForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, ApiError> {
     let parsed = app::ssr::query::parse(&form.query, Catalog::builtin());
     if !parsed.errors.is_empty() {
         return Err(query_errors(parsed.errors));
@@ -87,9 +78,8 @@ pub async fn save_form(
     let mut pairs = remembered(&headers);
     pairs.retain(|(id, _)| *id != saved.id);
     pairs.insert(0, (saved.id.clone(), token.clone()));
-    pairs.truncate(MAX_REMEMBERED);
-    let mut response =
-        Redirect::to(&format!("/s/{}?owner={token}&new=1", saved.id)).into_response();
+    pairs.truncate(saved_cookie::MAX_REMEMBERED);
+    let mut response = Redirect::to(&app::links::saved_new(&saved.id, &token)).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie_value(&pairs, &headers)) {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -108,9 +98,9 @@ pub async fn rename_form(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Form(form): Form<OwnerForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, ApiError> {
     store::rename(&state.pool, &id, &form.owner, &form.name).await?;
-    Ok(Redirect::to(&format!("/s/{id}?owner={}", form.owner)).into_response())
+    Ok(Redirect::to(&app::links::saved_owner(&id, &form.owner)).into_response())
 }
 
 pub async fn delete_form(
@@ -118,7 +108,7 @@ pub async fn delete_form(
     Path(id): Path<String>,
     headers: HeaderMap,
     Form(form): Form<OwnerForm>,
-) -> Result<Response, AppError> {
+) -> Result<Response, ApiError> {
     store::delete(&state.pool, &id, &form.owner).await?;
     let mut pairs = remembered(&headers);
     pairs.retain(|(i, _)| *i != id);
@@ -145,15 +135,15 @@ fn respond(
     subject: &Subject,
     plan: &planner::Plan,
     stem: &str,
-) -> Result<Response, AppError> {
+) -> Result<Response, ApiError> {
     let (body, mime, ext) = match format {
         Format::Csv => (
-            report::csv(subject, plan).map_err(AppError::Internal)?,
+            report::csv(subject, plan).map_err(|e| ApiError::internal("report", e))?,
             "text/csv; charset=utf-8",
             "csv",
         ),
         Format::Json => (
-            report::json(subject, plan).map_err(AppError::Internal)?,
+            report::json(subject, plan).map_err(|e| ApiError::internal("report", e))?,
             "application/json",
             "json",
         ),
@@ -194,10 +184,10 @@ fn respond(
 pub async fn saved_plan(
     state: &AppState,
     id: &str,
-) -> Result<(store::Saved, planner::Plan), AppError> {
+) -> Result<(store::Saved, planner::Plan), ApiError> {
     let saved = store::get(&state.pool, id)
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("no saved scenario with id '{id}'")))?;
+        .ok_or_else(|| ApiError::NotFound(format!("no saved scenario with id '{id}'")))?;
     let catalog = state
         .catalogs
         .get(&state.pool, &saved.catalog_snapshot_id)
@@ -205,7 +195,7 @@ pub async fn saved_plan(
     let scenario = saved.scenario.clone();
     let plan = app::ssr::work::plan(move || planner::plan(&catalog, &scenario))
         .await?
-        .map_err(AppError::from)?;
+        .map_err(ApiError::from)?;
     Ok((saved, plan))
 }
 
@@ -213,7 +203,7 @@ pub async fn saved_report(
     state: &AppState,
     id: &str,
     format: Format,
-) -> Result<Response, AppError> {
+) -> Result<Response, ApiError> {
     let (saved, plan) = saved_plan(state, id).await?;
     let now = store::now_rfc3339();
     let subject = Subject {
@@ -224,7 +214,7 @@ pub async fn saved_report(
     respond(format, &subject, &plan, &format!("scenario-{}", saved.id))
 }
 
-pub async fn current_report(query: &str, format: Format) -> Result<Response, AppError> {
+pub async fn current_report(query: &str, format: Format) -> Result<Response, ApiError> {
     let catalog = Catalog::builtin();
     let parsed = app::ssr::query::parse(query, catalog);
     if !parsed.errors.is_empty() {
@@ -233,7 +223,7 @@ pub async fn current_report(query: &str, format: Format) -> Result<Response, App
     let scenario = parsed.scenario;
     let plan = app::ssr::work::plan(move || planner::plan(catalog, &scenario))
         .await?
-        .map_err(AppError::from)?;
+        .map_err(ApiError::from)?;
     let now = store::now_rfc3339();
     let subject = Subject {
         id: None,
@@ -247,7 +237,7 @@ pub async fn current_report(query: &str, format: Format) -> Result<Response, App
 pub async fn saved_report_route(
     State(state): State<AppState>,
     Path((id, file)): Path<(String, String)>,
-) -> Result<Response, AppError> {
+) -> Result<Response, ApiError> {
     let format = match file.as_str() {
         "report.csv" => Format::Csv,
         "report.json" => Format::Json,
@@ -255,7 +245,7 @@ pub async fn saved_report_route(
         "report" | "report.html" => Format::Html,
         "cost.svg" => Format::CostChart,
         "memory.svg" => Format::MemoryChart,
-        _ => return Err(AppError::NotFound(format!("no report '{file}'"))),
+        _ => return Err(ApiError::NotFound(format!("no report '{file}'"))),
     };
     saved_report(&state, &id, format).await
 }
@@ -264,6 +254,6 @@ pub async fn saved_report_route(
 pub async fn current_report_route(
     format: Format,
     RawQuery(query): RawQuery,
-) -> Result<Response, AppError> {
+) -> Result<Response, ApiError> {
     current_report(query.as_deref().unwrap_or(""), format).await
 }

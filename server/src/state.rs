@@ -1,8 +1,6 @@
 //! What the non-Leptos routes share: the database and the catalogs by snapshot.
 
-use crate::store::Pool;
-
-use crate::store::Catalogs;
+use store::{Catalogs, Pool};
 
 #[derive(Clone)]
 pub struct AppState {

@@ -353,15 +353,20 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
             source: a.source.clone(),
         })
         .collect();
-    let (charts, details) = match origin {
+    let (cost, memory, details) = match origin {
         Origin::Current => (
-            format!("/charts/{{}}.svg?{}", view.query),
-            format!("/details?{}", view.query),
+            crate::links::chart("cost", &view.query),
+            crate::links::chart("memory", &view.query),
+            crate::links::details(&view.query),
         ),
-        Origin::Saved(id) => (format!("/s/{id}/{{}}.svg"), format!("/details?s={id}")),
+        Origin::Saved(id) => (
+            crate::links::saved_file(id, "cost.svg"),
+            crate::links::saved_file(id, "memory.svg"),
+            crate::links::saved_details(id),
+        ),
     };
-    view.cost_chart_url = charts.replace("{}", "cost");
-    view.memory_chart_url = charts.replace("{}", "memory");
+    view.cost_chart_url = cost;
+    view.memory_chart_url = memory;
     view.details_base = details;
     view.monthly_output_tokens = plan.monthly_output_tokens;
     view.monthly_input_tokens = plan.monthly_input_tokens;

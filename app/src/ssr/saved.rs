@@ -1,11 +1,10 @@
 //! Data of the saved-scenario, my-scenarios and compare pages.
 
-use crate::ssr::store::Pool;
 use planner::Catalog;
+use store::{Catalogs, Pool};
 
 use super::build::plan_view;
 use super::query::{canonical, pairs, Parsed};
-use super::store::{self, Catalogs};
 use planner::plan::PlanOption;
 
 use crate::views::{CompareInput, CompareRow, CompareView, PlanView, SavedView, MAX_ROWS};
@@ -43,13 +42,16 @@ pub async fn saved_view(
     new: bool,
     table_query: &str,
 ) -> Result<SavedView, String> {
-    let Some(saved) = store::get(pool, id).await.map_err(|e| e.to_string())? else {
+    let Some(saved) = store::get(pool, id)
+        .await
+        .map_err(|e| super::failure::store_message(&e))?
+    else {
         return Ok(SavedView::default());
     };
     let catalog = catalogs
         .get(pool, &saved.catalog_snapshot_id)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| super::failure::store_message(&e))?;
     let is_owner = !owner.is_empty() && store::is_owner(pool, id, owner).await;
     let (view, price_change) = {
         let (saved, table_query) = (saved.clone(), table_query.to_string());
@@ -72,7 +74,7 @@ pub async fn saved_view(
         inputs: pairs(&canonical(&saved.scenario)),
         plan: view,
         is_owner,
-        owner_url: (is_owner && new).then(|| format!("/s/{}?owner={owner}", saved.id)),
+        owner_url: (is_owner && new).then(|| crate::links::saved_owner(&saved.id, owner)),
         owner_token: is_owner.then(|| owner.to_string()),
         price_change,
     })
@@ -133,8 +135,12 @@ pub async fn compare_view(
     b: &str,
 ) -> Result<CompareView, String> {
     let (Some(sa), Some(sb)) = (
-        store::get(pool, a).await.map_err(|e| e.to_string())?,
-        store::get(pool, b).await.map_err(|e| e.to_string())?,
+        store::get(pool, a)
+            .await
+            .map_err(|e| super::failure::store_message(&e))?,
+        store::get(pool, b)
+            .await
+            .map_err(|e| super::failure::store_message(&e))?,
     ) else {
         return Ok(CompareView {
             error: Some("one of the scenarios does not exist".into()),
@@ -144,11 +150,11 @@ pub async fn compare_view(
     let ca = catalogs
         .get(pool, &sa.catalog_snapshot_id)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| super::failure::store_message(&e))?;
     let cb = catalogs
         .get(pool, &sb.catalog_snapshot_id)
         .await
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| super::failure::store_message(&e))?;
     let (pa, pb) = {
         let (sa, sb) = (sa.scenario.clone(), sb.scenario.clone());
         super::work::plan(move || (planner::plan(&ca, &sa), planner::plan(&cb, &sb)))
@@ -241,14 +247,17 @@ pub async fn details_view(
     let key = get("key").unwrap_or_default();
     let (scenario, catalog, back) = match get("s") {
         Some(id) => {
-            let Some(saved) = store::get(pool, &id).await.map_err(|e| e.to_string())? else {
+            let Some(saved) = store::get(pool, &id)
+                .await
+                .map_err(|e| super::failure::store_message(&e))?
+            else {
                 return Ok(None);
             };
             let c = catalogs
                 .get(pool, &saved.catalog_snapshot_id)
                 .await
-                .map_err(|e| e.to_string())?;
-            (saved.scenario, c, format!("/s/{id}"))
+                .map_err(|e| super::failure::store_message(&e))?;
+            (saved.scenario, c, crate::links::saved(&id))
         }
         None => {
             let parsed = super::query::parse(query, Catalog::builtin());
@@ -258,8 +267,8 @@ pub async fn details_view(
             let c = catalogs
                 .get(pool, &Catalog::builtin().snapshot_id)
                 .await
-                .map_err(|e| e.to_string())?;
-            let back = format!("/?{}", canonical(&parsed.scenario));
+                .map_err(|e| super::failure::store_message(&e))?;
+            let back = crate::links::planner(&canonical(&parsed.scenario));
             (parsed.scenario, c, back)
         }
     };

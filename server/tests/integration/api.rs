@@ -58,7 +58,7 @@ async fn bodies_over_the_limit_get_413() {
     let t = app().await;
     let big = format!(
         "{{\"name\": \"{}\"}}",
-        "x".repeat(server::api::BODY_LIMIT + 10)
+        "x".repeat(server::json::BODY_LIMIT + 10)
     );
     assert_eq!(
         t.post_json("/api/v1/plan", &big).await.status,

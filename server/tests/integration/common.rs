@@ -4,7 +4,7 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use http_body_util::BodyExt;
 use leptos::prelude::LeptosOptions;
-use server::store::Pool;
+use store::Pool;
 use tower::ServiceExt;
 
 pub struct TestApp {
@@ -24,7 +24,7 @@ pub async fn app() -> TestApp {
 /// A fresh router (a server of its own: its own pool, page cache and catalogs) on the store at
 /// `url`.
 pub async fn app_on(url: &str) -> TestApp {
-    let pool = server::store::connect_to(url).await.unwrap();
+    let pool = store::connect_to(url).await.unwrap();
     let options = LeptosOptions::builder()
         .output_name("planner-web")
         .site_root("target/site")
@@ -106,8 +106,8 @@ impl TestApp {
 
     /// Saves through the API; returns (id, owner token).
     /// The stored scenario with an id (it must exist).
-    pub async fn stored(&self, id: &str) -> server::store::Saved {
-        server::store::get(&self.pool, id).await.unwrap().unwrap()
+    pub async fn stored(&self, id: &str) -> store::Saved {
+        store::get(&self.pool, id).await.unwrap().unwrap()
     }
 
     pub async fn save(&self, name: &str, extra: &str) -> (String, String) {

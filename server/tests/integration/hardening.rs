@@ -141,10 +141,7 @@ async fn a_store_url_the_server_cannot_serve_is_refused_by_name_and_creates_noth
     // sqlx alone would read "mysql://x/y" as a relative SQLite path and create a folder
     // "mysql:" in the working directory.
     for url in ["mysql://user@localhost/planner", "planner.db", "redis://x"] {
-        let e = server::store::connect_to(url)
-            .await
-            .unwrap_err()
-            .to_string();
+        let e = store::connect_to(url).await.unwrap_err().to_string();
         assert!(e.contains("DATABASE_URL"), "{url}: {e}");
         assert!(
             e.contains("sqlite://") && e.contains("postgres://"),
@@ -246,7 +243,7 @@ async fn a_save_loop_gets_429s_after_its_burst_and_other_clients_do_not() {
     };
     let json = "application/json";
     let save_from = |ip: &str| from(ip, "/api/v1/scenarios", r#"{"name": "s"}"#, json);
-    for i in 0..server::quota::BURST as usize {
+    for i in 0..store::quota::BURST as usize {
         let r = t.send(save_from("10.1.1.1")).await;
         assert_eq!(r.status, StatusCode::CREATED, "save {i}: {}", r.body);
     }
@@ -281,7 +278,7 @@ async fn the_server_loop_counts_saves_by_the_connections_address() {
         body.len()
     );
     let mut statuses = Vec::new();
-    for _ in 0..=server::quota::BURST as usize {
+    for _ in 0..=store::quota::BURST as usize {
         let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
         s.write_all(request.as_bytes()).await.unwrap();
         let (reply, _) = read_until_closed(&mut s, 3_000).await;
@@ -310,7 +307,13 @@ async fn a_database_failure_answers_500_with_a_reference_and_no_database_text() 
             "{uri}: {}",
             r.body
         );
-        assert!(r.body.contains("reference "), "{uri}: {}", r.body);
+        // The reference quoted is the request's id: the log line with the cause carries it.
+        let id = r.headers["x-request-id"].to_str().unwrap();
+        assert!(
+            r.body.contains(&format!("reference {id}")),
+            "{uri}: {}",
+            r.body
+        );
         let lower = r.body.to_lowercase();
         for leak in ["sqlx", "pool", "sqlite", "closed", "/tmp"] {
             assert!(!lower.contains(leak), "{uri} says '{leak}': {}", r.body);
@@ -375,4 +378,83 @@ async fn a_server_function_call_over_its_limit_is_a_413_not_a_500() {
     )
     .await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn a_server_function_body_sent_without_a_length_is_cut_at_its_limit() {
+    use futures_util::stream;
+    let t = app().await;
+    let path = <app::planner_page::RunPlan as leptos::server_fn::ServerFn>::PATH;
+    assert!(path.starts_with("/api/run_plan"), "{path}");
+    // 100 chunks of 1 KB with no Content-Length: Leptos would read them all.
+    let chunks = (0..100).map(|i| {
+        let chunk = if i == 0 {
+            "query=".to_string()
+        } else {
+            String::new()
+        } + &"a".repeat(1024);
+        Ok::<_, std::io::Error>(axum::body::Bytes::from(chunk))
+    });
+    let req = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::CONTENT_TYPE, FORM)
+        .body(Body::from_stream(stream::iter(chunks)))
+        .unwrap();
+    let r = t.send(req).await;
+    assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["errors"][0]["field"], "body");
+    // A small chunked call still reaches the server function.
+    let small = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::CONTENT_TYPE, FORM)
+        .body(Body::from_stream(stream::iter([Ok::<_, std::io::Error>(
+            axum::body::Bytes::from("query=models%3Dgpt-oss-20b"),
+        )])))
+        .unwrap();
+    let r = t.send(small).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+#[tokio::test]
+async fn an_error_is_json_for_the_api_and_scripts_and_a_page_for_browsers() {
+    let t = app().await;
+    let get = |uri: &str, accept: &str| {
+        Request::builder()
+            .uri(uri)
+            .header(header::ACCEPT, accept)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let html = "text/html,application/xhtml+xml,*/*;q=0.8";
+    // The same error (no such scenario) from a report route, asked both ways.
+    let page = t.send(get("/s/nope/report.csv", html)).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    assert!(
+        page.body.contains("<h1>Not found</h1>") && page.body.contains("nope"),
+        "{}",
+        page.body
+    );
+    let json = t.send(get("/s/nope/report.csv", "application/json")).await;
+    assert_eq!(json.status, StatusCode::NOT_FOUND);
+    let v: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(v["errors"][0]["field"], "id");
+    // Under /api/ it is JSON whatever the browser asks for; every answer has a request id.
+    let api = t.send(get("/api/v1/scenarios/nope", html)).await;
+    assert_eq!(api.status, StatusCode::NOT_FOUND);
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&api.body).is_ok(),
+        "{}",
+        api.body
+    );
+    let a = api.headers["x-request-id"].to_str().unwrap().to_string();
+    let b = t.send(get("/healthz", "*/*")).await.headers["x-request-id"].clone();
+    assert_eq!(a.len(), 12);
+    assert_ne!(a, b.to_str().unwrap());
 }

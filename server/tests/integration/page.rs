@@ -14,7 +14,7 @@ async fn app() -> axum::Router {
     ));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/t.db", dir.display());
-    let pool = server::store::connect_to(&url).await.unwrap();
+    let pool = store::connect_to(&url).await.unwrap();
     let options = LeptosOptions::builder()
         .output_name("planner-web")
         .site_root("target/site")

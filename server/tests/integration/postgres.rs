@@ -99,3 +99,34 @@ async fn two_servers_on_one_postgres_share_every_save() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: make test starts one"]
+async fn on_postgres_the_save_quota_is_one_for_every_server_and_the_size_is_measured() {
+    use store::quota::{take_at, BURST};
+    let url = postgres_url();
+    let (a, b) = (app_on(&url).await, app_on(&url).await);
+    // A client of its own per run: the database outlives one test.
+    let client = format!("198.51.100.{}", std::process::id() % 250);
+    let t0 = 1_900_000_000.0 + f64::from(std::process::id());
+    // Half the burst through one server, half through the other, then both refuse.
+    for i in 0..BURST {
+        let pool = if i % 2 == 0 { &a.pool } else { &b.pool };
+        take_at(pool, &client, t0).await.unwrap();
+    }
+    for pool in [&a.pool, &b.pool] {
+        assert!(matches!(
+            take_at(pool, &client, t0).await,
+            Err(store::StoreError::Quota { .. })
+        ));
+    }
+    let used = store::capacity::used_bytes(&a.pool).await.unwrap();
+    assert!(
+        used > 1_000_000,
+        "a PostgreSQL database holds its catalogs: {used}"
+    );
+    assert!(matches!(
+        store::capacity::check(&a.pool, used / 2).await,
+        Err(store::StoreError::Full { .. })
+    ));
+}

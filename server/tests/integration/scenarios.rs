@@ -80,7 +80,7 @@ async fn a_saved_link_keeps_its_original_prices_after_the_catalog_changes() {
         }],
         ..Scenario::default()
     };
-    let (saved, _) = server::store::save(&t.pool, "old prices", &scenario, None, &old)
+    let (saved, _) = store::save(&t.pool, "old prices", &scenario, None, &old)
         .await
         .unwrap();
     let r = t.get(&format!("/api/v1/scenarios/{}", saved.id)).await;
