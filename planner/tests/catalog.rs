@@ -47,14 +47,18 @@ fn builtin_catalog_is_valid_and_complete() {
         "rtx-a5000",
         "rtx-6000-ada",
         "rtx-pro-6000",
+        "rtx-pro-6000-maxq",
+        "rtx-pro-6000-se",
         "mi300x",
         "mi325x",
         "m1-ultra",
         "m2-max",
         "m2-ultra",
+        "m2-ultra-60c",
         "m3-max",
         "m3-ultra",
         "m4-max",
+        "m4-max-32c",
         "dgx-spark",
     ] {
         assert!(c.gpu(id).is_ok(), "{id}");
@@ -160,4 +164,49 @@ fn snapshot_id_changes_with_data() {
     b.cloud_prices = b.cloud_prices.replacen("1.006", "1.007", 1);
     assert_ne!(a.snapshot_id(), b.snapshot_id());
     assert_eq!(a.snapshot_id(), Sources::builtin().snapshot_id());
+}
+
+/// The figures an audit of the catalog found wrong (issue 12), pinned with the sources they
+/// now come from.
+#[test]
+fn the_audited_figures_are_corrected_with_their_sources() {
+    let c = Catalog::builtin();
+    let gpu = |id: &str| c.gpu(id).unwrap();
+    // RTX 5090: dense with FP32 accumulate, as the RTX 4090 row (the whitepaper's Table 3).
+    let g = gpu("rtx-5090");
+    assert_eq!((g.bf16_tflops, g.fp8_tflops, g.fp4_tflops), (Some(209.5), Some(419.0), Some(1676.0)));
+    assert!(g.source.contains("RTX Blackwell GPU Architecture whitepaper"), "{}", g.source);
+    assert_eq!(gpu("rtx-4090").bf16_tflops, Some(165.2));
+    // M4 Max: two bins, each with its own bandwidth, memory and price.
+    let (big, small) = (gpu("m4-max"), gpu("m4-max-32c"));
+    assert_eq!((big.bandwidth_gbps, big.memory_gb), (546.0, 48.0));
+    assert_eq!((small.bandwidth_gbps, small.memory_options_gb.clone()), (410.0, vec![36.0]));
+    assert_eq!(small.price.as_ref().map(|p| p.usd), Some(1999.0));
+    assert!(big.source.contains("support.apple.com/en-us/122211"));
+    // M2 Ultra: $3,999 buys the 60-core GPU; the 76-core row has no sourced price.
+    assert!(gpu("m2-ultra").price.is_none());
+    let m2 = gpu("m2-ultra-60c");
+    assert_eq!(m2.price.as_ref().map(|p| p.usd), Some(3999.0));
+    assert!(m2.bf16_tflops.unwrap() < gpu("m2-ultra").bf16_tflops.unwrap());
+    // RTX PRO 6000: three editions; every cloud offer but Akash's workstation card rents the
+    // Server Edition, and the calibration runs name the edition they ran on.
+    assert_eq!(gpu("rtx-pro-6000").bandwidth_gbps, 1792.0);
+    assert_eq!(gpu("rtx-pro-6000-maxq").tdp_w, Some(300.0));
+    assert_eq!(gpu("rtx-pro-6000-se").bandwidth_gbps, 1597.0);
+    let workstation: Vec<&str> = (c.cloud.iter())
+        .filter(|o| &*o.gpu_id == "rtx-pro-6000")
+        .map(|o| &*o.provider)
+        .collect();
+    assert_eq!(workstation, ["Akash"]);
+    assert!(c.cloud.iter().any(|o| &*o.gpu_id == "rtx-pro-6000-se" && &*o.provider == "AWS"));
+    // AWQ and GPTQ int4 at group 128: the packed zero point and fp16 scale per group.
+    assert_eq!(c.format("awq-int4").unwrap().dense_bits, 4.15625);
+    assert!((c.format("gptq-int4").unwrap().dense_bits - 4.164).abs() < 1e-9);
+    // DeepSeek: the first-party API no longer serves V3 (deepseek-chat and deepseek-reasoner
+    // retired 2026-07-24); the December 2024 weights are under DeepSeek's model licence.
+    assert!(!c
+        .api
+        .iter()
+        .any(|a| a.model_id == "deepseek-v3" && a.provider.contains("first-party")));
+    assert!(c.model("deepseek-v3").unwrap().license.starts_with("DeepSeek License Agreement"));
 }
