@@ -174,7 +174,7 @@ impl MemoryBreakdown {
 /// the runtime overhead it keeps there (CUDA context, activations, graphs).
 pub fn memory_budget(gpus: u32, gpu: &Gpu, engine: &Engine) -> (f64, f64) {
     let n = gpus as f64;
-    let available = n * gpu.usable_bytes() * engine.memory_fraction;
+    let available = n * engine.memory_share(gpu);
     let overhead = n * engine.runtime_overhead_gb * GB;
     (available, overhead)
 }
@@ -388,6 +388,7 @@ pub fn same_physics(a: &Engine, b: &Engine) -> bool {
     a.container == b.container
         && a.multi_gpu == b.multi_gpu
         && a.memory_fraction == b.memory_fraction
+        && a.reserved_gib == b.reserved_gib
         && a.runtime_overhead_gb == b.runtime_overhead_gb
         && a.max_batch == b.max_batch
         && a.token_budget == b.token_budget
@@ -407,7 +408,7 @@ pub fn model_takes(f: &Format, model: &Model) -> bool {
 pub fn engine_runs(e: &Engine, f: &Format, gpu: &Gpu) -> bool {
     f.containers.contains(&e.container)
         && e.formats.contains(&f.id)
-        && (gpu.arch == crate::catalog::gpu::Arch::Custom || e.vendors.contains(&gpu.vendor))
+        && e.runs_on(&gpu.vendor, gpu.arch)
         && !e
             .unsupported
             .iter()

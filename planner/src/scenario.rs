@@ -61,8 +61,9 @@ pub struct Limits {
     pub gpu_choices: usize,
     pub custom: usize,
     pub config_json_bytes: usize,
-    /// Models × formats × GPU choices × engines. The whole catalog with every engine is about
-    /// 140,000 (a plan of 0.3 s on the page, README); ten times it took 1.2 GB.
+    /// Models × formats × GPU choices × engines. The whole catalog with every engine is 423,360
+    /// (28 × 14 × 180 × 6; its CLI plan: 3.5 s with the 249 MB JSON written, 273 MB resident);
+    /// 1.4 million took 1.2 GB.
     pub configurations: usize,
 }
 
@@ -72,7 +73,7 @@ pub const LIMITS: Limits = Limits {
     gpu_choices: 256,
     custom: 8,
     config_json_bytes: 65_536,
-    configurations: 200_000,
+    configurations: 500_000,
 };
 
 /// The first entry listed twice, if any.

@@ -91,7 +91,11 @@ fn builtin_catalog_is_valid_and_complete() {
     assert!(c.cloud.len() > 50 && c.api.len() > 20);
     // Rows we cannot use are kept with a reason, not dropped.
     assert!(c.skipped.iter().all(|s| !s.reason.is_empty()));
-    assert!(c.skipped.iter().any(|s| s.reason.contains("range")));
+    // A price published as a range is kept as a skipped row with its reason, not guessed.
+    let mut sources = Sources::builtin();
+    sources.cloud_prices.push_str("h100-sxm,GCP,H100 80GB,a3-highgpu-8g (per GPU),8,,4.10-11.06,on-demand,us-central1,2026-05-01,cloud.google.com/compute/gpus-pricing,a range\n");
+    let ranged = Catalog::from_sources(&sources).unwrap();
+    assert!(ranged.skipped.iter().any(|s| s.reason.contains("range")));
 }
 
 fn broken(edit: impl FnOnce(&mut Sources)) -> String {
@@ -103,16 +107,70 @@ fn broken(edit: impl FnOnce(&mut Sources)) -> String {
     }
 }
 
+/// The provenance rule over every data file: a figure without a source that names a place, or
+/// without a YYYY-MM(-DD) date, or citing the physics note, fails the load naming its entry.
 #[test]
-fn missing_source_fails() {
+fn a_figure_without_a_source_or_a_date_or_citing_the_physics_note_fails() {
+    fn first_source(text: &str) -> String {
+        let start = text.find("\nsource = \"").unwrap() + 1;
+        let end = start + text[start..].find('\n').unwrap();
+        text[start..end].to_string()
+    }
     let e = broken(|s| {
-        s.gpus = s.gpus.replacen(
-            "source = \"thundercompute.com/blog/nvidia-a100-specs-full-guide; glennklockwood.com/garden/processors/A100\"",
-            "source = \"\"",
-            1,
+        let line = first_source(&s.gpus);
+        s.gpus = s.gpus.replacen(&line, "source = \"\"", 1)
+    });
+    assert!(
+        e.contains("gpus.toml 'a100-40gb-sxm': missing source"),
+        "{e}"
+    );
+    let e = broken(|s| {
+        let line = first_source(&s.formats);
+        s.formats = s.formats.replacen(&line, "source = \"PHYSICS.md §1\"", 1)
+    });
+    assert!(
+        e.contains("formats.toml 'bf16': cites the physics note"),
+        "{e}"
+    );
+    let e = broken(|s| {
+        let line = first_source(&s.engines);
+        s.engines = s
+            .engines
+            .replacen(&line, "source = \"the engine's defaults\"", 1)
+    });
+    assert!(
+        e.contains("engines.toml 'vllm': the source names no URL"),
+        "{e}"
+    );
+    let e = broken(|s| {
+        s.models = s
+            .models
+            .replacen("source_date = \"2025-08-05\"", "source_date = \"2025\"", 1)
+    });
+    assert!(
+        e.contains("models.toml 'gpt-oss-120b': source date '2025'"),
+        "{e}"
+    );
+    // Prices: an undated API price and a cloud offer read "mid-2026".
+    let e = broken(|s| s.api_prices = s.api_prices.replacen(",2026-07-02,", ",,", 1));
+    assert!(
+        e.contains("api_prices.csv") && e.contains("missing source date"),
+        "{e}"
+    );
+    let e = broken(|s| s.cloud_prices = s.cloud_prices.replacen(",2026-01-21,", ",mid-2026,", 1));
+    assert!(
+        e.contains("cloud_prices.csv") && e.contains("'mid-2026' is not"),
+        "{e}"
+    );
+    // An engine default per GPU class is a figure like any other.
+    let e = broken(|s| {
+        s.engines = s.engines.replacen(
+            "source_date = \"2026-11-02\"",
+            "source_date = \"late 2026\"",
+            2,
         )
     });
-    assert!(e.contains("missing source"), "{e}");
+    assert!(e.contains("vllm gpu_defaults >= 160 GiB"), "{e}");
 }
 
 #[test]
@@ -174,13 +232,24 @@ fn the_audited_figures_are_corrected_with_their_sources() {
     let gpu = |id: &str| c.gpu(id).unwrap();
     // RTX 5090: dense with FP32 accumulate, as the RTX 4090 row (the whitepaper's Table 3).
     let g = gpu("rtx-5090");
-    assert_eq!((g.bf16_tflops, g.fp8_tflops, g.fp4_tflops), (Some(209.5), Some(419.0), Some(1676.0)));
-    assert!(g.source.contains("RTX Blackwell GPU Architecture whitepaper"), "{}", g.source);
+    assert_eq!(
+        (g.bf16_tflops, g.fp8_tflops, g.fp4_tflops),
+        (Some(209.5), Some(419.0), Some(1676.0))
+    );
+    assert!(
+        g.source
+            .contains("RTX Blackwell GPU Architecture whitepaper"),
+        "{}",
+        g.source
+    );
     assert_eq!(gpu("rtx-4090").bf16_tflops, Some(165.2));
     // M4 Max: two bins, each with its own bandwidth, memory and price.
     let (big, small) = (gpu("m4-max"), gpu("m4-max-32c"));
     assert_eq!((big.bandwidth_gbps, big.memory_gb), (546.0, 48.0));
-    assert_eq!((small.bandwidth_gbps, small.memory_options_gb.clone()), (410.0, vec![36.0]));
+    assert_eq!(
+        (small.bandwidth_gbps, small.memory_options_gb.clone()),
+        (410.0, vec![36.0])
+    );
     assert_eq!(small.price.as_ref().map(|p| p.usd), Some(1999.0));
     assert!(big.source.contains("support.apple.com/en-us/122211"));
     // M2 Ultra: $3,999 buys the 60-core GPU; the 76-core row has no sourced price.
@@ -198,7 +267,10 @@ fn the_audited_figures_are_corrected_with_their_sources() {
         .map(|o| &*o.provider)
         .collect();
     assert_eq!(workstation, ["Akash"]);
-    assert!(c.cloud.iter().any(|o| &*o.gpu_id == "rtx-pro-6000-se" && &*o.provider == "AWS"));
+    assert!(c
+        .cloud
+        .iter()
+        .any(|o| &*o.gpu_id == "rtx-pro-6000-se" && &*o.provider == "AWS"));
     // AWQ and GPTQ int4 at group 128: the packed zero point and fp16 scale per group.
     assert_eq!(c.format("awq-int4").unwrap().dense_bits, 4.15625);
     assert!((c.format("gptq-int4").unwrap().dense_bits - 4.164).abs() < 1e-9);
@@ -208,5 +280,104 @@ fn the_audited_figures_are_corrected_with_their_sources() {
         .api
         .iter()
         .any(|a| a.model_id == "deepseek-v3" && a.provider.contains("first-party")));
-    assert!(c.model("deepseek-v3").unwrap().license.starts_with("DeepSeek License Agreement"));
+    assert!(c
+        .model("deepseek-v3")
+        .unwrap()
+        .license
+        .starts_with("DeepSeek License Agreement"));
+}
+
+/// Engine scheduling facts that depend on the GPU, as their sources say (engines.toml).
+#[test]
+fn engine_defaults_follow_the_gpu_they_run_on() {
+    use planner::catalog::gpu::Arch;
+    use planner::units::GIB;
+    let c = Catalog::builtin();
+    let gpu = |id: &str| c.gpu(id).unwrap();
+    // SGLang keeps all but a reserve that grows with its prefill chunk and CUDA graphs.
+    let sglang = c.engine("sglang").unwrap();
+    for (id, reserve) in [
+        ("h100-sxm", 13.6),
+        ("b200", 26.2),
+        ("l40s", 7.1),
+        ("rtx-4090", 4.0),
+    ] {
+        let g = gpu(id);
+        let share = sglang.memory_share(g) / GIB;
+        assert!(
+            (share - (g.usable_bytes() / GIB - reserve)).abs() < 1e-9,
+            "{id}: {share}"
+        );
+    }
+    // ... and on AMD only the Instinct MI300 and MI350 parts, not Ryzen AI Max.
+    assert!(sglang.refuses("bf16", "AMD", Arch::Cdna4, 1).is_none());
+    assert!(sglang.refuses("bf16", "AMD", Arch::Rdna35, 1).is_some());
+    assert!(c
+        .engine("vllm")
+        .unwrap()
+        .refuses("bf16", "AMD", Arch::Rdna35, 1)
+        .is_none());
+    // Ollama's batch follows its default context, which follows the GPU's memory.
+    let ollama = c.engine("ollama").unwrap();
+    let budget = |id: &str| ollama.token_budget_on(gpu(id));
+    assert_eq!(
+        (
+            budget("rtx-3060-12gb"),
+            budget("rtx-4090"),
+            budget("rtx-pro-6000")
+        ),
+        (512, 1024, 2048)
+    );
+    // vLLM's fraction of memory, unchanged.
+    let vllm = c.engine("vllm").unwrap();
+    assert!(
+        (vllm.memory_share(gpu("h100-sxm")) - 0.92 * gpu("h100-sxm").usable_bytes()).abs() < 1.0
+    );
+}
+
+/// The models and GPUs a late-2026 user asks about are in the catalog, each with a source.
+#[test]
+fn the_catalog_has_current_models_and_hardware() {
+    let c = Catalog::builtin();
+    for id in [
+        "qwen3-8b",
+        "qwen3-14b",
+        "devstral-small-2507",
+        "deepseek-v3.1",
+        "kimi-k2",
+        "glm-4.5",
+        "glm-4.5-air",
+        "qwen3-coder-480b-a35b",
+        "qwen3-235b-a22b-2507",
+        "llama-4-scout",
+        "llama-4-maverick",
+        "gemma-3-12b",
+        "gemma-3-4b",
+        "phi-4",
+    ] {
+        let m = c.model(id).unwrap();
+        assert!(!m.source.is_empty() && !m.license.is_empty(), "{id}");
+    }
+    for id in [
+        "b300",
+        "gb200",
+        "gb300",
+        "mi355x",
+        "mi350x",
+        "rtx-5080",
+        "rtx-5070-ti",
+        "rtx-5070",
+        "rtx-5060-ti-16gb",
+        "ryzen-ai-max-395-128gb",
+        "m4-pro",
+        "m4-max-32c",
+        "m2-ultra-60c",
+        "rtx-pro-6000-se",
+        "rtx-pro-6000-maxq",
+    ] {
+        assert!(c.gpu(id).is_ok(), "{id}");
+    }
+    // CDNA 4 computes FP4 natively; RDNA 3.5 has no FP8 or FP4 path.
+    assert!(c.gpu("mi355x").unwrap().arch.native_fp4());
+    assert!(!c.gpu("ryzen-ai-max-395-128gb").unwrap().arch.native_fp8());
 }

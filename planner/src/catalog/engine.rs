@@ -30,10 +30,17 @@ pub struct Engine {
     pub container: Container,
     pub multi_gpu: MultiGpu,
     pub vendors: Vec<String>,
+    /// The architectures it runs on, where fewer than all of its vendors' (empty: all).
+    #[serde(default)]
+    pub archs: Vec<Arch>,
     pub formats: Vec<String>,
     #[serde(default)]
     pub unsupported: Vec<Unsupported>,
     pub memory_fraction: f64,
+    /// Where the engine sizes its share as "all but a reserve" (SGLang's mem_fraction_static):
+    /// GiB per GPU left for activations, graphs and context; its share is the rest.
+    #[serde(default)]
+    pub reserved_gib: Option<f64>,
     pub runtime_overhead_gb: f64,
     /// The default cap on sequences running at once (absent: KV memory alone limits them).
     #[serde(default)]
@@ -116,6 +123,8 @@ pub struct GpuDefaults {
     pub except_gpus: Vec<String>,
     pub max_batch: Option<u32>,
     pub token_budget: Option<u32>,
+    #[serde(default)]
+    pub reserved_gib: Option<f64>,
     pub source: String,
     pub source_date: String,
 }
@@ -139,6 +148,16 @@ impl Engine {
         self.gpu_defaults.iter().find(|d| d.applies(gpu))
     }
 
+    /// Bytes of one `gpu` the engine lets itself use for weights, KV cache and its runtime
+    /// overhead: all but its reserve where it keeps one, else its fraction of the memory.
+    pub fn memory_share(&self, gpu: &Gpu) -> f64 {
+        let reserved = self.gpu_defaults(gpu).and_then(|d| d.reserved_gib);
+        match reserved.or(self.reserved_gib) {
+            Some(r) => (gpu.usable_bytes() - r * crate::units::GIB).max(0.0),
+            None => gpu.usable_bytes() * self.memory_fraction,
+        }
+    }
+
     /// The default cap on running sequences on `gpu` (None: KV memory alone limits them).
     pub fn max_running(&self, gpu: &Gpu) -> Option<u32> {
         self.gpu_defaults(gpu)
@@ -153,13 +172,23 @@ impl Engine {
             .unwrap_or(self.token_budget)
     }
 
+    /// Whether it runs on a GPU of this vendor and architecture (a user's own GPU: always).
+    pub fn runs_on(&self, vendor: &str, arch: Arch) -> bool {
+        arch == Arch::Custom
+            || (self.vendors.iter().any(|v| v == vendor)
+                && (self.archs.is_empty() || self.archs.contains(&arch)))
+    }
+
     /// Why this engine cannot run a format on a GPU, or None when it can.
     pub fn refuses(&self, format_id: &str, vendor: &str, arch: Arch, gpus: u32) -> Option<String> {
         if !self.formats.iter().any(|f| f == format_id) {
             return Some(format!("{} does not serve {format_id}", self.name));
         }
-        if arch != Arch::Custom && !self.vendors.iter().any(|v| v == vendor) {
-            return Some(format!("{} does not run on {vendor} hardware", self.name));
+        if !self.runs_on(vendor, arch) {
+            return Some(format!(
+                "{} does not run on this {vendor} hardware",
+                self.name
+            ));
         }
         if let Some(u) = self
             .unsupported

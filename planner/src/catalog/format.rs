@@ -142,4 +142,5 @@ pub struct KvFormat {
     /// Bytes per cached element (one K or V value).
     pub bytes: f64,
     pub source: String,
+    pub source_date: String,
 }

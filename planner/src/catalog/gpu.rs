@@ -13,6 +13,11 @@ pub enum Arch {
     Hopper,
     Blackwell,
     Cdna3,
+    /// AMD Instinct MI350X/MI355X: FP8 and MXFP4/MXFP6 in the matrix cores.
+    Cdna4,
+    /// AMD's RDNA 3.5 integrated GPUs (Ryzen AI Max, "Strix Halo"): no FP8 or FP4 matrix path.
+    #[serde(rename = "rdna3.5")]
+    Rdna35,
     Apple,
     /// A user-described GPU: native support is whatever TFLOPS the user gave.
     Custom,
@@ -22,11 +27,11 @@ impl Arch {
     pub fn native_fp8(self) -> bool {
         matches!(
             self,
-            Arch::Ada | Arch::Hopper | Arch::Blackwell | Arch::Cdna3
+            Arch::Ada | Arch::Hopper | Arch::Blackwell | Arch::Cdna3 | Arch::Cdna4
         )
     }
     pub fn native_fp4(self) -> bool {
-        matches!(self, Arch::Blackwell)
+        matches!(self, Arch::Blackwell | Arch::Cdna4)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod format;
 pub mod gpu;
 pub mod model;
 pub mod prices;
+pub mod provenance;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -185,12 +186,7 @@ impl Catalog {
         );
 
         let sourced = |p: &mut Vec<String>, file: &str, id: &str, source: &str, date: &str| {
-            if source.trim().is_empty() {
-                p.push(format!("{file} '{id}': missing source"));
-            }
-            if date.trim().is_empty() {
-                p.push(format!("{file} '{id}': missing source date"));
-            }
+            p.extend(provenance::problems(file, id, source, date));
         };
         let positive = |p: &mut Vec<String>, file: &str, id: &str, field: &str, v: f64| {
             if !(v.is_finite() && v > 0.0) {
@@ -299,13 +295,40 @@ impl Catalog {
         }
         for k in &self.kv_formats {
             positive(&mut p, "formats.toml kv_format", &k.id, "bytes", k.bytes);
-            if k.source.trim().is_empty() {
-                p.push(format!("formats.toml kv_format '{}': missing source", k.id));
-            }
+            sourced(
+                &mut p,
+                "formats.toml kv_format",
+                &k.id,
+                &k.source,
+                &k.source_date,
+            );
         }
         for e in &self.engines {
             let f = "engines.toml";
             sourced(&mut p, f, &e.id, &e.source, &e.source_date);
+            for d in &e.gpu_defaults {
+                let id = format!("{} gpu_defaults >= {} GiB", e.id, d.min_memory_gib);
+                sourced(&mut p, f, &id, &d.source, &d.source_date);
+                if let Some(r) = d.reserved_gib {
+                    positive(&mut p, f, &id, "reserved_gib", r);
+                }
+            }
+            for d in &e.kv_defaults {
+                let id = format!("{} kv_defaults {}", e.id, d.format);
+                sourced(&mut p, f, &id, &d.source, &d.source_date);
+            }
+            if let Some(l) = &e.legacy {
+                sourced(
+                    &mut p,
+                    f,
+                    &format!("{} legacy", e.id),
+                    &l.source,
+                    &l.source_date,
+                );
+            }
+            if let Some(r) = e.reserved_gib {
+                positive(&mut p, f, &e.id, "reserved_gib", r);
+            }
             for fid in &e.formats {
                 if !self.formats.iter().any(|x| &x.id == fid) {
                     p.push(format!("{f} '{}': unknown format '{fid}'", e.id));
@@ -333,12 +356,8 @@ impl Catalog {
                     o.provider, o.offer, o.gpu_id
                 ));
             }
-            if o.price_date.is_empty() || o.source.is_empty() {
-                p.push(format!(
-                    "cloud_prices.csv {} {}: missing source or date",
-                    o.provider, o.offer
-                ));
-            }
+            let offer = format!("{} {}", o.provider, o.offer);
+            sourced(&mut p, "cloud_prices.csv", &offer, &o.source, &o.price_date);
         }
         for a in &self.api {
             if !self.models.iter().any(|m| m.id == a.model_id) {
@@ -347,12 +366,8 @@ impl Catalog {
                     a.provider, a.model_id
                 ));
             }
-            if a.price_date.is_empty() || a.source.is_empty() {
-                p.push(format!(
-                    "api_prices.csv {}: missing source or date",
-                    a.provider
-                ));
-            }
+            let offer = format!("{} {}", a.provider, a.label);
+            sourced(&mut p, "api_prices.csv", &offer, &a.source, &a.price_date);
             if a.usd_per_m_input < 0.0 || a.usd_per_m_output < 0.0 {
                 p.push(format!("api_prices.csv {}: negative price", a.provider));
             }
