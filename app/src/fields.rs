@@ -136,6 +136,78 @@ pub const ECONOMICS: &[NumberField] = &[
     },
 ];
 
+/// Your own GPU, for hardware the catalog lacks (`custom_gpu_*`; the name is a text field).
+/// The bounds mirror `planner::scenario::CustomGpu::to_gpu`; empty fields are "not given".
+pub const CUSTOM_GPU: &[NumberField] = &[
+    NumberField {
+        key: "custom_gpu_memory_gb",
+        label: "Memory",
+        unit: "GB",
+        min: 1.0,
+        max: 4096.0,
+        step: "any",
+        help: "",
+    },
+    NumberField {
+        key: "custom_gpu_bandwidth_gbps",
+        label: "Memory bandwidth",
+        unit: "GB/s",
+        min: 1.0,
+        max: 100_000.0,
+        step: "any",
+        help: "",
+    },
+    NumberField {
+        key: "custom_gpu_bf16_tflops",
+        label: "BF16 dense",
+        unit: "TFLOPS",
+        min: 0.1,
+        max: 100_000.0,
+        step: "any",
+        help: "Dense, not with sparsity; empty: prefill and time to first token are not estimated.",
+    },
+    NumberField {
+        key: "custom_gpu_tdp_w",
+        label: "Power",
+        unit: "W",
+        min: 1.0,
+        max: 10_000.0,
+        step: "any",
+        help: "",
+    },
+    NumberField {
+        key: "custom_gpu_price_usd",
+        label: "Purchase price",
+        unit: "USD per GPU",
+        min: 0.0,
+        max: 10_000_000.0,
+        step: "any",
+        help: "",
+    },
+    NumberField {
+        key: "custom_gpu_usd_per_hour",
+        label: "Rental price",
+        unit: "USD per GPU-hour",
+        min: 0.0,
+        max: 10_000.0,
+        step: "any",
+        help: "",
+    },
+    NumberField {
+        key: "custom_gpu_count",
+        label: "GPUs per replica",
+        unit: "count",
+        min: 1.0,
+        max: 64.0,
+        step: "1",
+        help: "",
+    },
+];
+
+/// The ids your own GPU and model take in the plan.
+pub const CUSTOM_GPU_ID: &str = "custom-gpu";
+pub const CUSTOM_MODEL_ID: &str = "custom-model";
+
 /// Every query key the page understands besides the numeric fields.
 pub const LIST_KEYS: &[&str] = &[
     "models",

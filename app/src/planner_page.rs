@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
-use crate::fields::{NumberField, ECONOMICS, PRESETS, WORKLOAD};
+use crate::fields::{NumberField, CUSTOM_GPU, ECONOMICS, PRESETS, WORKLOAD};
 use crate::qs;
 use crate::usd;
 use crate::views::{BandView, FormChoices, OptionView, PlanView, MAX_ROWS};
@@ -333,6 +333,25 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
                         }).collect_view()}
                     </select>
                     <FieldMessage key="price_basis" plan=plan/>
+                </div>
+            </fieldset>
+            <fieldset class="own">
+                <legend>"Your own GPU or model"</legend>
+                <p class="hint">"For hardware or a model the catalog lacks: a GPU needs its memory and bandwidth, a model its Hugging Face config.json. They are planned beside the choices above and marked as your figures wherever they show."</p>
+                <div class="field">
+                    <label for="custom_gpu_name">"GPU name"</label>
+                    <input type="text" id="custom_gpu_name" name="custom_gpu_name" maxlength="80"
+                        prop:value=current("custom_gpu_name", String::new()) value=current("custom_gpu_name", String::new())
+                        aria-describedby="custom_gpu_name-error"/>
+                    <FieldMessage key="custom_gpu_name" plan=plan/>
+                </div>
+                {CUSTOM_GPU.iter().map(|f| number(f, &choices)).collect_view()}
+                <div class="field wide">
+                    <label for="custom_model_config">"Model: its config.json"</label>
+                    <textarea id="custom_model_config" name="custom_model_config" rows="4" spellcheck="false"
+                        prop:value=current("custom_model_config", String::new())
+                        aria-describedby="custom_model_config-error">{current("custom_model_config", String::new())()}</textarea>
+                    <FieldMessage key="custom_model_config" plan=plan/>
                 </div>
             </fieldset>
             <fieldset>

@@ -72,3 +72,36 @@ test("a name with markup shows as text", async ({ page }) => {
   await expect(page.locator("h1.saved-name")).toHaveText("<script>window.__pwned=1</script>");
   expect(await page.evaluate(() => (window as any).__pwned)).toBeUndefined();
 });
+
+test("your own GPU and a pasted config.json plan, save and come back from the share link", async ({ page, browser }) => {
+  await page.goto("/?models=gpt-oss-20b&quants=bf16,mxfp4&gpus=rtx-4090:1");
+  await page.waitForFunction(() => (window as any).__planner_hydrated === true, null, { timeout: 30_000 });
+  const config = JSON.stringify({
+    model_type: "llama", hidden_size: 2048, num_hidden_layers: 16, num_attention_heads: 32,
+    num_key_value_heads: 8, head_dim: 64, intermediate_size: 8192, vocab_size: 128256,
+    tie_word_embeddings: true, max_position_embeddings: 131072,
+  });
+  await page.locator("#custom_gpu_name").fill("Lab card");
+  await page.locator("#custom_gpu_memory_gb").fill("48");
+  await page.locator("#custom_gpu_bandwidth_gbps").fill("900");
+  await page.locator("#custom_gpu_bf16_tflops").fill("150");
+  await page.locator("#custom_model_config").fill(config);
+  // Live: the address follows the form and the plan gains your model on your GPU.
+  await expect(page).toHaveURL(/custom_gpu_memory_gb=48/);
+  await expect(page.locator('table.plan tr[data-model="custom-model"]').first()).toBeVisible();
+  await expect(page.locator("table.plan")).toContainText("Lab card (your figures)");
+  await page.locator("#scenario-name").fill("E2E own hardware");
+  await Promise.all([page.waitForURL(/\/s\/[A-Za-z0-9_-]+\?owner=/), page.locator("form.save-form button").click()]);
+  const id = new URL(page.url()).pathname.split("/")[2];
+  const fresh = await browser.newContext();
+  const other = await fresh.newPage();
+  expect((await other.goto(`/s/${id}`))?.status()).toBe(200);
+  await expect(other.locator('table.plan tr[data-model="custom-model"]').first()).toBeVisible();
+  await expect(other.locator("table.plan")).toContainText("Lab card (your figures)");
+  await fresh.close();
+  // A config.json missing a key gets a 422 naming it.
+  const broken = config.replace('"hidden_size":2048,', "");
+  const r = await page.request.get(`/?models=gpt-oss-20b&custom_model_config=${encodeURIComponent(broken)}`);
+  expect(r.status()).toBe(422);
+  expect(await r.text()).toContain("hidden_size");
+});

@@ -2,12 +2,15 @@
 //! days_per_month, peak_users, tokens_per_s_per_user, prompt_tokens, output_tokens, ttft_ms,
 //! utilization, models (comma-separated ids, or repeated keys from checkboxes), quants, gpus
 //! (`id:count,...`), engine, price_basis, kv_format, kwh_price, pue, host_cost_usd,
-//! amortization_months, idle_watts_per_gpu; and for the table: sort, dir, show.
+//! amortization_months, idle_watts_per_gpu; your own GPU (custom_gpu_name, custom_gpu_memory_gb,
+//! custom_gpu_bandwidth_gbps, custom_gpu_bf16_tflops, custom_gpu_tdp_w, custom_gpu_price_usd,
+//! custom_gpu_usd_per_hour, custom_gpu_count) and model (custom_model_config: a pasted
+//! config.json), planned beside the chosen ones; and for the table: sort, dir, show.
 
-use planner::scenario::{GpuChoice, Scenario};
+use planner::scenario::{CustomGpu, CustomModel, GpuChoice, Scenario};
 use planner::Catalog;
 
-use crate::fields::{ECONOMICS, LIST_KEYS, WORKLOAD};
+use crate::fields::{CUSTOM_GPU, CUSTOM_GPU_ID, CUSTOM_MODEL_ID, ECONOMICS, LIST_KEYS, WORKLOAD};
 use crate::views::FieldError;
 
 pub struct Parsed {
@@ -64,6 +67,7 @@ pub fn parse(query: &str, catalog: &Catalog) -> Parsed {
     let mut sort = "rank".to_string();
     let mut dir = "asc".to_string();
     let mut show = "all".to_string();
+    let mut own = Own::default();
     for (key, raw) in pairs(query) {
         let value = raw.trim();
         let number = || -> Result<f64, FieldError> {
@@ -130,16 +134,32 @@ pub fn parse(query: &str, catalog: &Catalog) -> Parsed {
                 show = value.to_string();
                 Ok(())
             }
+            "custom_gpu_name" => {
+                own.gpu_name = value.to_string();
+                Ok(())
+            }
+            "custom_model_config" => {
+                own.model_config = value.to_string();
+                Ok(())
+            }
+            k if CUSTOM_GPU.iter().any(|f| f.key == k) => {
+                if value.is_empty() {
+                    Ok(())
+                } else {
+                    number().map(|v| own.gpu_numbers.push((k.to_string(), v)))
+                }
+            }
             _ => Ok(()), // unknown keys (tracking parameters...) are ignored
         };
         if let Err(e) = result {
             errors.push(e);
         }
     }
+    own.add_to(&mut s, &mut errors);
     // Fields that parsed are checked against their ranges and the catalog; a field that did
     // not parse keeps only its parse message.
     for e in s.validate(catalog) {
-        let field = e.field().unwrap_or("scenario").to_string();
+        let field = form_field(e.field().unwrap_or("scenario"));
         if !errors.iter().any(|x| x.field == field) {
             errors.push(FieldError {
                 field,
@@ -154,6 +174,86 @@ pub fn parse(query: &str, catalog: &Catalog) -> Parsed {
         dir,
         show,
     }
+}
+
+/// Your own GPU and model as the form gives them.
+#[derive(Default)]
+struct Own {
+    gpu_name: String,
+    gpu_numbers: Vec<(String, f64)>,
+    model_config: String,
+}
+
+impl Own {
+    fn number(&self, key: &str) -> Option<f64> {
+        self.gpu_numbers
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| *v)
+    }
+
+    /// Adds your GPU (when its memory and bandwidth are given) to every replica choice and your
+    /// model (when a config.json is pasted) to the models planned.
+    fn add_to(&self, s: &mut Scenario, errors: &mut Vec<FieldError>) {
+        let memory = self.number("custom_gpu_memory_gb");
+        let bandwidth = self.number("custom_gpu_bandwidth_gbps");
+        let described = !self.gpu_numbers.is_empty() || !self.gpu_name.is_empty();
+        match (memory, bandwidth) {
+            (Some(memory_gb), Some(bandwidth_gbps)) => {
+                let count = self.number("custom_gpu_count").unwrap_or(1.0);
+                if count.fract() != 0.0 || !(1.0..=64.0).contains(&count) {
+                    errors.push(err("custom_gpu_count", "a whole number from 1 to 64"));
+                    return;
+                }
+                let name = match self.gpu_name.trim() {
+                    "" => "Your GPU".to_string(),
+                    n => n.chars().take(80).collect(),
+                };
+                s.custom_gpus.push(CustomGpu {
+                    id: CUSTOM_GPU_ID.into(),
+                    name,
+                    memory_gb,
+                    bandwidth_gbps,
+                    bf16_tflops: self.number("custom_gpu_bf16_tflops"),
+                    tdp_w: self.number("custom_gpu_tdp_w"),
+                    price_usd: self.number("custom_gpu_price_usd"),
+                    usd_per_hour: self.number("custom_gpu_usd_per_hour"),
+                });
+                s.gpus.push(GpuChoice {
+                    id: CUSTOM_GPU_ID.into(),
+                    count: count as u32,
+                });
+            }
+            _ if described => {
+                let missing = if memory.is_none() {
+                    "custom_gpu_memory_gb"
+                } else {
+                    "custom_gpu_bandwidth_gbps"
+                };
+                errors.push(err(missing, "required for your own GPU"));
+            }
+            _ => {}
+        }
+        if !self.model_config.trim().is_empty() {
+            s.custom_models.push(CustomModel {
+                id: CUSTOM_MODEL_ID.into(),
+                config_json: self.model_config.clone(),
+            });
+            s.models.push(CUSTOM_MODEL_ID.into());
+        }
+    }
+}
+
+/// The form field an engine error belongs to: your GPU's figures and your config.json have
+/// fields of their own on the page.
+fn form_field(engine_field: &str) -> String {
+    if let Some(rest) = engine_field.strip_prefix(&format!("custom gpu {CUSTOM_GPU_ID}: ")) {
+        return format!("custom_gpu_{rest}");
+    }
+    if engine_field.starts_with("config.json") || engine_field == "custom model id" {
+        return "custom_model_config".into();
+    }
+    engine_field.to_string()
 }
 
 fn parse_gpus(v: &str) -> Result<Vec<GpuChoice>, FieldError> {
@@ -195,11 +295,13 @@ pub fn canonical(s: &Scenario) -> String {
     q.append_pair("output_tokens", &s.output_tokens.to_string());
     q.append_pair("ttft_ms", &n(s.ttft_ms));
     q.append_pair("utilization", &n(s.utilization));
-    q.append_pair("models", &s.models.join(","));
+    let models: Vec<&str> = (s.models.iter().map(String::as_str))
+        .filter(|m| *m != CUSTOM_MODEL_ID)
+        .collect();
+    q.append_pair("models", &models.join(","));
     q.append_pair("quants", &s.quants.join(","));
-    let gpus: Vec<String> = s
-        .gpus
-        .iter()
+    let gpus: Vec<String> = (s.gpus.iter())
+        .filter(|g| g.id != CUSTOM_GPU_ID)
         .map(|g| format!("{}:{}", g.id, g.count))
         .collect();
     q.append_pair("gpus", &gpus.join(","));
@@ -211,6 +313,27 @@ pub fn canonical(s: &Scenario) -> String {
     q.append_pair("host_cost_usd", &n(s.host_cost_usd));
     q.append_pair("amortization_months", &s.amortization_months.to_string());
     q.append_pair("idle_watts_per_gpu", &n(s.idle_watts_per_gpu));
+    if let Some(g) = s.custom_gpus.iter().find(|g| g.id == CUSTOM_GPU_ID) {
+        q.append_pair("custom_gpu_name", &g.name);
+        q.append_pair("custom_gpu_memory_gb", &n(g.memory_gb));
+        q.append_pair("custom_gpu_bandwidth_gbps", &n(g.bandwidth_gbps));
+        for (key, v) in [
+            ("custom_gpu_bf16_tflops", g.bf16_tflops),
+            ("custom_gpu_tdp_w", g.tdp_w),
+            ("custom_gpu_price_usd", g.price_usd),
+            ("custom_gpu_usd_per_hour", g.usd_per_hour),
+        ] {
+            if let Some(v) = v {
+                q.append_pair(key, &n(v));
+            }
+        }
+        if let Some(c) = s.gpus.iter().find(|c| c.id == CUSTOM_GPU_ID) {
+            q.append_pair("custom_gpu_count", &c.count.to_string());
+        }
+    }
+    if let Some(m) = s.custom_models.iter().find(|m| m.id == CUSTOM_MODEL_ID) {
+        q.append_pair("custom_model_config", &m.config_json);
+    }
     q.finish()
 }
 

@@ -237,3 +237,56 @@ async fn thousands_of_junk_keys_cost_no_more_than_the_page() {
         "junk query {slow:?} against {plain:?}"
     );
 }
+
+/// Your own GPU and a pasted config.json plan on the page, marked as your figures, save, and
+/// come back from the share link; a config.json that lacks a key is a 422 naming it.
+#[tokio::test]
+async fn your_own_gpu_and_model_plan_save_and_reload() {
+    let t = crate::common::app().await;
+    let config = crate::query::OWN_CONFIG;
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("models", "gpt-oss-20b")
+        .append_pair("gpus", "rtx-4090:1")
+        .append_pair("custom_gpu_name", "Lab card")
+        .append_pair("custom_gpu_memory_gb", "48")
+        .append_pair("custom_gpu_bandwidth_gbps", "900")
+        .append_pair("custom_gpu_bf16_tflops", "150")
+        .append_pair("custom_model_config", config)
+        .finish();
+    let page = t.get(&format!("/?{query}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("data-model=\"custom-model\""),
+        "no row of your model"
+    );
+    assert!(
+        page.body.contains("Lab card (your figures)"),
+        "your GPU is not marked"
+    );
+    let saved = t
+        .post_form("/scenarios", &[("name", "own"), ("query", &query)])
+        .await;
+    assert!(saved.status.is_redirection(), "{}", saved.body);
+    let location = saved.headers["location"].to_str().unwrap();
+    let id = location
+        .trim_start_matches("/s/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let stored = t.stored(&id).await;
+    assert_eq!(stored.scenario.custom_gpus[0].name, "Lab card");
+    assert_eq!(stored.scenario.custom_models[0].config_json, config);
+    let shared = t.get(&format!("/s/{id}")).await;
+    assert_eq!(shared.status, StatusCode::OK);
+    assert!(
+        shared.body.contains("Lab card (your figures)")
+            && shared.body.contains("data-model=\"custom-model\"")
+    );
+    // A config.json without hidden_size is refused, naming the key.
+    let broken = query.replace("%22hidden_size%22%3A+2048%2C+", "");
+    assert_ne!(broken, query);
+    let bad = t.get(&format!("/?{broken}")).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("hidden_size"), "the key is not named");
+}

@@ -103,3 +103,127 @@ fn form_defaults_and_bounds_agree_with_the_engine() {
         }
     }
 }
+
+/// A small dense config.json, as Hugging Face publishes them.
+pub const OWN_CONFIG: &str = r#"{"model_type": "llama", "hidden_size": 2048, "num_hidden_layers": 16, "num_attention_heads": 32, "num_key_value_heads": 8, "head_dim": 64, "intermediate_size": 8192, "vocab_size": 128256, "tie_word_embeddings": true, "max_position_embeddings": 131072}"#;
+
+fn own_query(config: &str) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("models", "gpt-oss-20b")
+        .append_pair("gpus", "rtx-4090:1")
+        .append_pair("custom_gpu_name", "Lab card")
+        .append_pair("custom_gpu_memory_gb", "48")
+        .append_pair("custom_gpu_bandwidth_gbps", "900")
+        .append_pair("custom_gpu_bf16_tflops", "150")
+        .append_pair("custom_gpu_price_usd", "4000")
+        .append_pair("custom_gpu_count", "2")
+        .append_pair("custom_model_config", config);
+    q.finish()
+}
+
+#[test]
+fn your_own_gpu_and_model_join_the_plan_and_survive_the_canonical_link() {
+    let p = parse(&own_query(OWN_CONFIG), Catalog::builtin());
+    assert!(p.errors.is_empty(), "{:?}", p.errors);
+    let s = &p.scenario;
+    assert_eq!(s.models, ["gpt-oss-20b", "custom-model"]);
+    let gpus: Vec<_> = s.gpus.iter().map(|g| (g.id.as_str(), g.count)).collect();
+    assert_eq!(gpus, [("rtx-4090", 1), ("custom-gpu", 2)]);
+    let g = &s.custom_gpus[0];
+    assert_eq!(
+        (g.name.as_str(), g.memory_gb, g.bf16_tflops, g.tdp_w),
+        ("Lab card", 48.0, Some(150.0), None)
+    );
+    assert_eq!(s.custom_models[0].config_json, OWN_CONFIG);
+    // The share link carries both, compactly, and reads back the same scenario.
+    let link = canonical(s);
+    assert!(
+        !link.contains("custom-gpu%3A") && link.contains("custom_gpu_count=2"),
+        "{link}"
+    );
+    let back = parse(&link, Catalog::builtin());
+    assert!(back.errors.is_empty(), "{:?}", back.errors);
+    assert_eq!(&back.scenario, s);
+}
+
+#[test]
+fn a_bad_config_or_an_incomplete_gpu_is_named_on_its_own_field() {
+    let broken = OWN_CONFIG.replace(r#""hidden_size": 2048, "#, "");
+    let p = parse(&own_query(&broken), Catalog::builtin());
+    let e = p
+        .errors
+        .iter()
+        .find(|e| e.field == "custom_model_config")
+        .expect("named");
+    assert!(e.message.contains("hidden_size"), "{}", e.message);
+    let p = parse(
+        "custom_gpu_name=x&custom_gpu_memory_gb=24",
+        Catalog::builtin(),
+    );
+    assert!(
+        p.errors
+            .iter()
+            .any(|e| e.field == "custom_gpu_bandwidth_gbps"),
+        "{:?}",
+        p.errors
+    );
+    let p = parse(
+        "custom_gpu_memory_gb=24&custom_gpu_bandwidth_gbps=0",
+        Catalog::builtin(),
+    );
+    assert!(
+        p.errors
+            .iter()
+            .any(|e| e.field == "custom_gpu_bandwidth_gbps"),
+        "{:?}",
+        p.errors
+    );
+    let p = parse(
+        "custom_gpu_memory_gb=24&custom_gpu_bandwidth_gbps=500&custom_gpu_count=1.5",
+        Catalog::builtin(),
+    );
+    assert!(
+        p.errors.iter().any(|e| e.field == "custom_gpu_count"),
+        "{:?}",
+        p.errors
+    );
+}
+
+/// The form's bounds for your own GPU are the engine's: at the minimum a figure is taken, just
+/// below it the field is named.
+#[test]
+fn your_gpus_form_bounds_agree_with_the_engine() {
+    use app::fields::CUSTOM_GPU;
+    for f in CUSTOM_GPU.iter().filter(|f| f.key != "custom_gpu_count") {
+        let with = |v: f64| {
+            let mut q = format!("{}={v}", f.key);
+            for (k, d) in [
+                ("custom_gpu_memory_gb", 24),
+                ("custom_gpu_bandwidth_gbps", 500),
+            ] {
+                if k != f.key {
+                    q.push_str(&format!("&{k}={d}"));
+                }
+            }
+            parse(&q, Catalog::builtin()).errors
+        };
+        assert!(
+            !with(f.min).iter().any(|e| e.field == f.key),
+            "{} at its minimum",
+            f.key
+        );
+        let below = f.min - f.min.max(1.0) * 0.5 - 0.01;
+        assert!(
+            with(below).iter().any(|e| e.field == f.key),
+            "{} below {}",
+            f.key,
+            f.min
+        );
+        assert!(
+            with(f.max * 2.0).iter().any(|e| e.field == f.key),
+            "{} above {}",
+            f.key,
+            f.max
+        );
+    }
+}
