@@ -17,6 +17,7 @@ pub mod links;
 pub mod planner_page;
 pub mod qs;
 pub mod scenarios_page;
+pub mod sources;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 pub mod views;

@@ -198,6 +198,11 @@ pub struct CatalogTable {
     pub anchor: String,
     pub headers: Vec<String>,
     pub rows: Vec<CatalogRow>,
+    /// The column the rows are sorted by, if any, and whether descending.
+    pub sorted_by: Option<usize>,
+    pub desc: bool,
+    /// Rows before the filter.
+    pub total: usize,
 }
 
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
@@ -205,6 +210,9 @@ pub struct CatalogView {
     pub snapshot: String,
     pub tables: Vec<CatalogTable>,
     pub skipped: Vec<String>,
+    /// The text rows were filtered by (`q`), and the least GPU memory asked for (`min_memory`).
+    pub filter: String,
+    pub min_memory: String,
 }
 
 /// One claim of the article beside the planner's number and the sourced fact.

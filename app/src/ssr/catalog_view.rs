@@ -8,7 +8,92 @@ fn opt(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{v}"))
 }
 
-pub fn catalog_view(c: &Catalog) -> CatalogView {
+/// How the page was asked to show the catalog: `sort=<table>:<column>`, `dir=desc`, `q=` (rows
+/// whose cells or source contain the text) and `min_memory=` (GPUs with at least that many GB).
+pub struct Shown {
+    pub sort: Option<(String, usize)>,
+    pub desc: bool,
+    pub filter: String,
+    pub min_memory: Option<f64>,
+}
+
+impl Shown {
+    pub fn from_query(query: &str) -> Shown {
+        let pairs = super::query::pairs(query);
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(key, _)| key == k)
+                .map(|(_, v)| v.trim().to_string())
+        };
+        Shown {
+            sort: get("sort").and_then(|v| {
+                let (table, col) = v.split_once(':')?;
+                Some((table.to_string(), col.parse().ok()?))
+            }),
+            desc: get("dir").as_deref() == Some("desc"),
+            filter: get("q").unwrap_or_default().chars().take(100).collect(),
+            min_memory: get("min_memory")
+                .and_then(|v| v.parse().ok())
+                .filter(|v: &f64| v.is_finite()),
+        }
+    }
+}
+
+/// The number a cell starts with ("1,792", "$8565 (MSRP…)", "48 (unified…)"), for sorting.
+fn leading_number(cell: &str) -> Option<f64> {
+    let t: String = (cell.trim_start_matches('$').chars())
+        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == ',')
+        .filter(|c| *c != ',')
+        .collect();
+    t.parse().ok()
+}
+
+/// Filters and sorts one table as asked.
+fn shown(mut t: CatalogTable, how: &Shown) -> CatalogTable {
+    t.total = t.rows.len();
+    if !how.filter.is_empty() {
+        let needle = how.filter.to_lowercase();
+        t.rows.retain(|r| {
+            r.cells
+                .iter()
+                .chain([&r.source])
+                .any(|c| c.to_lowercase().contains(&needle))
+        });
+    }
+    if let (Some(min), "gpus") = (how.min_memory, t.anchor.as_str()) {
+        t.rows.retain(|r| {
+            r.cells
+                .get(2)
+                .and_then(|c| leading_number(c))
+                .is_some_and(|m| m >= min)
+        });
+    }
+    if let Some((table, col)) = &how.sort {
+        if *table == t.anchor && *col < t.headers.len() {
+            let key = |r: &CatalogRow| r.cells.get(*col).cloned().unwrap_or_default();
+            t.rows.sort_by(|a, b| {
+                let (x, y) = (key(a), key(b));
+                let order = match (leading_number(&x), leading_number(&y)) {
+                    (Some(p), Some(q)) => p.total_cmp(&q),
+                    (Some(_), None) => std::cmp::Ordering::Less,
+                    (None, Some(_)) => std::cmp::Ordering::Greater,
+                    (None, None) => x.cmp(&y),
+                };
+                if how.desc {
+                    order.reverse()
+                } else {
+                    order
+                }
+            });
+            t.sorted_by = Some(*col);
+            t.desc = how.desc;
+        }
+    }
+    t
+}
+
+pub fn catalog_view(c: &Catalog, how: &Shown) -> CatalogView {
     let models = CatalogTable {
         title: "Models".into(),
         anchor: "models".into(),
@@ -25,6 +110,9 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
         ]
         .map(String::from)
         .to_vec(),
+        sorted_by: None,
+        desc: false,
+        total: 0,
         rows: c
             .models
             .iter()
@@ -70,6 +158,9 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
         ]
         .map(String::from)
         .to_vec(),
+        sorted_by: None,
+        desc: false,
+        total: 0,
         rows: c
             .formats
             .iter()
@@ -105,9 +196,13 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
             "BF16 / FP8 / FP4 TFLOPS",
             "TDP W",
             "price",
+            "USD per GB/s (DERIVED: price / bandwidth)",
         ]
         .map(String::from)
         .to_vec(),
+        sorted_by: None,
+        desc: false,
+        total: 0,
         rows: c
             .gpus
             .iter()
@@ -136,6 +231,9 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
                     g.price.as_ref().map_or("not sourced".into(), |p| {
                         format!("${} ({}, {}, {})", p.usd, p.basis, p.source, p.date)
                     }),
+                    g.price
+                        .as_ref()
+                        .map_or("—".into(), |p| format!("{:.2}", p.usd / g.bandwidth_gbps)),
                 ],
                 source: g.source.clone(),
                 date: g.source_date.clone(),
@@ -146,6 +244,9 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
         title: "Engines".into(),
         anchor: "engines".into(),
         headers: ["id", "formats", "multi-GPU", "memory share", "fitted factors"].map(String::from).to_vec(),
+        sorted_by: None,
+        desc: false,
+        total: 0,
         rows: c
             .engines
             .iter()
@@ -166,7 +267,15 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
                         e.id.clone(),
                         e.formats.join(", "),
                         format!("{:?}", e.multi_gpu),
-                        format!("{:.0}% (+{} GB overhead per GPU, an assumption)", e.memory_fraction * 100.0, e.runtime_overhead_gb),
+                        match e.reserved_gib {
+                            Some(r) => {
+                                let by_class: Vec<String> = (e.gpu_defaults.iter())
+                                    .filter_map(|d| d.reserved_gib.map(|x| format!("{x} GiB from {} GiB", d.min_memory_gib)))
+                                    .collect();
+                                format!("all but {r} GiB per GPU ({}; no further overhead)", by_class.join(", "))
+                            }
+                            None => format!("{:.0}% (+{} GB overhead per GPU, an assumption)", e.memory_fraction * 100.0, e.runtime_overhead_gb),
+                        },
                         format!("{} — {from}{by_vendor}", factors(f)),
                     ],
                     source: e.source.clone(),
@@ -189,6 +298,9 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
         ]
         .map(String::from)
         .to_vec(),
+        sorted_by: None,
+        desc: false,
+        total: 0,
         rows: c
             .cloud
             .iter()
@@ -214,6 +326,9 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
         headers: ["model", "provider", "USD/M input", "USD/M output"]
             .map(String::from)
             .to_vec(),
+        sorted_by: None,
+        desc: false,
+        total: 0,
         rows: c
             .api
             .iter()
@@ -232,7 +347,12 @@ pub fn catalog_view(c: &Catalog) -> CatalogView {
     };
     CatalogView {
         snapshot: c.snapshot_id.clone(),
-        tables: vec![models, formats, gpus, engines, cloud, api],
+        tables: [models, formats, gpus, engines, cloud, api]
+            .into_iter()
+            .map(|t| shown(t, how))
+            .collect(),
+        filter: how.filter.clone(),
+        min_memory: how.min_memory.map(|m| m.to_string()).unwrap_or_default(),
         skipped: c
             .skipped
             .iter()

@@ -290,3 +290,41 @@ async fn your_own_gpu_and_model_plan_save_and_reload() {
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(bad.body.contains("hidden_size"), "the key is not named");
 }
+
+/// The catalog page sorts a table by any column, filters rows by text and GPUs by memory, and
+/// links every source.
+#[tokio::test]
+async fn the_catalog_sorts_filters_and_links_its_sources() {
+    // GPU rows in page order: the ids of `<tr id="gpus-…">`.
+    fn gpu_rows(body: &str) -> Vec<String> {
+        body.split("<tr id=\"gpus-")
+            .skip(1)
+            .map(|r| r[..r.find('"').unwrap()].to_string())
+            .collect()
+    }
+    let (status, all) = get("/catalog").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        all.contains("href=\"https://nvidia.com/"),
+        "sources are not linked"
+    );
+    let total = gpu_rows(&all).len();
+    assert!(total >= 40, "{total}");
+    // By bandwidth, highest first: the 8 TB/s parts lead, the laptops trail.
+    let (_, sorted) = get("/catalog?sort=gpus:3&dir=desc").await;
+    let rows = gpu_rows(&sorted);
+    assert_eq!(rows.len(), total);
+    let c = planner::Catalog::builtin();
+    let bw = |id: &str| c.gpu(id).unwrap().bandwidth_gbps;
+    assert!(rows.windows(2).all(|w| bw(&w[0]) >= bw(&w[1])), "{rows:?}");
+    assert!(sorted.contains("aria-sort=\"descending\""));
+    // Apple's parts with at least 64 GB.
+    let (_, apple) = get("/catalog?q=apple&min_memory=64").await;
+    let rows = gpu_rows(&apple);
+    assert!(!rows.is_empty());
+    for id in &rows {
+        let g = c.gpu(id).unwrap();
+        assert!(g.vendor == "Apple" && g.memory_gb >= 64.0, "{id}");
+    }
+    assert!(apple.contains(&format!("{} of {total} rows", rows.len())));
+}
