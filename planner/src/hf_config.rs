@@ -129,6 +129,7 @@ pub fn model_from_config(id: &str, json: &str) -> Result<Model> {
         published_total_params_b: 0.0,
         published_active_params_b: 0.0,
         active_convention: String::new(),
+        published_checkpoint_bytes: None,
         release_date: String::new(),
         license: String::new(),
         source: "user-supplied config.json".into(),

@@ -432,3 +432,33 @@ fn an_estimate_takes_the_band_of_its_regime() {
         c.fit.band(Metric::TtftMs, Regime::Loaded)
     );
 }
+
+/// Every model whose checkpoint size is published weighs, as derived from its architecture in
+/// its release format, within 5% of it (the others are checked on their parameter counts).
+#[test]
+fn released_checkpoints_weigh_what_their_files_say() {
+    let c = cat();
+    let mut checked = Vec::new();
+    for m in &c.models {
+        let Some(bytes) = m.published_checkpoint_bytes else {
+            continue;
+        };
+        let f = c.format(&m.native_format).unwrap();
+        let w = WeightBytes::new(
+            &m.tensor_groups(),
+            &f.layout(planner::catalog::format::Container::Hf, m),
+        );
+        let off = (w.total() - bytes).abs() / bytes;
+        assert!(
+            off < 0.05,
+            "{}: derived {:.3e} B vs published {bytes:.3e} B",
+            m.id,
+            w.total()
+        );
+        checked.push(m.id.as_str());
+    }
+    assert!(
+        checked.contains(&"devstral-small-2507") && checked.len() >= 3,
+        "{checked:?}"
+    );
+}

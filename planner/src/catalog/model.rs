@@ -77,6 +77,11 @@ pub struct Model {
     pub published_active_params_b: f64,
     #[serde(default)]
     pub active_convention: String,
+    /// Bytes of the released checkpoint's weight files, where its index or listing publishes
+    /// them (`model.safetensors.index.json` total_size); the weights derived from the
+    /// architecture in the native format must come within 5% of it.
+    #[serde(default)]
+    pub published_checkpoint_bytes: Option<f64>,
     #[serde(default)]
     pub release_date: String,
     #[serde(default)]
