@@ -156,37 +156,26 @@ fn a_bad_config_or_an_incomplete_gpu_is_named_on_its_own_field() {
         .find(|e| e.field == "custom_model_config")
         .expect("named");
     assert!(e.message.contains("hidden_size"), "{}", e.message);
-    let p = parse(
-        "custom_gpu_name=x&custom_gpu_memory_gb=24",
-        Catalog::builtin(),
-    );
-    assert!(
-        p.errors
-            .iter()
-            .any(|e| e.field == "custom_gpu_bandwidth_gbps"),
-        "{:?}",
-        p.errors
-    );
-    let p = parse(
-        "custom_gpu_memory_gb=24&custom_gpu_bandwidth_gbps=0",
-        Catalog::builtin(),
-    );
-    assert!(
-        p.errors
-            .iter()
-            .any(|e| e.field == "custom_gpu_bandwidth_gbps"),
-        "{:?}",
-        p.errors
-    );
-    let p = parse(
-        "custom_gpu_memory_gb=24&custom_gpu_bandwidth_gbps=500&custom_gpu_count=1.5",
-        Catalog::builtin(),
-    );
-    assert!(
-        p.errors.iter().any(|e| e.field == "custom_gpu_count"),
-        "{:?}",
-        p.errors
-    );
+    for (query, field) in [
+        (
+            "custom_gpu_name=x&custom_gpu_memory_gb=24",
+            "custom_gpu_bandwidth_gbps",
+        ),
+        (
+            "custom_gpu_memory_gb=24&custom_gpu_bandwidth_gbps=0",
+            "custom_gpu_bandwidth_gbps",
+        ),
+        (
+            "custom_gpu_memory_gb=24&custom_gpu_bandwidth_gbps=500&custom_gpu_count=1.5",
+            "custom_gpu_count",
+        ),
+    ] {
+        let errors = parse(query, Catalog::builtin()).errors;
+        assert!(
+            errors.iter().any(|e| e.field == field),
+            "{query}: {errors:?}"
+        );
+    }
 }
 
 /// The form's bounds for your own GPU are the engine's: at the minimum a figure is taken, just
