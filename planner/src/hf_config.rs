@@ -136,6 +136,8 @@ pub fn model_from_config(id: &str, json: &str) -> Result<Model> {
         source_date: "user-supplied".into(),
         notes: String::new(),
         quality: Vec::new(),
+        quality_not_reported: "a model from a pasted config.json has no published scores here"
+            .into(),
         user_supplied: true,
         derived: Default::default(),
     };

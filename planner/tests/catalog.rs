@@ -381,3 +381,52 @@ fn the_catalog_has_current_models_and_hardware() {
     assert!(c.gpu("mi355x").unwrap().arch.native_fp4());
     assert!(!c.gpu("ryzen-ai-max-395-128gb").unwrap().arch.native_fp8());
 }
+
+/// Quality is data for every model (three sourced scores, or why not) and what each format
+/// loses is data too (a sourced measurement, or "unmeasured" with why); a file missing either
+/// does not load.
+#[test]
+fn every_model_has_sourced_quality_and_every_format_its_measured_loss() {
+    let c = Catalog::builtin();
+    for m in &c.models {
+        assert!(
+            m.quality.len() >= 3 || !m.quality_not_reported.is_empty(),
+            "{}",
+            m.id
+        );
+    }
+    let q4 = c.format("q4_k_m").unwrap();
+    let kld = q4
+        .quality_loss
+        .iter()
+        .find(|l| l.metric.contains("KL"))
+        .unwrap();
+    assert_eq!((kld.reference, kld.quantized), (0.0, 0.031273));
+    assert!(c
+        .format("mlx-4bit")
+        .unwrap()
+        .quality_unmeasured
+        .starts_with("unmeasured"));
+    assert!(c
+        .format("mxfp4")
+        .unwrap()
+        .quality_unmeasured
+        .contains("released in this format"));
+    let e = broken(|s| {
+        s.formats = s.formats.replacen(
+            "quality_unmeasured = \"unmeasured: no published",
+            "notes = \"unmeasured: no published",
+            1,
+        )
+    });
+    assert!(
+        e.contains("'mlx-4bit': no quality_loss and no quality_unmeasured"),
+        "{e}"
+    );
+    let e = broken(|s| {
+        s.models = s
+            .models
+            .replacen("quality_not_reported = ", "notes_x = ", 1)
+    });
+    assert!(e.contains("quality score(s)"), "{e}");
+}

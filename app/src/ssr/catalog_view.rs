@@ -135,11 +135,20 @@ pub fn catalog_view(c: &Catalog, how: &Shown) -> CatalogView {
                     },
                     m.max_context.to_string(),
                     m.release_date.clone(),
-                    m.quality
-                        .iter()
-                        .map(|q| format!("{} {} ({})", q.benchmark, q.score, q.setting))
-                        .collect::<Vec<_>>()
-                        .join("; "),
+                    {
+                        let scores: Vec<String> = (m.quality.iter())
+                            .map(|q| {
+                                format!("{} {} ({}; {})", q.benchmark, q.score, q.setting, q.source)
+                            })
+                            .collect();
+                        match (scores.is_empty(), m.quality_not_reported.is_empty()) {
+                            (_, true) => scores.join("; "),
+                            (true, false) => format!("not reported: {}", m.quality_not_reported),
+                            (false, false) => {
+                                format!("{}; {}", scores.join("; "), m.quality_not_reported)
+                            }
+                        }
+                    },
                 ],
                 source: m.source.clone(),
                 date: m.source_date.clone(),
@@ -154,7 +163,7 @@ pub fn catalog_view(c: &Catalog, how: &Shown) -> CatalogView {
             "name",
             "bits: experts / dense / embedding / lm_head",
             "containers",
-            "quality",
+            "measured loss (reference → this format)",
         ]
         .map(String::from)
         .to_vec(),
@@ -178,7 +187,24 @@ pub fn catalog_view(c: &Catalog, how: &Shown) -> CatalogView {
                         .map(|c| format!("{c:?}").to_lowercase())
                         .collect::<Vec<_>>()
                         .join(", "),
-                    f.quality.clone(),
+                    if f.quality_loss.is_empty() {
+                        f.quality_unmeasured.clone()
+                    } else {
+                        (f.quality_loss.iter())
+                            .map(|l| {
+                                format!(
+                                    "{} on {}: {} → {} ({}, {})",
+                                    l.metric,
+                                    l.model,
+                                    l.reference,
+                                    l.quantized,
+                                    l.source,
+                                    l.source_date
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    },
                 ],
                 source: f.source.clone(),
                 date: f.source_date.clone(),

@@ -50,6 +50,13 @@ pub struct Format {
     pub unembedding_bits: f64,
     pub compute: ComputePath,
     pub quality: String,
+    /// Sourced measurements of what the format loses against its reference (each names its
+    /// metric and model; one number per format does not hold for every model).
+    #[serde(default)]
+    pub quality_loss: Vec<QualityLoss>,
+    /// Why no loss is given, where none is sourced ("unmeasured").
+    #[serde(default)]
+    pub quality_unmeasured: String,
     pub source: String,
     pub source_date: String,
     #[serde(default)]
@@ -141,6 +148,19 @@ pub struct KvFormat {
     pub id: String,
     /// Bytes per cached element (one K or V value).
     pub bytes: f64,
+    pub source: String,
+    pub source_date: String,
+}
+
+/// What a format measurably loses: `metric` on `model`, `reference` (the unquantized value)
+/// against `quantized`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QualityLoss {
+    pub metric: String,
+    pub model: String,
+    pub reference: f64,
+    pub quantized: f64,
     pub source: String,
     pub source_date: String,
 }

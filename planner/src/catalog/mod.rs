@@ -245,6 +245,14 @@ impl Catalog {
                     ));
                 }
             }
+            // Quality is data for every model: three sourced scores, or why not.
+            if m.quality.len() < 3 && m.quality_not_reported.trim().is_empty() {
+                p.push(format!(
+                    "{f} '{}': {} quality score(s); give three sourced ones or say why in quality_not_reported",
+                    m.id,
+                    m.quality.len()
+                ));
+            }
         }
         for g in &self.gpus {
             let f = "gpus.toml";
@@ -291,6 +299,22 @@ impl Catalog {
             }
             if fm.containers.is_empty() {
                 p.push(format!("{f} '{}': no container", fm.id));
+            }
+            for l in &fm.quality_loss {
+                let id = format!("{} quality_loss {} on {}", fm.id, l.metric, l.model);
+                sourced(&mut p, f, &id, &l.source, &l.source_date);
+                if !(l.reference.is_finite() && l.quantized.is_finite()) {
+                    p.push(format!(
+                        "{f} '{id}': reference and quantized must be numbers"
+                    ));
+                }
+            }
+            // What a format loses is data: a sourced measurement, or why there is none.
+            if fm.quality_loss.is_empty() && fm.quality_unmeasured.trim().is_empty() {
+                p.push(format!(
+                    "{f} '{}': no quality_loss and no quality_unmeasured",
+                    fm.id
+                ));
             }
         }
         for k in &self.kv_formats {

@@ -92,6 +92,9 @@ pub struct Model {
     pub notes: String,
     #[serde(default)]
     pub quality: Vec<QualityScore>,
+    /// Why fewer than three scores are given, where that is so ("not reported").
+    #[serde(default)]
+    pub quality_not_reported: String,
     /// True for a model built from a pasted config.json rather than the catalog.
     #[serde(default)]
     pub user_supplied: bool,

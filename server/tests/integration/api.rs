@@ -79,6 +79,25 @@ async fn catalog_and_openapi_describe_themselves() {
         .unwrap()
         .iter()
         .all(|g| g["source"].is_string() && g["source_date"].is_string()));
+    // Each model carries its quality scores (or why not), each format what it loses.
+    for m in c["models"].as_array().unwrap() {
+        let scores = m["quality"].as_array().unwrap().len();
+        assert!(
+            scores >= 3 || m["quality_not_reported"] != "",
+            "{}",
+            m["id"]
+        );
+    }
+    let q4 = c["formats"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "q4_k_m")
+        .unwrap();
+    assert!(q4["quality_loss"][0]["source"]
+        .as_str()
+        .unwrap()
+        .contains("llama.cpp"));
     let doc: serde_json::Value =
         serde_json::from_str(&t.get("/api/v1/openapi.json").await.body).unwrap();
     for path in [
