@@ -16,7 +16,8 @@ pub struct Capacity {
     /// Replicas the peak needs (0 when a replica cannot meet the targets).
     pub replicas: u32,
     pub limit: Limit,
-    /// What one replica runs at the peak, when it meets the targets.
+    /// What one replica runs at the peak when it meets the targets, or at one request when it
+    /// cannot (so a miss says by how much); None when it does not fit.
     pub running: Option<Running>,
     /// What binds at the peak's batch (capacity when it does not fit).
     pub bound: Bound,
@@ -180,13 +181,6 @@ pub fn capacity(phys: &Physics, t: &Targets, f: &Slowdowns) -> Capacity {
         };
     }
     let bound = phys.predict_slowed(f).bound;
-    let none = |limit| Capacity {
-        per_replica: 0,
-        replicas: 0,
-        limit,
-        running: None,
-        bound,
-    };
     let limits = phys.limits();
     let request = phys.request();
     let step = |d: f64, p: f64| phys.mixed_step_time(f, d, p);
@@ -194,6 +188,29 @@ pub fn capacity(phys: &Physics, t: &Targets, f: &Slowdowns) -> Capacity {
     // Without a TFLOPS figure the prompt's compute is unknown: TTFT is not checked (the
     // option's notes say so).
     let check_ttft = phys.prefill_compute.is_some();
+    // The expected figures of a replica carrying `n` requests, its ceilings beside them.
+    let running_at = |n: u32| {
+        let o = at(n);
+        let floor = serving::open_loop_at(n as f64, request, &limits, |d, p| {
+            phys.mixed_step_floor(d, p)
+        });
+        Running {
+            batch: n,
+            decode_tps_stream: o.at.decode_tps_stream(),
+            output_tps_replica: o.at.output_tps,
+            ceiling_decode_tps_stream: floor.at.decode_tps_stream(),
+            ceiling_output_tps_replica: floor.at.output_tps,
+            ttft_ms: check_ttft.then_some(o.ttft_tail_s * 1000.0),
+        }
+    };
+    // Missing a target still says what one request gets: the user sees by how much it misses.
+    let none = |limit| Capacity {
+        per_replica: 0,
+        replicas: 0,
+        limit,
+        running: Some(running_at(1)),
+        bound,
+    };
     let too_slow = |o: &serving::OpenLoop| o.at.step_s > t.max_step_s;
     let ok = |n: u32| {
         let o = at(n);
@@ -240,23 +257,11 @@ pub fn capacity(phys: &Physics, t: &Targets, f: &Slowdowns) -> Capacity {
     let replicas = peak.div_ceil(per_replica);
     // The load each replica actually carries when the peak is spread evenly.
     let n = peak.div_ceil(replicas);
-    let o = at(n);
-    let floor = serving::open_loop_at(n as f64, request, &limits, |d, p| {
-        phys.mixed_step_floor(d, p)
-    });
-    let running = Running {
-        batch: n,
-        decode_tps_stream: o.at.decode_tps_stream(),
-        output_tps_replica: o.at.output_tps,
-        ceiling_decode_tps_stream: floor.at.decode_tps_stream(),
-        ceiling_output_tps_replica: floor.at.output_tps,
-        ttft_ms: check_ttft.then_some(o.ttft_tail_s * 1000.0),
-    };
     Capacity {
         per_replica,
         replicas,
         limit,
-        running: Some(running),
+        running: Some(running_at(n)),
         bound,
     }
 }

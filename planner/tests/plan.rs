@@ -126,6 +126,11 @@ fn an_impossible_speed_target_is_reported_not_hidden() {
         "{:?}",
         o.notes
     );
+    // The prediction is still shown: what one request a replica gets, below the target, and
+    // the cost of one replica.
+    let d = o.decode_tps_stream.expect("a miss still says its speed");
+    assert!(d.expected < 900.0 && d.expected > 10.0, "{d:?}");
+    assert!(o.cloud.is_some() && o.replicas == 0 && o.users_per_replica == 0);
 }
 
 #[test]

@@ -32,6 +32,37 @@ fn limit_text(l: Limit) -> &'static str {
     l.describe()
 }
 
+/// What an option's last column says: the limit it meets the targets within, or by how much it
+/// misses them (speed and TTFT at one request a replica), or how much memory it lacks.
+fn standing_text(o: &PlanOption, s: &planner::Scenario) -> String {
+    if !o.fits {
+        let short = o.memory_gb.total - o.memory_gb.available;
+        return if short > 0.0 {
+            format!("does not fit: {short:.1} GB short")
+        } else {
+            "does not fit".into()
+        };
+    }
+    if o.meets_targets {
+        return limit_text(o.limit).into();
+    }
+    match (o.limit, o.decode_tps_stream, o.ttft_ms) {
+        (Limit::Speed, Some(d), _) => format!(
+            "misses the speed target: {:.1} of {} tok/s per user, {:.0}% short",
+            d.expected,
+            s.tokens_per_s_per_user,
+            (1.0 - d.expected / s.tokens_per_s_per_user) * 100.0
+        ),
+        (Limit::Ttft, _, Some(t)) => format!(
+            "misses the TTFT target: {:.0} of {} ms, {:.0}% over",
+            t.expected,
+            s.ttft_ms,
+            (t.expected / s.ttft_ms - 1.0) * 100.0
+        ),
+        (l, _, _) => limit_text(l).into(),
+    }
+}
+
 fn bound_text(b: Bound) -> &'static str {
     match b {
         Bound::Capacity => "memory capacity",
@@ -230,11 +261,7 @@ fn option_view(o: &PlanOption, plan: &Plan) -> OptionView {
             (a, b) => a.or(b),
         },
         api_monthly,
-        limit: if o.fits {
-            limit_text(o.limit).into()
-        } else {
-            "does not fit".into()
-        },
+        limit: standing_text(o, &plan.scenario),
         bound: bound_text(o.bound).into(),
         rank: o.rank,
         pareto: o.pareto,

@@ -88,8 +88,8 @@ pub(crate) struct Row {
     /// Bytes of KV cache in use; the rest of the memory breakdown is the same for every
     /// option of a model, format, GPU and engine, and is worked out when read.
     pub kv_in_use: f64,
-    /// Expected figures at the running batch (present when it meets the targets); the
-    /// bands around them are put on when read.
+    /// Expected figures at the running batch (at one request when it misses the targets;
+    /// absent when it does not fit); the bands around them are put on when read.
     pub running: Option<Running>,
     pub ceiling_decode_tps_stream: f64,
     /// What renting and buying its replicas costs (index into `Names::prices`; `UNPRICED`

@@ -328,3 +328,29 @@ async fn the_catalog_sorts_filters_and_links_its_sources() {
     }
     assert!(apple.contains(&format!("{} of {total} rows", rows.len())));
 }
+
+/// An option that fits but misses a target shows its prediction and by how much it misses; one
+/// that does not fit says by how many GB.
+#[tokio::test]
+async fn a_miss_says_by_how_much_and_a_misfit_by_how_many_gb() {
+    let (status, body) =
+        get("/?models=gpt-oss-120b&quants=mxfp4&gpus=a100-80gb-sxm:1,rtx-4090:1&tokens_per_s_per_user=900").await;
+    assert_eq!(status, StatusCode::OK);
+    let row = |key: &str| {
+        let start = body
+            .find(&format!("data-key=\"{key}\""))
+            .unwrap_or_else(|| panic!("{key}"));
+        body[start..start + body[start..].find("</tr>").unwrap()].to_string()
+    };
+    let miss = row("gpt-oss-120b|mxfp4|a100-80gb-sxm|1|vllm");
+    assert!(
+        miss.contains("misses the speed target:") && miss.contains("of 900 tok/s per user"),
+        "{miss}"
+    );
+    assert!(miss.contains("% short"), "{miss}");
+    let misfit = row("gpt-oss-120b|mxfp4|rtx-4090|1|vllm");
+    assert!(
+        misfit.contains("does not fit:") && misfit.contains("GB short"),
+        "{misfit}"
+    );
+}
