@@ -515,6 +515,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
                     format!(" — showing {shown} of {total}")
                 }}
             </p>
+            <p class="legend"><small>"A solid green edge: meets the targets even at its band's pessimistic end. Dashed amber: at risk, meets them only on its expected figures. Solid amber: misses them (the last column says by how much). Grey: does not fit."</small></p>
             <div class="scroll">
             <table class="plan">
                 <thead><tr>
@@ -605,6 +606,8 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
 fn option_row(o: OptionView, details_base: &str) -> AnyView {
     let class = if !o.fits {
         "nofit"
+    } else if o.at_risk {
+        "at-risk"
     } else if o.meets_targets {
         "meets"
     } else {

@@ -56,6 +56,7 @@ pub struct OptionView {
     pub engine: String,
     pub fits: bool,
     pub meets_targets: bool,
+    pub at_risk: bool,
     pub replicas: u32,
     pub users_per_replica: u32,
     pub decode: Option<BandView>,

@@ -540,3 +540,27 @@ fn the_load_curve_trades_speed_per_user_for_throughput_per_gpu() {
         "{op:?} vs {expected}"
     );
 }
+
+/// "At risk": an option meets the targets on its expected figures while its band's pessimistic
+/// end (the speed's low, the TTFT's high) misses them; every other option meeting them holds
+/// at that end too.
+#[test]
+fn an_option_whose_band_misses_at_its_pessimistic_end_is_at_risk() {
+    let c = Catalog::builtin();
+    let s = Scenario::default();
+    let p = plan(c, &s).unwrap();
+    let (mut at_risk, mut safe) = (0, 0);
+    for o in p.options.iter() {
+        let misses_low = o
+            .decode_tps_stream
+            .is_some_and(|d| d.low < s.tokens_per_s_per_user)
+            || o.ttft_ms.is_some_and(|t| t.high > s.ttft_ms);
+        assert_eq!(o.at_risk, o.meets_targets && misses_low, "{}", o.key());
+        if o.at_risk {
+            at_risk += 1;
+        } else if o.meets_targets {
+            safe += 1;
+        }
+    }
+    assert!(at_risk > 0 && safe > 0, "at risk {at_risk}, safe {safe}");
+}

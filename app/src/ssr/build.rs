@@ -43,6 +43,20 @@ fn standing_text(o: &PlanOption, s: &planner::Scenario) -> String {
             "does not fit".into()
         };
     }
+    if o.meets_targets && o.at_risk {
+        let why = match (o.decode_tps_stream, o.ttft_ms) {
+            (Some(d), _) if d.low < s.tokens_per_s_per_user => format!(
+                "its speed band's low end, {:.1} tok/s, is below the {} tok/s target",
+                d.low, s.tokens_per_s_per_user
+            ),
+            (_, Some(t)) => format!(
+                "its TTFT band's high end, {:.0} ms, is above the {} ms target",
+                t.high, s.ttft_ms
+            ),
+            _ => String::new(),
+        };
+        return format!("at risk ({}): {why}", limit_text(o.limit));
+    }
     if o.meets_targets {
         return limit_text(o.limit).into();
     }
@@ -243,6 +257,7 @@ fn option_view(o: &PlanOption, plan: &Plan) -> OptionView {
         engine: o.engine.to_string(),
         fits: o.fits,
         meets_targets: o.meets_targets,
+        at_risk: o.at_risk,
         replicas: o.replicas,
         users_per_replica: o.users_per_replica,
         decode: band(o.decode_tps_stream),

@@ -38,6 +38,10 @@ pub struct PlanOption {
     pub engine: Arc<str>,
     pub fits: bool,
     pub meets_targets: bool,
+    /// Meets the targets on its expected figures but not at its band's pessimistic end (the
+    /// speed band's low end below the speed target, or the TTFT band's high end above its
+    /// target): it may well miss them.
+    pub at_risk: bool,
     pub replicas: u32,
     pub users_per_replica: u32,
     pub limit: Limit,
@@ -253,6 +257,11 @@ impl Options {
         } else {
             None
         };
+        let at_risk = r.meets_targets
+            && bands.is_some_and(|b| {
+                b.decode_tps_stream.low < s.tokens_per_s_per_user
+                    || b.ttft_ms.is_some_and(|t| t.high > s.ttft_ms)
+            });
         PlanOption {
             model: model.clone(),
             quant: n.quants[r.quant as usize].clone(),
@@ -262,6 +271,7 @@ impl Options {
             engine: engine_id.clone(),
             fits: r.fits,
             meets_targets: r.meets_targets,
+            at_risk,
             replicas: r.replicas,
             users_per_replica: r.users_per_replica,
             limit: r.limit,

@@ -354,3 +354,18 @@ async fn a_miss_says_by_how_much_and_a_misfit_by_how_many_gb() {
         "{misfit}"
     );
 }
+
+/// An option that meets the targets only on its expected figures is marked "at risk", with
+/// the band end that misses, not shown as meeting them.
+#[tokio::test]
+async fn an_option_at_risk_is_marked_not_green() {
+    let (status, body) = get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    let start = (body.find("class=\"at-risk\"")).expect("an at-risk row on the default page");
+    let row = &body[start..start + body[start..].find("</tr>").unwrap()];
+    assert!(row.contains("at risk ("), "{row}");
+    assert!(
+        row.contains("band's low end") || row.contains("band's high end"),
+        "{row}"
+    );
+}
