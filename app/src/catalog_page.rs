@@ -29,22 +29,17 @@ fn source_view(source: String) -> impl IntoView {
 
 /// The catalog page's address with one table sorted by a column.
 fn sort_link(view: &CatalogView, table: &str, col: usize, desc: bool) -> String {
-    let mut q = form_urlencoded_pairs(&[
+    let pairs: Vec<(String, String)> = [
         ("sort", format!("{table}:{col}")),
         ("dir", if desc { "desc".into() } else { "asc".into() }),
         ("q", view.filter.clone()),
         ("min_memory", view.min_memory.clone()),
-    ]);
-    q.push_str(&format!("#{table}"));
-    format!("/catalog?{q}")
-}
-
-fn form_urlencoded_pairs(pairs: &[(&str, String)]) -> String {
-    let owned: Vec<(String, String)> = (pairs.iter())
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k.to_string(), v.clone()))
-        .collect();
-    crate::qs::to_string(&owned)
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    crate::links::catalog(&crate::qs::to_string(&pairs), table)
 }
 
 #[component]

@@ -48,6 +48,11 @@ pub fn chart(name: &str, query: &str) -> String {
     format!("/charts/{name}.svg?{query}")
 }
 
+/// The catalog page with a query (sorting, filters), at one table.
+pub fn catalog(query: &str, table: &str) -> String {
+    format!("/catalog?{query}#{table}")
+}
+
 /// The details page of one option of the query's scenario (the query carries `key=`).
 pub fn details(query: &str) -> String {
     format!("/details?{query}")
@@ -75,5 +80,9 @@ mod tests {
         assert_eq!(chart("cost", "a=1"), "/charts/cost.svg?a=1");
         assert_eq!(details("key=k&a=1"), "/details?key=k&a=1");
         assert_eq!(saved_details("X1"), "/details?s=X1");
+        assert_eq!(
+            catalog("sort=gpus%3A3", "gpus"),
+            "/catalog?sort=gpus%3A3#gpus"
+        );
     }
 }

@@ -26,13 +26,14 @@ pub fn limit_bytes() -> u64 {
 /// Bytes the database holds now: SQLite's pages in use (free pages excluded), PostgreSQL's
 /// `pg_database_size`.
 pub async fn used_bytes(pool: &Pool) -> Result<u64> {
-    let backend = pool.acquire().await?.backend_name().to_string();
-    let sql = if backend == "PostgreSQL" {
+    // One connection both names the backend and answers.
+    let mut conn = pool.acquire().await?;
+    let sql = if conn.backend_name() == "PostgreSQL" {
         "SELECT CAST(pg_database_size(current_database()) AS BIGINT) AS used"
     } else {
         "SELECT (p.page_count - f.freelist_count) * s.page_size AS used FROM pragma_page_count() p, pragma_freelist_count() f, pragma_page_size() s"
     };
-    let row = sqlx::query(sql).fetch_one(pool).await?;
+    let row = sqlx::query(sql).fetch_one(&mut *conn).await?;
     Ok(row.try_get::<i64, _>("used")?.max(0) as u64)
 }
 
