@@ -10,6 +10,7 @@ use leptos_router::{
 };
 
 pub mod article_page;
+pub mod bottom_line;
 pub mod catalog_page;
 pub mod details_page;
 pub mod fields;
@@ -88,24 +89,8 @@ fn NotFound() -> impl IntoView {
     }
 }
 
-/// Formats dollars for tables.
-pub fn usd(v: f64) -> String {
-    if !v.is_finite() {
-        return "—".into();
-    }
-    if v >= 10_000.0 {
-        let s = format!("{:.0}", v);
-        let mut out = String::new();
-        for (i, c) in s.chars().enumerate() {
-            if i > 0 && (s.len() - i) % 3 == 0 {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        format!("${out}")
-    } else if v >= 100.0 {
-        format!("${v:.0}")
-    } else {
-        format!("${v:.2}")
-    }
-}
+/// How every dollar figure is written: the engine's own definition, compiled into the wasm
+/// too (which does not link the engine).
+#[path = "../../planner/src/dollars.rs"]
+mod dollars;
+pub use dollars::usd;

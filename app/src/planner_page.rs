@@ -466,6 +466,10 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
     let details_base = view.details_base.clone();
     let total = view.total_options;
     let matched = view.matched_options;
+    let bottom_line = view! {
+        <crate::bottom_line::BottomLine view=view.bottom_line.clone() details_base=details_base.clone()/>
+    }
+    .into_any();
     let verdict = view! {
         <section class="verdict" aria-label="verdict">
             <h2>"Verdict for this scenario"</h2>
@@ -515,7 +519,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
                     format!(" — showing {shown} of {total}")
                 }}
             </p>
-            <p class="legend"><small>"A solid green edge: meets the targets even at its band's pessimistic end. Dashed amber: at risk, meets them only on its expected figures. Solid amber: misses them (the last column says by how much). Grey: does not fit."</small></p>
+            <p class="legend"><small>"A solid green edge: meets the targets at its bands' pessimistic ends (how every option is judged and sized). Dashed amber: at risk, meets them on its expected figures only. Solid amber: misses them (the last column says by how much). Grey: does not fit."</small></p>
             <div class="scroll">
             <table class="plan">
                 <thead><tr>
@@ -600,7 +604,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
         </details>
     }
     .into_any();
-    view! { {save} {verdict} {charts} {table} {api} {about} }.into_any()
+    view! { {save} {bottom_line} {verdict} {charts} {table} {api} {about} }.into_any()
 }
 
 fn option_row(o: OptionView, details_base: &str) -> AnyView {
@@ -632,7 +636,7 @@ fn option_row(o: OptionView, details_base: &str) -> AnyView {
                 data-usd=o.cloud_monthly.map(|v| format!("{v:.4}")).unwrap_or_default()>{money(o.cloud_monthly)}</td>
             <td class="num">{money(o.local_one_time)}</td>
             <td class="num">{o.break_even_month.map_or("—".into(), |m| format!("{m:.1} mo"))}</td>
-            <td class="num">{o.usd_per_m.map_or("—".into(), |v| format!("${v:.2}"))}</td>
+            <td class="num">{money(o.usd_per_m)}</td>
             <td class="num">{money(o.api_monthly)}</td>
             <td>{o.limit.clone()} " " <a class="details-link" href=details aria-label=format!("details of {} {} on {}", o.model, o.quant, o.hardware)>"details"</a></td>
         </tr>

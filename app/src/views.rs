@@ -24,6 +24,36 @@ pub struct VerdictView {
     pub reason: String,
 }
 
+/// The bottom line as the page shows it (`planner::plan::bottom_line`).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct BottomLineView {
+    pub summary: String,
+    /// API, rent and buy, in that order.
+    pub routes: Vec<RouteView>,
+    pub method: String,
+}
+
+/// One route's answer on the page, its figures already written.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct RouteView {
+    /// "api", "rent" or "buy".
+    pub route: String,
+    pub title: String,
+    /// The route to take.
+    pub best: bool,
+    pub at_risk: bool,
+    /// Model and format, or empty with `why_not` set.
+    pub answer: String,
+    pub hardware: String,
+    /// (label, value) figures: monthly, one-time, per M tokens, quality, payback.
+    pub figures: Vec<(String, String)>,
+    /// The option's key for its details page (self-hosted routes).
+    pub key: Option<String>,
+    pub why_not: Option<String>,
+    /// The other models the same way (same hardware for rent and buy): (model, what it costs).
+    pub alternatives: Vec<(String, String)>,
+}
+
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct MemoryView {
     pub experts: f64,
@@ -134,6 +164,7 @@ pub struct PlanView {
     /// Set when every core was planning and this request waited too long: the page says so
     /// and answers 503 with `Retry-After` (nothing was planned).
     pub busy: Option<String>,
+    pub bottom_line: BottomLineView,
     pub verdict: Vec<VerdictView>,
     pub options: Vec<OptionView>,
     /// Options before filtering, for "showing N of M".

@@ -142,23 +142,39 @@ pub fn scenario_workload(s: &Scenario) -> Workload {
 }
 
 /// A scenario's targets as the capacity search compares them: the peak's users, the longest
-/// decode step that still gives each user the speed target (its inverse), and the longest
-/// prefill plus one step the TTFT target allows. Made once per plan; the search compares them
-/// at every batch it probes.
+/// decode step that still gives each user the speed target (its inverse), and the 95th
+/// percentile TTFT the target allows; and the calibration's bands, because a replica meets the
+/// targets only at its bands' pessimistic ends (the speed band's low end at or above the speed
+/// target, the TTFT band's high end within the TTFT target). Made once per plan; the search
+/// compares them at every load it probes.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Targets {
     pub peak: u32,
     pub max_step_s: f64,
     pub ttft_s: f64,
+    pub bands: BandFactors,
 }
 
 impl Targets {
-    pub fn of(s: &Scenario) -> Self {
+    pub fn of(s: &Scenario, fit: &Fit) -> Self {
         Targets {
             peak: s.peak_users.max(1),
             max_step_s: 1.0 / s.tokens_per_s_per_user,
             ttft_s: s.ttft_ms / 1000.0,
+            bands: BandFactors::of(fit),
         }
+    }
+
+    /// Whether `n` requests in flight, each step taking `step_s` expected, give every user the
+    /// speed target at the band's low end (the expected speed times its low factor; `Band::around`).
+    pub fn speed_met(&self, n: u32, step_s: f64) -> bool {
+        step_s <= self.max_step_s * self.bands.at(n).decode.0.min(1.0)
+    }
+
+    /// Whether an expected 95th-percentile TTFT of `ttft_s` at `n` in flight meets the TTFT
+    /// target at the band's high end (`Band::of_time`).
+    pub fn ttft_met(&self, n: u32, ttft_s: f64) -> bool {
+        ttft_s * self.bands.at(n).ttft.1.max(1.0) <= self.ttft_s
     }
 }
 
@@ -167,8 +183,9 @@ impl Targets {
 /// plan makes them once per engine). A replica carries `n` requests in flight when, as an open
 /// loop at the arrival rate that keeps `n` in flight (`serving::open_loop_at`), each stream's
 /// time per output token meets the speed target and TTFT at its 95th percentile meets the
-/// TTFT target; the largest such `n` is the replica's capacity. The figures are expected
-/// values; `Running::bands` puts the calibration's bands around them.
+/// TTFT target at the pessimistic ends of their bands (`Targets::speed_met`, `ttft_met`); the
+/// largest such `n` is the replica's capacity. The figures kept are expected values;
+/// `Running::bands` puts the calibration's bands around them.
 #[inline(always)]
 pub fn capacity(phys: &Physics, t: &Targets, f: &Slowdowns) -> Capacity {
     if !phys.fits {
@@ -211,10 +228,10 @@ pub fn capacity(phys: &Physics, t: &Targets, f: &Slowdowns) -> Capacity {
         running: Some(running_at(1)),
         bound,
     };
-    let too_slow = |o: &serving::OpenLoop| o.at.step_s > t.max_step_s;
+    let too_slow = |n: u32, o: &serving::OpenLoop| !t.speed_met(n, o.at.step_s);
     let ok = |n: u32| {
         let o = at(n);
-        !too_slow(&o) && (!check_ttft || o.ttft_tail_s <= t.ttft_s)
+        !too_slow(n, &o) && (!check_ttft || t.ttft_met(n, o.ttft_tail_s))
     };
     let peak = t.peak;
     let cap = limits.max_running.min(u32::MAX as f64) as u32;
@@ -224,7 +241,7 @@ pub fn capacity(phys: &Physics, t: &Targets, f: &Slowdowns) -> Capacity {
     let (mut lo, mut hi) = if max_n > 1 && ok(max_n) {
         (max_n, max_n)
     } else if !ok(1) {
-        return none(if too_slow(&at(1)) {
+        return none(if too_slow(1, &at(1)) {
             Limit::Speed
         } else {
             Limit::Ttft
@@ -249,7 +266,7 @@ pub fn capacity(phys: &Physics, t: &Targets, f: &Slowdowns) -> Capacity {
         } else {
             Limit::KvCache
         }
-    } else if too_slow(&at(per_replica + 1)) {
+    } else if too_slow(per_replica + 1, &at(per_replica + 1)) {
         Limit::Speed
     } else {
         Limit::Ttft

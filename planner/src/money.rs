@@ -9,6 +9,8 @@ use crate::catalog::gpu::{Gpu, Price};
 use crate::catalog::prices::{ApiPrice, CloudOffer};
 use crate::scenario::{Scenario, PRICE_BASIS_CHEAPEST};
 
+pub use crate::dollars::usd;
+
 /// Hours in an average month, for always-on billing.
 pub const HOURS_PER_MONTH: f64 = 730.0;
 

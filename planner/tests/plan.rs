@@ -40,7 +40,8 @@ fn default_scenario_reproduces_the_article_setting() {
     );
     let quality = &p.verdict[0];
     assert_eq!(quality.winner.as_deref(), Some("gpt-oss-120b"));
-    assert!(quality.reason.contains("90.0") && quality.reason.contains("85.3"));
+    // GPQA Diamond, the model card's high-reasoning scores.
+    assert!(quality.reason.contains("80.1") && quality.reason.contains("71.5"));
     assert!(!p.api.is_empty());
 }
 
@@ -541,26 +542,41 @@ fn the_load_curve_trades_speed_per_user_for_throughput_per_gpu() {
     );
 }
 
-/// "At risk": an option meets the targets on its expected figures while its band's pessimistic
-/// end (the speed's low, the TTFT's high) misses them; every other option meeting them holds
-/// at that end too.
+/// "Meets the targets" is judged at the bands' pessimistic ends: every option meeting them
+/// holds at the speed band's low end and the TTFT band's high end; an option whose expected
+/// figures would meet them but whose bands do not is "at risk", and does not meet them.
 #[test]
-fn an_option_whose_band_misses_at_its_pessimistic_end_is_at_risk() {
+fn meeting_the_targets_is_judged_at_the_pessimistic_end_of_the_bands() {
     let c = Catalog::builtin();
     let s = Scenario::default();
     let p = plan(c, &s).unwrap();
-    let (mut at_risk, mut safe) = (0, 0);
+    let (mut at_risk, mut meets) = (0, 0);
     for o in p.options.iter() {
-        let misses_low = o
-            .decode_tps_stream
-            .is_some_and(|d| d.low < s.tokens_per_s_per_user)
-            || o.ttft_ms.is_some_and(|t| t.high > s.ttft_ms);
-        assert_eq!(o.at_risk, o.meets_targets && misses_low, "{}", o.key());
+        let key = o.key();
+        let speed = o.decode_tps_stream;
+        if o.meets_targets {
+            meets += 1;
+            let d = speed.expect("a meeting option has figures");
+            assert!(
+                d.low >= s.tokens_per_s_per_user * (1.0 - 1e-9),
+                "{key}: {d:?}"
+            );
+            assert!(
+                o.ttft_ms.is_none_or(|t| t.high <= s.ttft_ms * (1.0 + 1e-9)),
+                "{key}"
+            );
+            assert!(!o.at_risk, "{key}");
+        }
+        let expected_meets = speed.is_some_and(|d| d.expected >= s.tokens_per_s_per_user)
+            && o.ttft_ms.is_none_or(|t| t.expected <= s.ttft_ms);
+        let want = o.fits && !o.meets_targets && expected_meets;
+        assert_eq!(o.at_risk, want, "{key}");
         if o.at_risk {
             at_risk += 1;
-        } else if o.meets_targets {
-            safe += 1;
         }
     }
-    assert!(at_risk > 0 && safe > 0, "at risk {at_risk}, safe {safe}");
+    assert!(
+        at_risk > 0 && meets > 0,
+        "at risk {at_risk}, meeting {meets}"
+    );
 }

@@ -65,8 +65,19 @@ pub fn csv(subject: &Subject, plan: &Plan) -> Result<String, String> {
         "break_even_month",
         "usd_per_m_output_cloud",
         "usd_per_m_output_local",
+        "bottom_line",
     ];
     w.write_record(header).map_err(|e| e.to_string())?;
+    let b = &plan.bottom_line;
+    let chosen = |key: &str| -> String {
+        let routes: Vec<&str> = [&b.rent, &b.buy]
+            .into_iter()
+            .flatten()
+            .filter(|a| a.key.as_deref() == Some(key))
+            .map(|a| a.route.as_str())
+            .collect();
+        routes.join(" ")
+    };
     for o in &plan.options {
         let c = o.cloud.as_ref();
         let l = o.local.as_ref();
@@ -104,6 +115,7 @@ pub fn csv(subject: &Subject, plan: &Plan) -> Result<String, String> {
             num(l.and_then(|l| l.break_even_month)),
             num(o.cloud_usd_per_m_output),
             num(o.local_usd_per_m_output),
+            chosen(&o.key()),
         ];
         w.write_record(row.iter().map(|c| neutralize(c)))
             .map_err(|e| e.to_string())?;
@@ -131,6 +143,7 @@ struct JsonReport<'a> {
     monthly_output_tokens: f64,
     monthly_input_tokens: f64,
     verdict: &'a [planner::plan::Verdict],
+    bottom_line: &'a planner::plan::bottom_line::BottomLine,
     options: Vec<JsonOption>,
     api: &'a [planner::money::ApiCost],
 }
@@ -147,6 +160,7 @@ pub fn json(subject: &Subject, plan: &Plan) -> Result<String, String> {
         monthly_output_tokens: plan.monthly_output_tokens,
         monthly_input_tokens: plan.monthly_input_tokens,
         verdict: &plan.verdict,
+        bottom_line: &plan.bottom_line,
         options: plan
             .options
             .iter()
@@ -161,7 +175,7 @@ pub fn json(subject: &Subject, plan: &Plan) -> Result<String, String> {
 }
 
 fn usd(v: Option<f64>) -> String {
-    v.map_or("—".into(), |v| format!("${v:.2}"))
+    v.map_or("—".into(), planner::money::usd)
 }
 
 /// Text in Markdown: pipes and line breaks would break a table, and Markdown passes raw HTML
@@ -225,6 +239,7 @@ pub fn markdown(subject: &Subject, plan: &Plan) -> String {
     for (k, v) in inputs(&plan.scenario) {
         out.push_str(&format!("- **{k}**: {}\n", md(&v)));
     }
+    out.push_str(&markdown_bottom_line(plan));
     out.push_str("\n## Verdict\n\n| Category | Winner | Why |\n|---|---|---|\n");
     for v in &plan.verdict {
         out.push_str(&format!(
@@ -252,20 +267,72 @@ pub fn markdown(subject: &Subject, plan: &Plan) -> String {
             )),
             usd(o.cloud.as_ref().map(|c| c.monthly_usage_usd)),
             usd(o.local.as_ref().map(|l| l.one_time_usd)),
-            usd(o.cloud_usd_per_m_output.or(o.local_usd_per_m_output)),
+            usd(o.usd_per_m_output()),
         ));
     }
     out.push_str("\n## Hosted APIs for the same tokens\n\n| Model | Provider | $/month | Price date |\n|---|---|---|---|\n");
     for a in &plan.api {
         out.push_str(&format!(
-            "| {} | {} | ${:.2} | {} |\n",
+            "| {} | {} | {} | {} |\n",
             md(&a.model),
             md(&a.provider),
-            a.monthly_usd,
+            usd(Some(a.monthly_usd)),
             md(&a.price_date)
         ));
     }
     out
+}
+
+/// The bottom line in Markdown, with the page's own wording of every figure.
+fn markdown_bottom_line(plan: &Plan) -> String {
+    let v = app::ssr::bottom_line::bottom_line_view(&plan.bottom_line);
+    let mut out = format!("\n## The bottom line\n\n{}\n\n", md(&v.summary));
+    out.push_str("| Route | Answer | Hardware | Figures |\n|---|---|---|---|\n");
+    for r in &v.routes {
+        let figures: Vec<String> = (r.figures.iter())
+            .map(|(k, v)| format!("{}: {}", md(k), md(v)))
+            .collect();
+        out.push_str(&format!(
+            "| {}{} | {} | {} | {} |\n",
+            md(&r.title),
+            if r.best { " (the answer)" } else { "" },
+            md(r.why_not.as_deref().unwrap_or(&r.answer)),
+            md(&r.hardware),
+            figures.join("; ")
+        ));
+    }
+    out.push_str(&format!("\n{}\n", md(&v.method)));
+    out
+}
+
+/// The bottom line as print HTML, with the page's own wording of every figure.
+fn print_bottom_line(plan: &Plan) -> String {
+    let e = escape;
+    let v = app::ssr::bottom_line::bottom_line_view(&plan.bottom_line);
+    let rows: String = (v.routes.iter())
+        .map(|r| {
+            let figures: Vec<String> = (r.figures.iter())
+                .map(|(k, v)| format!("{}: {}", e(k), e(v)))
+                .collect();
+            format!(
+                "<tr><td>{}{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                e(&r.title),
+                if r.best {
+                    " <strong>(the answer)</strong>"
+                } else {
+                    ""
+                },
+                e(r.why_not.as_deref().unwrap_or(&r.answer)),
+                e(&r.hardware),
+                figures.join("<br>")
+            )
+        })
+        .collect();
+    format!(
+        "<p>{}</p><table><thead><tr><th>Route</th><th>Answer</th><th>Hardware</th><th>Figures</th></tr></thead><tbody>{rows}</tbody></table><p>{}</p>",
+        e(&v.summary),
+        e(&v.method)
+    )
 }
 
 /// A print-ready HTML report: A4 and Letter both fit (12 mm margins, no fixed page size).
@@ -280,7 +347,7 @@ pub fn print_html(subject: &Subject, plan: &Plan) -> String {
             o.decode_tps_stream.map_or("—".into(), |b| format!("{:.0} ({:.0}–{:.0})", b.expected, b.low, b.high)),
             e(&usd(o.cloud.as_ref().map(|c| c.monthly_usage_usd))),
             e(&usd(o.local.as_ref().map(|l| l.one_time_usd))),
-            e(&usd(o.cloud_usd_per_m_output.or(o.local_usd_per_m_output))),
+            e(&usd(o.usd_per_m_output())),
         ));
     }
     let inputs: String = inputs(&plan.scenario)
@@ -316,6 +383,7 @@ tr {{ break-inside: avoid; }}
 <h1>{name}</h1>
 <p>Generated {generated} · catalog snapshot <code>{snapshot}</code> · all prices USD with their source dates in the CSV/JSON exports.</p>
 <h2>Inputs</h2><dl>{inputs}</dl>
+<h2>The bottom line</h2>{bottom_line}
 <h2>Verdict</h2><ul>{verdict}</ul>
 <h2>Charts</h2><figure>{cost}</figure><figure>{memory}</figure>
 <h2>Options that fit</h2>
@@ -324,6 +392,7 @@ tr {{ break-inside: avoid; }}
         name = e(subject.name),
         generated = e(subject.generated_at),
         snapshot = e(&plan.catalog_snapshot),
+        bottom_line = print_bottom_line(plan),
     )
 }
 

@@ -3,6 +3,7 @@
 
 use planner::capacity::Limit;
 use planner::estimate::Bound;
+use planner::money::usd;
 use planner::plan::{Plan, PlanOption};
 use planner::Catalog;
 
@@ -20,14 +21,6 @@ fn band(b: Option<planner::band::Band>) -> Option<BandView> {
     })
 }
 
-fn usd(v: f64) -> String {
-    if v >= 100.0 {
-        format!("${v:.0}")
-    } else {
-        format!("${v:.2}")
-    }
-}
-
 fn limit_text(l: Limit) -> &'static str {
     l.describe()
 }
@@ -43,8 +36,12 @@ fn standing_text(o: &PlanOption, s: &planner::Scenario) -> String {
             "does not fit".into()
         };
     }
-    if o.meets_targets && o.at_risk {
-        let why = match (o.decode_tps_stream, o.ttft_ms) {
+    if o.meets_targets {
+        return limit_text(o.limit).into();
+    }
+    let (d, t) = (o.decode_tps_stream, o.ttft_ms);
+    if o.at_risk {
+        let why = match (d, t) {
             (Some(d), _) if d.low < s.tokens_per_s_per_user => format!(
                 "its speed band's low end, {:.1} tok/s, is below the {} tok/s target",
                 d.low, s.tokens_per_s_per_user
@@ -55,25 +52,22 @@ fn standing_text(o: &PlanOption, s: &planner::Scenario) -> String {
             ),
             _ => String::new(),
         };
-        return format!("at risk ({}): {why}", limit_text(o.limit));
+        return format!("at risk: meets the targets on its expected figures, but {why}");
     }
-    if o.meets_targets {
-        return limit_text(o.limit).into();
-    }
-    match (o.limit, o.decode_tps_stream, o.ttft_ms) {
-        (Limit::Speed, Some(d), _) => format!(
+    match (d, t) {
+        (Some(d), _) if d.expected < s.tokens_per_s_per_user => format!(
             "misses the speed target: {:.1} of {} tok/s per user, {:.0}% short",
             d.expected,
             s.tokens_per_s_per_user,
             (1.0 - d.expected / s.tokens_per_s_per_user) * 100.0
         ),
-        (Limit::Ttft, _, Some(t)) => format!(
+        (_, Some(t)) if t.expected > s.ttft_ms => format!(
             "misses the TTFT target: {:.0} of {} ms, {:.0}% over",
             t.expected,
             s.ttft_ms,
             (t.expected / s.ttft_ms - 1.0) * 100.0
         ),
-        (l, _, _) => limit_text(l).into(),
+        _ => limit_text(o.limit).into(),
     }
 }
 
@@ -271,10 +265,7 @@ fn option_view(o: &PlanOption, plan: &Plan) -> OptionView {
         local_one_time: o.local.as_ref().map(|l| l.one_time_usd),
         local_monthly: o.local.as_ref().and_then(|l| l.monthly_amortized_usd),
         break_even_month: o.local.as_ref().and_then(|l| l.break_even_month),
-        usd_per_m: match (o.cloud_usd_per_m_output, o.local_usd_per_m_output) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        },
+        usd_per_m: o.usd_per_m_output(),
         api_monthly,
         limit: standing_text(o, &plan.scenario),
         bound: bound_text(o.bound).into(),
@@ -357,6 +348,7 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
         }
     };
     view.query = canonical(&parsed.scenario);
+    view.bottom_line = super::bottom_line::bottom_line_view(&plan.bottom_line);
     view.verdict = plan
         .verdict
         .iter()

@@ -2,6 +2,7 @@
 //! catalog and article pages' data. Compiled with the `ssr` feature only.
 
 pub mod article;
+pub mod bottom_line;
 pub mod build;
 pub mod catalog_view;
 pub mod charts;

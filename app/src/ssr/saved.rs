@@ -189,7 +189,7 @@ pub async fn compare_view(
         (
             o.cloud.as_ref().map(|c| c.monthly_usage_usd),
             o.local.as_ref().map(|l| l.one_time_usd),
-            o.cloud_usd_per_m_output.or(o.local_usd_per_m_output),
+            o.usd_per_m_output(),
         )
     };
     type Costs = (Option<f64>, Option<f64>, Option<f64>);

@@ -313,7 +313,7 @@ fn to_json<T: serde::Serialize>(v: &T) -> String {
 }
 
 fn print_table(plan: &planner::Plan) {
-    let usd = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("${v:.0}"));
+    let usd = |v: Option<f64>| v.map_or("-".to_string(), planner::money::usd);
     println!(
         "{:<5} {:<13} {:<6} {:<18} {:<10} {:<5} {:>9} {:>9} {:>10} {:>10} {:>9}  limit",
         "rank",
@@ -342,8 +342,7 @@ fn print_table(plan: &planner::Plan) {
                 .map_or("-".into(), |b| format!("{:.0}", b.expected)),
             usd(o.cloud.as_ref().map(|c| c.monthly_usage_usd)),
             usd(o.local.as_ref().map(|l| l.one_time_usd)),
-            o.cloud_usd_per_m_output
-                .or(o.local_usd_per_m_output)
+            o.usd_per_m_output()
                 .map_or("-".into(), |v| format!("{v:.2}")),
             o.limit.describe()
         );

@@ -70,7 +70,7 @@ pub fn load_curve(catalog: &Catalog, s: &Scenario, o: &PlanOption) -> Result<Loa
         });
     }
     let slow = Slowdowns::from(catalog.fit.fit_on(&o.engine, &gpu.vendor));
-    let targets = Targets::of(s);
+    let targets = Targets::of(s, &catalog.fit);
     let (request, limits) = (phys.request(), phys.limits());
     let has_compute = phys.prefill_compute.is_some();
     let point = |n: u32| {
@@ -83,8 +83,8 @@ pub fn load_curve(catalog: &Catalog, s: &Scenario, o: &PlanOption) -> Result<Loa
             tps_per_user: ol.at.decode_tps_stream(),
             tps_per_gpu: ol.at.output_tps / o.gpus_per_replica.max(1) as f64,
             ttft_p95_ms: ttft,
-            meets_targets: ol.at.step_s <= targets.max_step_s
-                && ttft.is_none_or(|t| t <= targets.ttft_s * 1000.0),
+            meets_targets: targets.speed_met(n, ol.at.step_s)
+                && (!has_compute || targets.ttft_met(n, ol.ttft_tail_s)),
         }
     };
     let cap = limits.max_running.clamp(1.0, u32::MAX as f64) as u32;

@@ -3,6 +3,7 @@
 //! monthly cost among those meeting the targets; Pareto front on cost, quality and speed; and
 //! the article's verdict categories computed for this scenario.
 
+pub mod bottom_line;
 pub mod curve;
 mod lookups;
 mod options;
@@ -30,8 +31,10 @@ use crate::money::{api_cost, ApiCost};
 use crate::notes::Note;
 use crate::scenario::{Scenario, SCENARIO_SCHEMA_VERSION};
 
-/// The benchmark the quality verdict compares on (the one every gpt-oss card reports).
-pub const QUALITY_BENCHMARK: &str = "MMLU";
+/// The benchmark the ranking, the quality verdict and the bottom line compare models on: the
+/// one most of the catalog's model cards report (17 of 28; its settings, such as reasoning
+/// effort, are shown beside each score).
+pub const QUALITY_BENCHMARK: &str = "GPQA Diamond";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -61,6 +64,8 @@ pub struct Plan {
     pub options: Options,
     pub api: Vec<ApiCost>,
     pub verdict: Vec<Verdict>,
+    /// Which route (API, rent, buy) and model to take, and when buying pays back.
+    pub bottom_line: bottom_line::BottomLine,
     pub skipped: Vec<Skipped>,
     /// Where each engine's efficiency factors come from.
     pub calibration: Vec<String>,
@@ -114,7 +119,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
     let resolved = s.resolve(catalog)?;
     let kv = catalog.kv_format(&s.kv_format)?;
     let workload = scenario_workload(s);
-    let targets = Targets::of(s);
+    let targets = Targets::of(s, &catalog.fit);
     let mut skipped: Vec<Skipped> = Vec::new();
     let mut evaluated = 0usize;
     let mut skip = |what: String, reason: String| {
@@ -356,7 +361,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
             .map(|e| (arc(&e.id), e.clone()))
             .collect(),
         weights,
-        bands: crate::capacity::BandFactors::of(&catalog.fit),
+        bands: targets.bands,
         offers: (look.allowed_offers.iter())
             .map(|a| a.offer.clone())
             .collect(),
@@ -379,6 +384,13 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
         .collect();
     api.sort_by(|a, b| a.monthly_usd.total_cmp(&b.monthly_usd));
     let verdict = verdict::verdict(&resolved.models, &options, &leaders, &api);
+    let bottom_line = bottom_line::bottom_line(&bottom_line::Inputs {
+        models: &resolved.models,
+        levels: &levels,
+        options: &options,
+        api: &api,
+        scenario: s,
+    });
     let calibration = catalog
         .engines
         .iter()
@@ -397,6 +409,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
         options,
         api,
         verdict,
+        bottom_line,
         skipped,
         calibration,
         evaluated,

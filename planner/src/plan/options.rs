@@ -38,9 +38,9 @@ pub struct PlanOption {
     pub engine: Arc<str>,
     pub fits: bool,
     pub meets_targets: bool,
-    /// Meets the targets on its expected figures but not at its band's pessimistic end (the
-    /// speed band's low end below the speed target, or the TTFT band's high end above its
-    /// target): it may well miss them.
+    /// Misses the targets only at its bands' pessimistic ends: one request's expected speed and
+    /// TTFT meet them, but the speed band's low end or the TTFT band's high end does not
+    /// (`meets_targets` is judged at those ends). It may well meet them; nothing promises it.
     pub at_risk: bool,
     pub replicas: u32,
     pub users_per_replica: u32,
@@ -66,6 +66,13 @@ pub struct PlanOption {
 }
 
 impl PlanOption {
+    /// The cheaper of renting and buying per million output tokens: the cost per token the
+    /// page, the reports and the ranking show for this option (`monthly_cost_usd`'s).
+    pub fn usd_per_m_output(&self) -> Option<f64> {
+        super::priced::cheapest(self.local_usd_per_m_output, self.cloud_usd_per_m_output)
+            .map(|(usd, _)| usd)
+    }
+
     /// Stable key: model|quant|gpu|count|engine (for links, detail views and comparisons).
     pub fn key(&self) -> String {
         format!(
@@ -232,6 +239,18 @@ impl Options {
             && parts.next().is_none()
     }
 
+    /// Whether a row misses the targets only at its bands' pessimistic ends: it fits, and one
+    /// request's expected speed and TTFT meet them (`PlanOption::at_risk`).
+    pub(crate) fn at_risk(&self, r: &Row) -> bool {
+        let s = &self.names.scenario;
+        r.fits
+            && !r.meets_targets
+            && r.running.is_some_and(|run| {
+                run.decode_expected() >= s.tokens_per_s_per_user
+                    && run.ttft_ms.is_none_or(|t| t <= s.ttft_ms)
+            })
+    }
+
     /// The API record of row `i`: names looked up, the rented offer and the purchase priced.
     pub(crate) fn record(&self, i: usize) -> PlanOption {
         let r = &self.rows[i];
@@ -257,11 +276,7 @@ impl Options {
         } else {
             None
         };
-        let at_risk = r.meets_targets
-            && bands.is_some_and(|b| {
-                b.decode_tps_stream.low < s.tokens_per_s_per_user
-                    || b.ttft_ms.is_some_and(|t| t.high > s.ttft_ms)
-            });
+        let at_risk = self.at_risk(r);
         PlanOption {
             model: model.clone(),
             quant: n.quants[r.quant as usize].clone(),

@@ -363,9 +363,89 @@ async fn an_option_at_risk_is_marked_not_green() {
     assert_eq!(status, StatusCode::OK);
     let start = (body.find("class=\"at-risk\"")).expect("an at-risk row on the default page");
     let row = &body[start..start + body[start..].find("</tr>").unwrap()];
-    assert!(row.contains("at risk ("), "{row}");
+    assert!(
+        row.contains("at risk: meets the targets on its expected figures"),
+        "{row}"
+    );
     assert!(
         row.contains("band's low end") || row.contains("band's high end"),
         "{row}"
+    );
+}
+
+/// Text as the page and the print report write it (HTML-escaped), read back.
+fn unescape(s: &str) -> String {
+    s.replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+/// Issue 13: the bottom line leads the results — a card each for the API, renting and buying,
+/// the route to take marked — and the Markdown, print, JSON and CSV reports carry it with the
+/// page's own figures (one wording of each, from one view).
+#[tokio::test]
+async fn the_bottom_line_leads_the_page_and_every_report_carries_it() {
+    let query = "peak_users=200&gpus=h100-sxm:1,h100-sxm:2,l40s:1,rtx-4090:1";
+    let (status, body) = get(&format!("/?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let at = body.find("class=\"bottom-line\"").expect("a bottom line");
+    assert!(
+        at < body.find("class=\"verdict\"").unwrap(),
+        "before the verdict"
+    );
+    let page = unescape(&body[at..body.find("class=\"verdict\"").unwrap()]);
+    let c = planner::Catalog::builtin();
+    let parsed = app::ssr::query::parse(query, c);
+    let plan = planner::plan(c, &parsed.scenario).unwrap();
+    let view = app::ssr::bottom_line::bottom_line_view(&plan.bottom_line);
+    let (_, md) = get(&format!("/report.md?{query}")).await;
+    let (_, print) = get(&format!("/report.html?{query}")).await;
+    let print = unescape(&print);
+    assert!(page.contains(&view.summary), "{page}");
+    assert!(md.contains(&view.summary.replace('|', "\\|")), "{md}");
+    assert!(print.contains(&view.summary));
+    assert_eq!(view.routes.iter().filter(|r| r.best).count(), 1);
+    for r in &view.routes {
+        assert!(page.contains(&format!("data-route=\"{}\"", r.route)));
+        assert!(r.why_not.is_none(), "{}: {:?}", r.route, r.why_not);
+        for (label, value) in &r.figures {
+            let both = format!("{label}: {value}");
+            assert!(page.contains(value.as_str()), "page lacks {value}");
+            assert!(md.contains(&both), "the Markdown lacks {both}");
+            assert!(print.contains(&both), "the print report lacks {both}");
+        }
+    }
+    let best = view.routes.iter().find(|r| r.best).unwrap();
+    assert!(page.contains("the answer"));
+    assert!(md.contains(&format!("{} (the answer)", best.title)));
+    // JSON: the three answers by name; CSV: the options they chose, marked.
+    let (_, json) = get(&format!("/report.json?{query}")).await;
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let b = &json["bottom_line"];
+    for route in ["api", "rent", "buy"] {
+        assert!(b[route]["model"].is_string(), "{route}: {b}");
+        assert!(b[route]["monthly_usd"].as_f64().unwrap() > 0.0);
+    }
+    let (_, csv) = get(&format!("/report.csv?{query}")).await;
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let column = (reader.headers().unwrap().iter())
+        .position(|h| h == "bottom_line")
+        .unwrap();
+    let marked: Vec<String> = (reader.records().map(|r| r.unwrap()))
+        .filter(|r| !r[column].is_empty())
+        .map(|r| r[1].to_string())
+        .collect();
+    let keys: Vec<String> = [&plan.bottom_line.rent, &plan.bottom_line.buy]
+        .into_iter()
+        .flatten()
+        .map(|a| a.key.clone().unwrap())
+        .collect();
+    assert!(!marked.is_empty());
+    assert!(
+        marked.iter().all(|k| keys.contains(k)),
+        "{marked:?} vs {keys:?}"
     );
 }

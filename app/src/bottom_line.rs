@@ -1,0 +1,63 @@
+//! The bottom line at the top of the results: the answer in one sentence, then one card per
+//! route (API, rent, buy) with the route to take marked.
+
+use leptos::prelude::*;
+
+use crate::qs;
+use crate::views::{BottomLineView, RouteView};
+
+fn route_card(r: RouteView, details_base: &str) -> impl IntoView {
+    let class = format!(
+        "card route{}{}",
+        if r.best { " best" } else { "" },
+        if r.at_risk { " at-risk" } else { "" }
+    );
+    let details = r
+        .key
+        .as_ref()
+        .map(|k| format!("{details_base}&key={}", qs::encode_value(k)));
+    let answered = r.why_not.is_none();
+    view! {
+        <article class=class data-route=r.route.clone()>
+            <h3>
+                {r.title.clone()}
+                {r.best.then(|| view! { " " <span class="badge">"the answer"</span> })}
+            </h3>
+            {(!answered).then(|| view! { <p class="why-not">{r.why_not.clone()}</p> })}
+            {answered.then(|| view! {
+                <p class="winner">{r.answer.clone()}</p>
+                <p class="hardware">{r.hardware.clone()}</p>
+                {r.at_risk.then(|| view! {
+                    <p class="risk">"At risk: nothing this way meets the targets at the pessimistic end of its bands; this meets them on its expected figures."</p>
+                })}
+                <dl class="figures">
+                    {r.figures.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt> <dd>{v.clone()}</dd> }).collect_view()}
+                </dl>
+                {details.map(|d| view! { <p><a href=d>"details and load curve"</a></p> })}
+                {(!r.alternatives.is_empty()).then(|| view! {
+                    <details class="alternatives">
+                        <summary>{if r.route == "api" { "Other models by API" } else { "Other models on the same hardware" }}</summary>
+                        <ul>
+                            {r.alternatives.iter().map(|(m, c)| view! { <li><strong>{m.clone()}</strong> ": " {c.clone()}</li> }).collect_view()}
+                        </ul>
+                    </details>
+                })}
+            })}
+        </article>
+    }
+}
+
+/// The bottom line of a plan; `details_base` is the prefix of an option's details link.
+#[component]
+pub fn BottomLine(view: BottomLineView, details_base: String) -> impl IntoView {
+    view! {
+        <section class="bottom-line" aria-labelledby="bottom-line-title">
+            <h2 id="bottom-line-title">"The bottom line"</h2>
+            <p class="summary">{view.summary}</p>
+            <div class="cards routes">
+                {view.routes.into_iter().map(|r| route_card(r, &details_base)).collect_view()}
+            </div>
+            <p class="muted">{view.method}</p>
+        </section>
+    }
+}

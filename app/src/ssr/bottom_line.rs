@@ -1,0 +1,122 @@
+//! The plan's bottom line, written for the page: one card per route with its figures, the
+//! route to take marked.
+
+use planner::money::usd;
+use planner::plan::bottom_line::{Answer, BottomLine, Quality, Route, PAYBACK_HORIZON_MONTHS};
+
+use crate::views::{BottomLineView, RouteView};
+
+fn quality(q: &Option<Quality>) -> String {
+    q.as_ref().map_or("not reported".into(), |q| {
+        format!("{} {:.1} ({})", q.benchmark, q.score, q.setting)
+    })
+}
+
+fn hardware(a: &Answer) -> String {
+    match a.route {
+        Route::Api => format!("{}'s API", a.provider.as_deref().unwrap_or("a provider")),
+        _ => {
+            let replicas = a.replicas.unwrap_or(1).max(1);
+            let each = format!(
+                "{}× {}",
+                a.gpus_per_replica.unwrap_or(1),
+                a.gpu_name.as_deref().unwrap_or("?")
+            );
+            let fleet = if replicas > 1 {
+                format!("{replicas} replicas of {each}")
+            } else {
+                each
+            };
+            match (&a.route, &a.provider, &a.engine) {
+                (Route::Rent, Some(p), Some(e)) => format!("{fleet}, rented from {p}, {e}"),
+                (_, _, Some(e)) => format!("{fleet}, {e}"),
+                _ => fleet,
+            }
+        }
+    }
+}
+
+fn route_view(b: &BottomLine, route: Route) -> RouteView {
+    let (answer, why_not) = match route {
+        Route::Api => (&b.api, &b.why_not.api),
+        Route::Rent => (&b.rent, &b.why_not.rent),
+        Route::Buy => (&b.buy, &b.why_not.buy),
+    };
+    let title = match route {
+        Route::Api => "Call an API",
+        Route::Rent => "Rent GPUs",
+        Route::Buy => "Buy GPUs",
+    };
+    let mut v = RouteView {
+        route: route.as_str().into(),
+        title: title.into(),
+        best: b.best == Some(route),
+        why_not: why_not.clone(),
+        ..RouteView::default()
+    };
+    let Some(a) = answer else {
+        return v;
+    };
+    v.at_risk = a.at_risk;
+    v.answer = match &a.quant {
+        Some(q) => format!("{} ({q})", a.model),
+        None => a.model.clone(),
+    };
+    v.hardware = hardware(a);
+    v.key = a.key.clone();
+    v.figures.push(("a month".into(), usd(a.monthly_usd)));
+    if let Some(once) = a.one_time_usd {
+        v.figures.push(("once".into(), usd(once)));
+    }
+    v.figures
+        .push(("per M output tokens".into(), usd(a.usd_per_m_output)));
+    v.figures.push(("quality".into(), quality(&a.quality)));
+    let payback = |m: Option<f64>, against: &str| {
+        m.map(|m| {
+            (
+                format!("pays back against {against}"),
+                if m <= PAYBACK_HORIZON_MONTHS {
+                    format!("after {:.0} months", m.ceil())
+                } else {
+                    format!("not within {PAYBACK_HORIZON_MONTHS:.0} months")
+                },
+            )
+        })
+    };
+    if route == Route::Buy {
+        v.figures
+            .extend(payback(b.break_even.buy_vs_rent_months, "renting"));
+        v.figures
+            .extend(payback(b.break_even.buy_vs_api_months, "the API"));
+    }
+    v.alternatives = (a.alternatives.iter())
+        .map(|alt| {
+            let cost = match (alt.monthly_usd, &alt.standing) {
+                (Some(m), _) => format!(
+                    "{} a month{}, {}",
+                    usd(m),
+                    alt.quant
+                        .as_ref()
+                        .map_or(String::new(), |q| format!(" ({q})")),
+                    quality(&alt.quality)
+                ),
+                (None, Some(why)) => why.clone(),
+                (None, None) => "—".into(),
+            };
+            (alt.model.clone(), cost)
+        })
+        .collect();
+    v
+}
+
+/// The page's bottom line of a plan.
+pub fn bottom_line_view(b: &BottomLine) -> BottomLineView {
+    BottomLineView {
+        summary: b.summary.clone(),
+        routes: [Route::Api, Route::Rent, Route::Buy]
+            .into_iter()
+            .map(|r| route_view(b, r))
+            .collect(),
+        method: b.method.clone(),
+    }
+}
