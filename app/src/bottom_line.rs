@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::qs;
-use crate::views::{BottomLineView, RouteView};
+use crate::views::{BottomLineView, RouteView, SplitView};
 
 fn route_card(r: RouteView, details_base: &str) -> impl IntoView {
     let class = format!(
@@ -47,6 +47,18 @@ fn route_card(r: RouteView, details_base: &str) -> impl IntoView {
     }
 }
 
+fn split_block(s: SplitView) -> impl IntoView {
+    view! {
+        <section class="split" aria-labelledby="split-title">
+            <h3 id="split-title">"Traffic split"</h3>
+            <ul class="parts">{s.parts.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+            <p class="total"><strong>{s.total}</strong></p>
+            <ul class="pure">{s.pure.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+            {s.floor.map(|f| view! { <p class="floor-split">{f}</p> })}
+        </section>
+    }
+}
+
 /// The bottom line of a plan; `details_base` is the prefix of an option's details link.
 #[component]
 pub fn BottomLine(view: BottomLineView, details_base: String) -> impl IntoView {
@@ -57,6 +69,7 @@ pub fn BottomLine(view: BottomLineView, details_base: String) -> impl IntoView {
             <div class="cards routes">
                 {view.routes.into_iter().map(|r| route_card(r, &details_base)).collect_view()}
             </div>
+            {view.split.map(split_block)}
             <p class="muted">{view.method}</p>
         </section>
     }

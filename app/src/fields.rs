@@ -39,7 +39,25 @@ pub const WORKLOAD: &[NumberField] = &[
         min: 1.0,
         max: 1_000_000.0,
         step: "1",
-        help: "Requests in flight at the busiest moment: this sizes the fleet.",
+        help: "Requests in flight at the busiest moment: this sizes the fleet (unless all users are given below).",
+    },
+    NumberField {
+        key: "total_users",
+        label: "Or: all users",
+        unit: "users (0 = use the peak above)",
+        min: 0.0,
+        max: 10_000_000.0,
+        step: "1",
+        help: "Everyone who uses the service; with the share below it sets the peak instead.",
+    },
+    NumberField {
+        key: "active_share",
+        label: "Share of them in flight at the peak",
+        unit: "(0-1]",
+        min: 0.0001,
+        max: 1.0,
+        step: "any",
+        help: "Users with a request in flight at the busiest moment, as a share of all users.",
     },
     NumberField {
         key: "tokens_per_s_per_user",
@@ -84,9 +102,29 @@ pub const WORKLOAD: &[NumberField] = &[
         min: 0.01,
         max: 1.0,
         step: "0.01",
-        help: "1 = every peak user streams the whole usage time; sets the monthly token volume.",
+        help: "1 = every peak user streams the whole usage time; sets the monthly token volume unless requests a day are given.",
+    },
+    NumberField {
+        key: "requests_per_day",
+        label: "Or: requests per day",
+        unit: "requests (0 = from the load above)",
+        min: 0.0,
+        max: 10_000_000_000.0,
+        step: "any",
+        help: "Sets the monthly token volume: requests a day × days × output tokens.",
     },
 ];
+
+/// The quality floor's score (its benchmark is a select: `quality_benchmark`).
+pub const QUALITY: &[NumberField] = &[NumberField {
+    key: "min_quality",
+    label: "Quality floor",
+    unit: "least score (0 = none)",
+    min: 0.0,
+    max: 100.0,
+    step: "any",
+    help: "Models scoring less on the benchmark, or reporting no score on it, are never ranked or recommended; above the floor, cost decides.",
+}];
 
 pub const ECONOMICS: &[NumberField] = &[
     NumberField {
@@ -210,9 +248,11 @@ pub const CUSTOM_MODEL_ID: &str = "custom-model";
 
 /// Every query key the page understands besides the numeric fields.
 pub const LIST_KEYS: &[&str] = &[
+    "quality_benchmark",
     "models",
     "quants",
     "gpus",
+    "split",
     "engine",
     "price_basis",
     "kv_format",
@@ -228,12 +268,12 @@ pub struct Preset {
 }
 
 pub const PRESETS: &[Preset] = &[
-    Preset { id: "chatbot", label: "Chatbot / agent", assumption: "1,500-token prompts (history + tools), 300-token answers, 20 users at 15 tok/s, first token within 1 s",
-        values: &[("prompt_tokens", "1500"), ("output_tokens", "300"), ("peak_users", "20"), ("tokens_per_s_per_user", "15"), ("ttft_ms", "1000")] },
-    Preset { id: "code", label: "Code generation", assumption: "4,000-token prompts (files in context), 800-token completions, 10 developers at 40 tok/s, first token within 1.5 s",
-        values: &[("prompt_tokens", "4000"), ("output_tokens", "800"), ("peak_users", "10"), ("tokens_per_s_per_user", "40"), ("ttft_ms", "1500")] },
-    Preset { id: "research", label: "Research-grade NLP", assumption: "8,000-token prompts, 1,000-token answers, 5 researchers at 20 tok/s, first token within 5 s",
-        values: &[("prompt_tokens", "8000"), ("output_tokens", "1000"), ("peak_users", "5"), ("tokens_per_s_per_user", "20"), ("ttft_ms", "5000")] },
+    Preset { id: "chatbot", label: "Chatbot / agent", assumption: "1,500-token prompts (history + tools), 300-token answers at 15 tok/s, first token within 1 s; 200 users, a tenth of them mid-answer at the busiest moment, 30 requests each a day (our assumption for a team chat product)",
+        values: &[("prompt_tokens", "1500"), ("output_tokens", "300"), ("total_users", "200"), ("active_share", "0.1"), ("requests_per_day", "6000"), ("tokens_per_s_per_user", "15"), ("ttft_ms", "1000")] },
+    Preset { id: "code", label: "Code generation", assumption: "4,000-token prompts (files in context), 800-token completions, 10 developers at 40 tok/s, first token within 1.5 s; models resolving at least half of SWE-bench Verified",
+        values: &[("prompt_tokens", "4000"), ("output_tokens", "800"), ("peak_users", "10"), ("tokens_per_s_per_user", "40"), ("ttft_ms", "1500"), ("quality_benchmark", "SWE-bench Verified"), ("min_quality", "50")] },
+    Preset { id: "research", label: "Research-grade NLP", assumption: "8,000-token prompts, 1,000-token answers, 5 researchers at 20 tok/s, first token within 5 s; models scoring at least 60 on GPQA Diamond",
+        values: &[("prompt_tokens", "8000"), ("output_tokens", "1000"), ("peak_users", "5"), ("tokens_per_s_per_user", "20"), ("ttft_ms", "5000"), ("quality_benchmark", "GPQA Diamond"), ("min_quality", "60")] },
     Preset { id: "summarization", label: "Summarization", assumption: "16,000-token documents, 500-token summaries, 5 concurrent jobs at 20 tok/s, first token within 10 s",
         values: &[("prompt_tokens", "16000"), ("output_tokens", "500"), ("peak_users", "5"), ("tokens_per_s_per_user", "20"), ("ttft_ms", "10000")] },
     Preset { id: "longform", label: "Long-form writing", assumption: "1,000-token briefs, 3,000-token drafts, 5 writers at 20 tok/s, first token within 2 s",

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
-use crate::fields::{NumberField, CUSTOM_GPU, ECONOMICS, PRESETS, WORKLOAD};
+use crate::fields::{NumberField, CUSTOM_GPU, ECONOMICS, PRESETS, QUALITY, WORKLOAD};
 use crate::qs;
 use crate::usd;
 use crate::views::{BandView, FormChoices, OptionView, PlanView, MAX_ROWS};
@@ -81,6 +81,28 @@ pub async fn load_form_choices() -> Result<FormChoices, ServerFnError> {
             label: p,
         }))
         .collect(),
+        benchmarks: {
+            let mut counts: Vec<(String, usize)> = Vec::new();
+            for b in c.models.iter().flat_map(|m| {
+                let mut own: Vec<&str> = m.benchmarks().collect();
+                own.sort_unstable();
+                own.dedup();
+                own
+            }) {
+                match counts.iter_mut().find(|(x, _)| x == b) {
+                    Some((_, n)) => *n += 1,
+                    None => counts.push((b.to_string(), 1)),
+                }
+            }
+            counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            counts
+                .into_iter()
+                .map(|(b, n)| Choice {
+                    label: format!("{b} ({n} models)"),
+                    id: b,
+                })
+                .collect()
+        },
         defaults: crate::ssr::query::defaults(),
     })
 }
@@ -137,6 +159,23 @@ fn Presets() -> impl IntoView {
             </ul>
             <p class="muted">"Preset values are our stated assumptions for each use case, not measurements; change any field."</p>
         </section>
+    }
+}
+
+/// The peak and the monthly volume the workload implies, from the last plan.
+#[component]
+fn DemandSummary(plan: PlanResource) -> impl IntoView {
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let lines = plan.await.map(|v| v.demand).unwrap_or_default();
+                (!lines.is_empty()).then(|| view! {
+                    <p class="derived" id="demand-derived" aria-live="polite">
+                        {lines.into_iter().map(|l| view! { <span>{l}</span> }).collect_view()}
+                    </p>
+                })
+            })}
+        </Transition>
     }
 }
 
@@ -255,6 +294,7 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
     let quants_default = choices.default_of("quants");
     let engine_default = choices.default_of("engine");
     let basis_default = choices.default_of("price_basis");
+    let benchmark_default = choices.default_of("quality_benchmark");
     let gpu_list = choices
         .gpus
         .iter()
@@ -266,6 +306,7 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
             <fieldset>
                 <legend>"Workload"</legend>
                 {WORKLOAD.iter().map(|f| number(f, &choices)).collect_view()}
+                <DemandSummary plan=plan/>
             </fieldset>
             <fieldset>
                 <legend>"Models"</legend>
@@ -282,6 +323,30 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
                     }
                 }).collect_view()}
                 <FieldMessage key="models" plan=plan/>
+            </fieldset>
+            <fieldset>
+                <legend>"Quality"</legend>
+                <div class="field">
+                    <label for="quality_benchmark">"Compare models on"</label>
+                    <select id="quality_benchmark" name="quality_benchmark" aria-describedby="quality_benchmark-error">
+                        {choices.benchmarks.iter().map(|b| {
+                            let id = b.id.clone();
+                            let selected = current("quality_benchmark", benchmark_default.clone());
+                            let id2 = id.clone();
+                            view! { <option value=id prop:selected=move || selected() == id2>{b.label.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <FieldMessage key="quality_benchmark" plan=plan/>
+                </div>
+                {QUALITY.iter().map(|f| number(f, &choices)).collect_view()}
+                <div class="field wide">
+                    <label for="split">"Traffic split " <span class="unit">"(model:share, comma-separated; empty: none)"</span></label>
+                    <input type="text" id="split" name="split" spellcheck="false" placeholder="gpt-oss-20b:0.7,gpt-oss-120b:0.3"
+                        prop:value=current("split", String::new()) value=current("split", String::new())
+                        aria-describedby="split-error split-help"/>
+                    <small id="split-help">"Route a share of the requests to each chosen model, priced as one deployment beside the pure fleets; with a quality floor, the cheapest split clearing it is found."</small>
+                    <FieldMessage key="split" plan=plan/>
+                </div>
             </fieldset>
             <fieldset>
                 <legend>"Formats"</legend>
@@ -493,6 +558,11 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
     let charts = view! {
         <section class="charts" aria-label="charts">
             <figure>
+                <img class="chart" src=view.quality_chart_url.clone() width="760" height="420"
+                    alt="Scatter chart: each model's quality score against its cheapest cost per million output tokens, by GPUs meeting the targets, by API, and by GPUs missing them, with the Pareto front and the bottom line's answers ringed"/>
+                <figcaption>"Quality per dollar: each model's score against its cheapest cost per M output tokens — blue circles rent or buy within the targets, orange triangles an API, grey circles options that fit but miss the targets. The green line is the Pareto front; the ringed points are the bottom line's answers. Models reporting no score on the benchmark are not drawn."</figcaption>
+            </figure>
+            <figure>
                 <img class="chart" src=view.cost_chart_url.clone() width="760" height="380"
                     alt="Line chart: monthly cost of the leading options (cloud, local, API) against usage hours per day"/>
                 <figcaption>"Monthly cost of the leading options as usage hours change: solid lines rent (billed per usage hour), dashed lines buy (amortized + power); where they cross is the break-even. The grey line marks your hours."</figcaption>
@@ -519,7 +589,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
                     format!(" — showing {shown} of {total}")
                 }}
             </p>
-            <p class="legend"><small>"A solid green edge: meets the targets at its bands' pessimistic ends (how every option is judged and sized). Dashed amber: at risk, meets them on its expected figures only. Solid amber: misses them (the last column says by how much). Grey: does not fit."</small></p>
+            <p class="legend"><small>"A solid green edge: meets the targets at its bands' pessimistic ends (how every option is judged and sized). Dashed amber: at risk, meets them on its expected figures only. Solid amber: misses them (the last column says by how much). Grey: does not fit, or below the quality floor."</small></p>
             <div class="scroll">
             <table class="plan">
                 <thead><tr>
@@ -610,6 +680,8 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
 fn option_row(o: OptionView, details_base: &str) -> AnyView {
     let class = if !o.fits {
         "nofit"
+    } else if o.below_floor {
+        "below-floor"
     } else if o.at_risk {
         "at-risk"
     } else if o.meets_targets {

@@ -31,6 +31,18 @@ pub struct BottomLineView {
     /// API, rent and buy, in that order.
     pub routes: Vec<RouteView>,
     pub method: String,
+    /// The scenario's traffic split priced, when it has one.
+    pub split: Option<SplitView>,
+}
+
+/// A traffic split as the page shows it: one line per part, the total, the pure fleets.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct SplitView {
+    pub parts: Vec<String>,
+    pub total: String,
+    pub pure: Vec<String>,
+    /// The cheapest split in tenths clearing the quality floor, in words.
+    pub floor: Option<String>,
 }
 
 /// One route's answer on the page, its figures already written.
@@ -87,6 +99,8 @@ pub struct OptionView {
     pub fits: bool,
     pub meets_targets: bool,
     pub at_risk: bool,
+    /// The model is below the scenario's quality floor.
+    pub below_floor: bool,
     pub replicas: u32,
     pub users_per_replica: u32,
     pub decode: Option<BandView>,
@@ -165,6 +179,8 @@ pub struct PlanView {
     /// and answers 503 with `Retry-After` (nothing was planned).
     pub busy: Option<String>,
     pub bottom_line: BottomLineView,
+    /// The peak that sizes the fleet and the monthly volume, in words (`planner::demand`).
+    pub demand: Vec<String>,
     pub verdict: Vec<VerdictView>,
     pub options: Vec<OptionView>,
     /// Options before filtering, for "showing N of M".
@@ -175,6 +191,7 @@ pub struct PlanView {
     /// Server-rendered SVG charts, fetched as images (kept out of the page and its data).
     pub cost_chart_url: String,
     pub memory_chart_url: String,
+    pub quality_chart_url: String,
     /// Link prefix of an option's details page (append `&key=`).
     pub details_base: String,
     pub monthly_output_tokens: f64,
@@ -202,6 +219,8 @@ pub struct FormChoices {
     pub gpus: Vec<Choice>,
     pub engines: Vec<Choice>,
     pub providers: Vec<Choice>,
+    /// Benchmarks the catalog's models report, for the quality floor.
+    pub benchmarks: Vec<Choice>,
     pub defaults: Vec<(String, String)>,
 }
 

@@ -133,7 +133,7 @@ impl Capacity {
 /// The workload a scenario puts on a replica: its users, served with continuous batching.
 pub fn scenario_workload(s: &Scenario) -> Workload {
     Workload {
-        concurrency: s.peak_users.max(1),
+        concurrency: s.peak_in_flight().max(1),
         prompt_tokens: s.prompt_tokens,
         gen_tokens: s.output_tokens.max(1),
         context_depth: 0,
@@ -158,7 +158,7 @@ pub struct Targets {
 impl Targets {
     pub fn of(s: &Scenario, fit: &Fit) -> Self {
         Targets {
-            peak: s.peak_users.max(1),
+            peak: s.peak_in_flight().max(1),
             max_step_s: 1.0 / s.tokens_per_s_per_user,
             ttft_s: s.ttft_ms / 1000.0,
             bands: BandFactors::of(fit),

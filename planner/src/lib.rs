@@ -5,6 +5,7 @@ pub mod band;
 pub mod calibration;
 pub mod capacity;
 pub mod catalog;
+pub mod demand;
 pub mod dollars;
 pub mod error;
 pub mod estimate;

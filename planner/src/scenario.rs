@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::gpu::{Arch, Gpu, Price};
-use crate::catalog::model::Model;
+use crate::catalog::model::{Model, QUALITY_BENCHMARK};
 use crate::catalog::prices::CloudOffer;
 use crate::catalog::Catalog;
 use crate::error::{check_range, PlannerError, Result};
@@ -15,6 +15,17 @@ use crate::hf_config::model_from_config;
 
 /// Version of this JSON shape; bumped on any incompatible change.
 pub const SCENARIO_SCHEMA_VERSION: u32 = 1;
+
+/// A share of the requests routed to one model (a traffic split).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SplitShare {
+    pub model: String,
+    pub share: f64,
+}
+
+/// Models a traffic split may route to at most.
+pub const MAX_SPLIT_PARTS: usize = 4;
 
 /// A GPU option: `count` GPUs of one type per replica.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,8 +100,15 @@ pub struct Scenario {
     /// Hours a day the service is used.
     pub hours_per_day: f64,
     pub days_per_month: f64,
-    /// Requests in flight at the busiest moment.
+    /// Requests in flight at the busiest moment (when `total_users` is 0; else derived).
     pub peak_users: u32,
+    /// Everyone who uses the service (0: `peak_users` is given directly).
+    pub total_users: u32,
+    /// Share of `total_users` with a request in flight at the busiest moment.
+    pub active_share: f64,
+    /// Requests a day, for the monthly token volume (0: every peak user streams for
+    /// `utilization` of the usage hours).
+    pub requests_per_day: f64,
     /// Decode speed each user must see, tokens/s.
     pub tokens_per_s_per_user: f64,
     pub prompt_tokens: u32,
@@ -114,8 +132,16 @@ pub struct Scenario {
     /// Idle draw per GPU outside usage hours, W (0 = not counted).
     pub idle_watts_per_gpu: f64,
     pub amortization_months: u32,
+    /// The benchmark models are compared on (ranking, the verdict, the bottom line).
+    pub quality_benchmark: String,
+    /// The least score on it a model must have to be ranked or recommended (0: no floor). A
+    /// model whose card reports no score on it is below any floor.
+    pub min_quality: f64,
     pub custom_models: Vec<CustomModel>,
     pub custom_gpus: Vec<CustomGpu>,
+    /// A traffic split among the scenario's models, priced as one deployment beside the plan
+    /// (empty: none). Shares sum to 1.
+    pub split: Vec<SplitShare>,
 }
 
 impl Default for Scenario {
@@ -127,6 +153,9 @@ impl Default for Scenario {
             hours_per_day: 8.0,
             days_per_month: 30.0,
             peak_users: 10,
+            total_users: 0,
+            active_share: 0.1,
+            requests_per_day: 0.0,
             tokens_per_s_per_user: 20.0,
             prompt_tokens: 1000,
             output_tokens: 500,
@@ -156,8 +185,11 @@ impl Default for Scenario {
             host_cost_usd: 2000.0,
             idle_watts_per_gpu: 0.0,
             amortization_months: 36,
+            quality_benchmark: QUALITY_BENCHMARK.into(),
+            min_quality: 0.0,
             custom_models: Vec::new(),
             custom_gpus: Vec::new(),
+            split: Vec::new(),
         }
     }
 }
@@ -191,10 +223,25 @@ impl Scenario {
         }
     }
 
-    /// Output tokens a month: every peak user streaming at the target speed for the usage
+    /// Requests in flight at the busiest moment: what sizes the fleet. Given directly, or the
+    /// active share of all users (rounded up).
+    pub fn peak_in_flight(&self) -> u32 {
+        if self.total_users > 0 {
+            let n = (self.total_users as f64 * self.active_share).ceil();
+            n.clamp(1.0, u32::MAX as f64) as u32
+        } else {
+            self.peak_users
+        }
+    }
+
+    /// Output tokens a month: the requests a day times their output over the month when the
+    /// requests are given; else every peak request streaming at the target speed for the usage
     /// hours, scaled by utilization.
     pub fn monthly_output_tokens(&self) -> f64 {
-        self.peak_users as f64
+        if self.requests_per_day > 0.0 {
+            return self.requests_per_day * self.days_per_month * self.output_tokens as f64;
+        }
+        self.peak_in_flight() as f64
             * self.tokens_per_s_per_user
             * 3600.0
             * self.usage_hours_per_month()
@@ -204,6 +251,36 @@ impl Scenario {
     /// Prompt tokens a month: each response of `output_tokens` comes with one prompt.
     pub fn monthly_input_tokens(&self) -> f64 {
         self.monthly_output_tokens() * self.prompt_tokens as f64 / self.output_tokens.max(1) as f64
+    }
+
+    /// What is wrong with the traffic split, if anything (its size is checked in `bounds`).
+    fn split_error(&self) -> Option<PlannerError> {
+        if self.split.is_empty() {
+            return None;
+        }
+        let bad = |m: String| Some(PlannerError::invalid("split", m));
+        if self.split.len() < 2 {
+            return bad("a split routes to two models or more".into());
+        }
+        if let Some(p) = self.split.iter().find(|p| !self.models.contains(&p.model)) {
+            return bad(format!("'{}' is not among the models planned", p.model));
+        }
+        if let Some(p) = (self.split.iter()).find(|p| !(p.share > 0.0 && p.share <= 1.0)) {
+            return bad(format!(
+                "{}: a share is more than 0 and at most 1 (got {})",
+                p.model, p.share
+            ));
+        }
+        let sum: f64 = self.split.iter().map(|p| p.share).sum();
+        if (sum - 1.0).abs() > 1e-6 {
+            return bad(format!("the shares sum to {sum}, not 1"));
+        }
+        None
+    }
+
+    /// Whether a model with this score on `quality_benchmark` clears the quality floor.
+    pub fn clears_floor(&self, score: Option<f64>) -> bool {
+        self.min_quality <= 0.0 || score.is_some_and(|q| q >= self.min_quality)
     }
 
     pub fn usage_hours_per_month(&self) -> f64 {
@@ -237,6 +314,14 @@ impl Scenario {
         range("output_tokens", self.output_tokens as f64, 1.0, 1_000_000.0);
         range("ttft_ms", self.ttft_ms, 10.0, 600_000.0);
         range("utilization", self.utilization, 0.01, 1.0);
+        range("total_users", self.total_users as f64, 0.0, 10_000_000.0);
+        range("active_share", self.active_share, 0.0001, 1.0);
+        range(
+            "requests_per_day",
+            self.requests_per_day,
+            0.0,
+            10_000_000_000.0,
+        );
         range("kwh_price", self.kwh_price, 0.0, 10.0);
         range("pue", self.pue, 1.0, 3.0);
         range("host_cost_usd", self.host_cost_usd, 0.0, 10_000_000.0);
@@ -247,6 +332,33 @@ impl Scenario {
             1.0,
             240.0,
         );
+        range("min_quality", self.min_quality, 0.0, 100.0);
+        if let Some(e) = self.split_error() {
+            errs.push(e);
+        }
+        if self.total_users > 0 && self.peak_in_flight() > 1_000_000 {
+            errs.push(PlannerError::invalid(
+                "total_users",
+                format!(
+                    "{} users with {} active at the peak is {} requests in flight; at most \
+                     1,000,000",
+                    self.total_users,
+                    self.active_share,
+                    self.peak_in_flight()
+                ),
+            ));
+        }
+        let mut benchmarks: Vec<&str> =
+            catalog.models.iter().flat_map(|m| m.benchmarks()).collect();
+        benchmarks.sort_unstable();
+        benchmarks.dedup();
+        if !benchmarks.contains(&self.quality_benchmark.as_str()) {
+            errs.push(PlannerError::unknown(
+                "quality_benchmark",
+                self.quality_benchmark.as_str(),
+                benchmarks,
+            ));
+        }
 
         let custom_model_ids: Vec<&str> =
             self.custom_models.iter().map(|m| m.id.as_str()).collect();
@@ -397,6 +509,13 @@ impl Scenario {
             custom_gpus.len(),
             LIMITS.custom,
             first_duplicate(&custom_gpus),
+        );
+        let split: Vec<String> = self.split.iter().map(|p| p.model.clone()).collect();
+        list(
+            "split",
+            split.len(),
+            MAX_SPLIT_PARTS,
+            first_duplicate(&split),
         );
         for m in &self.custom_models {
             if m.config_json.len() > LIMITS.config_json_bytes {

@@ -6,7 +6,7 @@
 //! array as a struct's fields in order).
 
 use crate::error::PlannerError;
-use crate::scenario::{CustomGpu, CustomModel, GpuChoice, Scenario};
+use crate::scenario::{CustomGpu, CustomModel, GpuChoice, Scenario, SplitShare};
 
 /// One error per key of `value` that is neither a scenario field nor in `extra`, and per key of
 /// an object in one of its lists that the list's type lacks (named `list[i].key`); one naming
@@ -84,6 +84,13 @@ fn list_fields() -> &'static [(&'static str, Vec<String>)] {
                 keys_of(GpuChoice {
                     id: String::new(),
                     count: 1,
+                }),
+            ),
+            (
+                "split",
+                keys_of(SplitShare {
+                    model: String::new(),
+                    share: 1.0,
                 }),
             ),
             (

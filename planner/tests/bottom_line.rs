@@ -200,3 +200,182 @@ fn a_route_without_an_answer_says_why() {
     );
     assert_eq!(b.best, Some(Route::Api));
 }
+
+/// A quality floor: models below it (or reporting no score on its benchmark) are never ranked
+/// or recommended; among those clearing it, cost decides.
+#[test]
+fn a_quality_floor_lets_cost_decide_among_the_models_above_it() {
+    let c = Catalog::builtin();
+    let s = Scenario {
+        models: vec![
+            "gpt-oss-20b".into(),
+            "gpt-oss-120b".into(),
+            "qwen3-8b".into(),
+            "gemma-3-27b".into(),
+        ],
+        quants: vec!["mxfp4".into(), "fp8".into(), "bf16".into()],
+        gpus: gpus(&[("h100-sxm", 1), ("l40s", 1), ("rtx-4090", 1)]),
+        peak_users: 40,
+        min_quality: 70.0,
+        ..Scenario::default()
+    };
+    let p = plan(c, &s).unwrap();
+    for o in p.options.iter() {
+        let clears = o.quality.is_some_and(|q| q >= 70.0);
+        assert_eq!(o.below_quality_floor, !clears, "{}", o.key());
+        if !clears {
+            assert!(o.rank.is_none(), "{} is ranked below the floor", o.key());
+        }
+    }
+    let b = &p.bottom_line;
+    for a in [&b.api, &b.rent, &b.buy].into_iter().flatten() {
+        assert!(score(c, &a.model) >= 70.0, "{:?} {}", a.route, a.model);
+    }
+    // Cost decides: no option of a model clearing the floor rents for less.
+    let rent = b.rent.as_ref().unwrap();
+    for o in p
+        .options
+        .iter()
+        .filter(|o| o.meets_targets && !o.below_quality_floor)
+    {
+        if let Some(c) = o.cloud.as_ref() {
+            assert!(
+                c.monthly_usage_usd >= rent.monthly_usd - 1e-9,
+                "{}",
+                o.key()
+            );
+        }
+    }
+    assert!(b.method.contains("at least 70"), "{}", b.method);
+    // A floor nothing clears: every route says so.
+    let none = plan(
+        c,
+        &Scenario {
+            min_quality: 99.0,
+            ..s.clone()
+        },
+    )
+    .unwrap();
+    let w = &none.bottom_line.why_not;
+    assert!(none.bottom_line.best.is_none());
+    for why in [&w.api, &w.rent, &w.buy] {
+        assert!(why.as_deref().unwrap().contains("quality floor"), "{why:?}");
+    }
+}
+
+#[test]
+fn a_bad_quality_benchmark_or_floor_names_its_field() {
+    let c = Catalog::builtin();
+    let field = |s: Scenario| -> Vec<String> {
+        s.validate(c)
+            .iter()
+            .filter_map(|e| e.field().map(String::from))
+            .collect()
+    };
+    let s = Scenario {
+        quality_benchmark: "Vibes".into(),
+        ..Scenario::default()
+    };
+    assert_eq!(field(s), ["quality_benchmark"]);
+    let s = Scenario {
+        min_quality: 101.0,
+        ..Scenario::default()
+    };
+    assert_eq!(field(s), ["min_quality"]);
+    // Another benchmark is compared on when asked: MMLU-Pro ranks the models by it.
+    let s = Scenario {
+        quality_benchmark: "MMLU-Pro".into(),
+        models: vec!["llama-3.1-8b".into(), "llama-3.3-70b".into()],
+        quants: vec!["fp8".into()],
+        gpus: gpus(&[("h100-sxm", 1), ("h100-sxm", 2)]),
+        ..Scenario::default()
+    };
+    let p = plan(c, &s).unwrap();
+    assert!(
+        p.verdict[0].reason.contains("MMLU-Pro"),
+        "{}",
+        p.verdict[0].reason
+    );
+    assert_eq!(p.verdict[0].winner.as_deref(), Some("llama-3.3-70b"));
+}
+
+fn split(parts: &[(&str, f64)]) -> Vec<planner::scenario::SplitShare> {
+    parts
+        .iter()
+        .map(|(m, x)| planner::scenario::SplitShare {
+            model: m.to_string(),
+            share: *x,
+        })
+        .collect()
+}
+
+/// The seed's real question: 70% of requests to gpt-oss-20b, 30% to gpt-oss-120b, priced as
+/// one deployment. Each part carries its share of the peak and the volume; the split costs the
+/// sum of its parts, lies between the pure fleets, and scores the share-weighted mean.
+#[test]
+fn a_traffic_split_is_priced_between_the_pure_fleets() {
+    let c = Catalog::builtin();
+    let s = Scenario {
+        models: vec!["gpt-oss-20b".into(), "gpt-oss-120b".into()],
+        quants: vec!["mxfp4".into()],
+        gpus: gpus(&[("h100-sxm", 1), ("l40s", 1)]),
+        peak_users: 40,
+        split: split(&[("gpt-oss-20b", 0.7), ("gpt-oss-120b", 0.3)]),
+        min_quality: 75.0,
+        ..Scenario::default()
+    };
+    let p = plan(c, &s).unwrap();
+    let sp = p.split.as_ref().expect("a split plan");
+    let parts = &sp.split.parts;
+    assert_eq!(parts.len(), 2);
+    assert_eq!(parts[0].peak_in_flight, 28);
+    assert_eq!(parts[1].peak_in_flight, 12);
+    let volume: f64 = parts.iter().map(|x| x.monthly_output_tokens).sum();
+    assert!((volume - p.monthly_output_tokens).abs() < 1e-6 * volume);
+    let sum: f64 = parts
+        .iter()
+        .map(|x| x.answer.as_ref().unwrap().monthly_usd)
+        .sum();
+    let total = sp.split.monthly_usd.unwrap();
+    assert!((total - sum).abs() < 1e-9 * sum);
+    let (a, b) = (
+        sp.pure[0].monthly_usd.unwrap(),
+        sp.pure[1].monthly_usd.unwrap(),
+    );
+    assert!(
+        total >= a.min(b) - 1e-9 && total <= a.max(b) + 1e-9,
+        "{total} vs {a}, {b}"
+    );
+    let q = 0.7 * score(c, "gpt-oss-20b") + 0.3 * score(c, "gpt-oss-120b");
+    assert!((sp.split.quality.unwrap() - q).abs() < 1e-9);
+    // The cheapest split in tenths with a blended score of at least 75: as much gpt-oss-20b as
+    // the floor allows (71.5 and 80.1: half and half scores 75.8, 60/40 74.9).
+    let best = sp.cheapest_clearing_floor.as_ref().unwrap();
+    assert!(best.quality.unwrap() >= 75.0);
+    assert_eq!(best.parts[0].model, "gpt-oss-20b");
+    assert!(
+        (best.parts[0].share - 0.5).abs() < 1e-9,
+        "{:?}",
+        best.parts[0].share
+    );
+}
+
+#[test]
+fn a_split_that_does_not_add_up_names_the_field() {
+    let c = Catalog::builtin();
+    let bad = |parts: &[(&str, f64)]| -> String {
+        let s = Scenario {
+            split: split(parts),
+            ..Scenario::default()
+        };
+        let errs = s.validate(c);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].field(), Some("split"));
+        errs[0].to_string()
+    };
+    assert!(bad(&[("gpt-oss-20b", 0.7), ("gpt-oss-120b", 0.2)]).contains("sum to"));
+    assert!(bad(&[("gpt-oss-20b", 1.0)]).contains("two models"));
+    assert!(bad(&[("gpt-oss-20b", 0.5), ("qwen3-8b", 0.5)]).contains("not among the models"));
+    assert!(bad(&[("gpt-oss-20b", 0.5), ("gpt-oss-20b", 0.5)]).contains("twice"));
+    assert!(bad(&[("gpt-oss-20b", -0.5), ("gpt-oss-120b", 1.5)]).contains("at most 1"));
+}

@@ -43,7 +43,11 @@ struct Inner {
 fn cacheable_path(path: &str) -> bool {
     matches!(
         path,
-        "/" | "/article" | "/catalog" | "/charts/cost.svg" | "/charts/memory.svg"
+        "/" | "/article"
+            | "/catalog"
+            | "/charts/cost.svg"
+            | "/charts/memory.svg"
+            | "/charts/quality.svg"
     )
 }
 

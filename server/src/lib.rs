@@ -85,6 +85,10 @@ pub fn router(leptos_options: LeptosOptions, pool: Pool) -> Router {
             get(|q| saved::current_report_route(saved::Format::CostChart, q)),
         )
         .route(
+            "/charts/quality.svg",
+            get(|q| saved::current_report_route(saved::Format::QualityChart, q)),
+        )
+        .route(
             "/charts/memory.svg",
             get(|q| saved::current_report_route(saved::Format::MemoryChart, q)),
         )

@@ -144,6 +144,8 @@ struct JsonReport<'a> {
     monthly_input_tokens: f64,
     verdict: &'a [planner::plan::Verdict],
     bottom_line: &'a planner::plan::bottom_line::BottomLine,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    split: &'a Option<planner::plan::split::SplitPlan>,
     options: Vec<JsonOption>,
     api: &'a [planner::money::ApiCost],
 }
@@ -161,6 +163,7 @@ pub fn json(subject: &Subject, plan: &Plan) -> Result<String, String> {
         monthly_input_tokens: plan.monthly_input_tokens,
         verdict: &plan.verdict,
         bottom_line: &plan.bottom_line,
+        split: &plan.split,
         options: plan
             .options
             .iter()
@@ -200,7 +203,8 @@ fn inputs(s: &Scenario) -> Vec<(String, String)> {
             "Usage".into(),
             format!("{} h/day, {} days/month", s.hours_per_day, s.days_per_month),
         ),
-        ("Peak concurrent users".into(), s.peak_users.to_string()),
+        ("Peak".into(), planner::demand::peak_text(s)),
+        ("Volume".into(), planner::demand::volume_text(s)),
         (
             "Speed per user".into(),
             format!("{} tokens/s", s.tokens_per_s_per_user),
@@ -285,7 +289,7 @@ pub fn markdown(subject: &Subject, plan: &Plan) -> String {
 
 /// The bottom line in Markdown, with the page's own wording of every figure.
 fn markdown_bottom_line(plan: &Plan) -> String {
-    let v = app::ssr::bottom_line::bottom_line_view(&plan.bottom_line);
+    let v = app::ssr::bottom_line::bottom_line_view(plan);
     let mut out = format!("\n## The bottom line\n\n{}\n\n", md(&v.summary));
     out.push_str("| Route | Answer | Hardware | Figures |\n|---|---|---|---|\n");
     for r in &v.routes {
@@ -301,6 +305,18 @@ fn markdown_bottom_line(plan: &Plan) -> String {
             figures.join("; ")
         ));
     }
+    if let Some(s) = &v.split {
+        out.push_str("\n### Traffic split\n\n");
+        for line in s
+            .parts
+            .iter()
+            .chain([&s.total])
+            .chain(&s.pure)
+            .chain(&s.floor)
+        {
+            out.push_str(&format!("- {}\n", md(line)));
+        }
+    }
     out.push_str(&format!("\n{}\n", md(&v.method)));
     out
 }
@@ -308,7 +324,7 @@ fn markdown_bottom_line(plan: &Plan) -> String {
 /// The bottom line as print HTML, with the page's own wording of every figure.
 fn print_bottom_line(plan: &Plan) -> String {
     let e = escape;
-    let v = app::ssr::bottom_line::bottom_line_view(&plan.bottom_line);
+    let v = app::ssr::bottom_line::bottom_line_view(plan);
     let rows: String = (v.routes.iter())
         .map(|r| {
             let figures: Vec<String> = (r.figures.iter())
@@ -328,8 +344,19 @@ fn print_bottom_line(plan: &Plan) -> String {
             )
         })
         .collect();
+    let split = v.split.as_ref().map_or(String::new(), |s| {
+        let items: String = (s
+            .parts
+            .iter()
+            .chain([&s.total])
+            .chain(&s.pure)
+            .chain(&s.floor))
+        .map(|l| format!("<li>{}</li>", e(l)))
+        .collect();
+        format!("<h3>Traffic split</h3><ul>{items}</ul>")
+    });
     format!(
-        "<p>{}</p><table><thead><tr><th>Route</th><th>Answer</th><th>Hardware</th><th>Figures</th></tr></thead><tbody>{rows}</tbody></table><p>{}</p>",
+        "<p>{}</p><table><thead><tr><th>Route</th><th>Answer</th><th>Hardware</th><th>Figures</th></tr></thead><tbody>{rows}</tbody></table>{split}<p>{}</p>",
         e(&v.summary),
         e(&v.method)
     )

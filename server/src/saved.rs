@@ -128,6 +128,7 @@ pub enum Format {
     Html,
     CostChart,
     MemoryChart,
+    QualityChart,
 }
 
 fn respond(
@@ -159,6 +160,11 @@ fn respond(
         ),
         Format::CostChart => (
             app::ssr::charts::cost_vs_hours(plan),
+            "image/svg+xml",
+            "svg",
+        ),
+        Format::QualityChart => (
+            app::ssr::charts::quality_per_dollar(plan),
             "image/svg+xml",
             "svg",
         ),
@@ -245,6 +251,7 @@ pub async fn saved_report_route(
         "report" | "report.html" => Format::Html,
         "cost.svg" => Format::CostChart,
         "memory.svg" => Format::MemoryChart,
+        "quality.svg" => Format::QualityChart,
         _ => return Err(ApiError::NotFound(format!("no report '{file}'"))),
     };
     saved_report(&state, &id, format).await

@@ -4,7 +4,10 @@
 use planner::money::usd;
 use planner::plan::bottom_line::{Answer, BottomLine, Quality, Route, PAYBACK_HORIZON_MONTHS};
 
-use crate::views::{BottomLineView, RouteView};
+use planner::plan::split::{PricedSplit, SplitPlan};
+use planner::plan::Plan;
+
+use crate::views::{BottomLineView, RouteView, SplitView};
 
 fn quality(q: &Option<Quality>) -> String {
     q.as_ref().map_or("not reported".into(), |q| {
@@ -109,9 +112,86 @@ fn route_view(b: &BottomLine, route: Route) -> RouteView {
     v
 }
 
-/// The page's bottom line of a plan.
-pub fn bottom_line_view(b: &BottomLine) -> BottomLineView {
+fn share(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+/// What a priced split costs and scores, in words.
+fn split_total(p: &PricedSplit, benchmark: &str) -> String {
+    let cost = p
+        .monthly_usd
+        .map_or("not priced (a part has no answer)".into(), |m| {
+            format!(
+                "{} a month ({} per M output tokens)",
+                usd(m),
+                p.usd_per_m_output.map_or("—".into(), usd)
+            )
+        });
+    let quality = p.quality.map_or("quality not reported".into(), |q| {
+        format!("{benchmark} {q:.1}")
+    });
+    format!("{cost}, {quality}")
+}
+
+fn split_view(sp: &SplitPlan, benchmark: &str) -> SplitView {
+    let parts = (sp.split.parts.iter())
+        .map(|p| {
+            let how = match &p.answer {
+                Some(a) => {
+                    format!(
+                        "{}: {}{}",
+                        match a.route {
+                            Route::Api => "API",
+                            Route::Rent => "rent",
+                            Route::Buy => "buy",
+                        },
+                        hardware(a),
+                        if a.at_risk { " (at risk)" } else { "" }
+                    ) + &format!(", {} a month", usd(a.monthly_usd))
+                }
+                None => p.why_not.clone().unwrap_or_else(|| "no answer".into()),
+            };
+            format!(
+                "{} of requests → {} ({} in flight at the peak) — {how}",
+                share(p.share),
+                p.model,
+                p.peak_in_flight
+            )
+        })
+        .collect();
+    let label = |p: &PricedSplit| {
+        (p.parts.iter())
+            .map(|x| format!("{} {}", share(x.share), x.model))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    SplitView {
+        parts,
+        total: format!("The split: {}", split_total(&sp.split, benchmark)),
+        pure: (sp.pure.iter())
+            .map(|p| {
+                format!(
+                    "{} alone: {}",
+                    label(p).trim_start_matches("100% "),
+                    split_total(p, benchmark)
+                )
+            })
+            .collect(),
+        floor: sp.cheapest_clearing_floor.as_ref().map(|p| {
+            format!(
+                "Cheapest split (in tenths) clearing the quality floor: {} — {}",
+                label(p),
+                split_total(p, benchmark)
+            )
+        }),
+    }
+}
+
+/// The page's bottom line of a plan, its traffic split beside it.
+pub fn bottom_line_view(plan: &Plan) -> BottomLineView {
+    let b = &plan.bottom_line;
     BottomLineView {
+        split: (plan.split.as_ref()).map(|sp| split_view(sp, &plan.scenario.quality_benchmark)),
         summary: b.summary.clone(),
         routes: [Route::Api, Route::Rent, Route::Buy]
             .into_iter()

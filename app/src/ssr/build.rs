@@ -36,6 +36,18 @@ fn standing_text(o: &PlanOption, s: &planner::Scenario) -> String {
             "does not fit".into()
         };
     }
+    if o.below_quality_floor {
+        return match o.quality {
+            Some(q) => format!(
+                "below the quality floor: {} {q:.1}, under {}",
+                s.quality_benchmark, s.min_quality
+            ),
+            None => format!(
+                "below the quality floor: no {} score reported",
+                s.quality_benchmark
+            ),
+        };
+    }
     if o.meets_targets {
         return limit_text(o.limit).into();
     }
@@ -98,7 +110,7 @@ fn option_detail(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionDetail
     if o.meets_targets {
         arithmetic.push(format!(
             "capacity: {} users per replica within {:.1} tok/s per user and {:.0} ms to first token at the 95th percentile (limit: {}); {} peak users -> {} replica(s) of {} GPU(s)",
-            o.users_per_replica, s.tokens_per_s_per_user, s.ttft_ms, limit_text(o.limit), s.peak_users, o.replicas, o.gpus_per_replica
+            o.users_per_replica, s.tokens_per_s_per_user, s.ttft_ms, limit_text(o.limit), s.peak_in_flight(), o.replicas, o.gpus_per_replica
         ));
     }
     if let Some(c) = &o.cloud {
@@ -134,10 +146,7 @@ fn option_detail(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionDetail
         arithmetic.push(line);
     }
     if output_m > 0.0 {
-        arithmetic.push(format!(
-            "volume: {:.1} M output tokens/month ({} users x {} tok/s x 3600 s x {:.0} h x {} load)",
-            output_m, s.peak_users, s.tokens_per_s_per_user, s.usage_hours_per_month(), s.utilization
-        ));
+        arithmetic.push(format!("volume: {}", planner::demand::volume_text(s)));
     }
     let mut sources = Vec::new();
     if let Ok(g) = catalog.gpu(&o.gpu) {
@@ -252,6 +261,7 @@ fn option_view(o: &PlanOption, plan: &Plan) -> OptionView {
         fits: o.fits,
         meets_targets: o.meets_targets,
         at_risk: o.at_risk,
+        below_floor: o.below_quality_floor,
         replicas: o.replicas,
         users_per_replica: o.users_per_replica,
         decode: band(o.decode_tps_stream),
@@ -348,7 +358,11 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
         }
     };
     view.query = canonical(&parsed.scenario);
-    view.bottom_line = super::bottom_line::bottom_line_view(&plan.bottom_line);
+    view.bottom_line = super::bottom_line::bottom_line_view(&plan);
+    view.demand = vec![
+        planner::demand::peak_text(&plan.scenario),
+        planner::demand::volume_text(&plan.scenario),
+    ];
     view.verdict = plan
         .verdict
         .iter()
@@ -387,18 +401,21 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
             source: a.source.clone(),
         })
         .collect();
-    let (cost, memory, details) = match origin {
+    let (cost, memory, quality, details) = match origin {
         Origin::Current => (
             crate::links::chart("cost", &view.query),
             crate::links::chart("memory", &view.query),
+            crate::links::chart("quality", &view.query),
             crate::links::details(&view.query),
         ),
         Origin::Saved(id) => (
             crate::links::saved_file(id, "cost.svg"),
             crate::links::saved_file(id, "memory.svg"),
+            crate::links::saved_file(id, "quality.svg"),
             crate::links::saved_details(id),
         ),
     };
+    view.quality_chart_url = quality;
     view.cost_chart_url = cost;
     view.memory_chart_url = memory;
     view.details_base = details;

@@ -267,3 +267,200 @@ pub fn memory_breakdown(options: &[PlanOption]) -> String {
         Err(_) => svg_error("memory"),
     }
 }
+
+/// One model's points on the quality-per-dollar chart: its score and its cheapest cost per M
+/// output tokens meeting the targets, by API, and among options that fit but miss them.
+struct QualityPoint {
+    model: String,
+    quality: f64,
+    meets: Option<f64>,
+    api: Option<f64>,
+    misses: Option<f64>,
+}
+
+fn min_into(slot: &mut Option<f64>, v: Option<f64>) {
+    if let Some(v) = v.filter(|v| *v > 0.0 && v.is_finite()) {
+        *slot = Some(slot.map_or(v, |s: f64| s.min(v)));
+    }
+}
+
+fn quality_points(plan: &Plan) -> Vec<QualityPoint> {
+    let mut points: Vec<QualityPoint> = Vec::new();
+    for o in plan.options.iter().filter(|o| o.fits) {
+        let Some(q) = o.quality else { continue };
+        let i = match points.iter().position(|p| *p.model == *o.model) {
+            Some(i) => i,
+            None => {
+                points.push(QualityPoint {
+                    model: o.model.to_string(),
+                    quality: q,
+                    meets: None,
+                    api: None,
+                    misses: None,
+                });
+                points.len() - 1
+            }
+        };
+        let p = &mut points[i];
+        if o.meets_targets && !o.below_quality_floor {
+            min_into(&mut p.meets, o.usd_per_m_output());
+        } else {
+            min_into(&mut p.misses, o.usd_per_m_output());
+        }
+    }
+    for a in &plan.api {
+        if let Some(p) = points.iter_mut().find(|p| p.model == a.model) {
+            min_into(&mut p.api, Some(a.usd_per_m_output_tokens));
+        }
+    }
+    points
+}
+
+/// The Pareto front of (cost, quality) pairs: nothing else is both cheaper and better. Sorted
+/// by cost, each kept point scores higher than every cheaper one.
+fn pareto_front(mut pts: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
+    pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
+    let mut front: Vec<(f64, f64)> = Vec::new();
+    for p in pts {
+        if front.last().is_none_or(|l| p.1 > l.1) {
+            front.push(p);
+        }
+    }
+    front
+}
+
+/// Quality against cost per million output tokens: each model's cheapest option meeting the
+/// targets (circles), its cheapest API (diamonds), its cheapest option that misses them (grey),
+/// the Pareto front of what meets, and the bottom line's answers ringed.
+pub fn quality_per_dollar(plan: &Plan) -> String {
+    let points = quality_points(plan);
+    let costs: Vec<f64> = (points.iter())
+        .flat_map(|p| [p.meets, p.api, p.misses])
+        .flatten()
+        .collect();
+    if costs.is_empty() {
+        return String::new();
+    }
+    let xmin = costs.iter().copied().fold(f64::MAX, f64::min) / 1.5;
+    let xmax = costs.iter().copied().fold(0.0, f64::max) * 1.5;
+    let qs: Vec<f64> = points.iter().map(|p| p.quality).collect();
+    let ymin = (qs.iter().copied().fold(f64::MAX, f64::min) - 5.0).max(0.0);
+    let ymax = (qs.iter().copied().fold(0.0, f64::max) + 5.0).min(100.0);
+    let benchmark = plan.scenario.quality_benchmark.clone();
+    let front = pareto_front(
+        (points.iter())
+            .flat_map(|p| {
+                [p.meets, p.api]
+                    .into_iter()
+                    .flatten()
+                    .map(|c| (c, p.quality))
+            })
+            .collect(),
+    );
+    let b = &plan.bottom_line;
+    let answers: Vec<(String, f64, f64)> = [&b.api, &b.rent, &b.buy]
+        .into_iter()
+        .flatten()
+        .filter_map(|a| {
+            let q = points.iter().find(|p| p.model == a.model)?.quality;
+            Some((a.route.as_str().to_string(), a.usd_per_m_output, q))
+        })
+        .collect();
+    let mut svg = String::new();
+    let drawn = (|| -> Result<(), String> {
+        let root = SVGBackend::with_string(&mut svg, (760, 420)).into_drawing_area();
+        root.fill(&WHITE).map_err(|e| e.to_string())?;
+        let mut chart = ChartBuilder::on(&root)
+            .caption(
+                format!("Quality ({benchmark}) against cost per M output tokens"),
+                ("sans-serif", 16),
+            )
+            .margin(12)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d((xmin..xmax).log_scale(), ymin..ymax)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc("USD per M output tokens (log scale)")
+            .y_desc(benchmark.as_str())
+            .x_label_formatter(&|v| planner::money::usd(*v))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(LineSeries::new(front.clone(), PALETTE[2].stroke_width(2)))
+            .map_err(|e| e.to_string())?
+            .label("Pareto front (nothing cheaper and better)")
+            .legend(|(x, y)| {
+                PathElement::new(vec![(x, y), (x + 18, y)], PALETTE[2].stroke_width(2))
+            });
+        let grey = RGBColor(170, 170, 170);
+        chart
+            .draw_series(points.iter().filter_map(|p| {
+                p.misses
+                    .map(|c| Circle::new((c, p.quality), 4, grey.filled()))
+            }))
+            .map_err(|e| e.to_string())?
+            .label("fits, misses the targets")
+            .legend(move |(x, y)| Circle::new((x + 6, y), 4, grey.filled()));
+        chart
+            .draw_series(points.iter().filter_map(|p| {
+                p.meets
+                    .map(|c| Circle::new((c, p.quality), 5, PALETTE[0].filled()))
+            }))
+            .map_err(|e| e.to_string())?
+            .label("rent or buy, meets the targets")
+            .legend(|(x, y)| Circle::new((x + 6, y), 5, PALETTE[0].filled()));
+        chart
+            .draw_series(points.iter().filter_map(|p| {
+                p.api
+                    .map(|c| TriangleMarker::new((c, p.quality), 6, PALETTE[4].filled()))
+            }))
+            .map_err(|e| e.to_string())?
+            .label("API")
+            .legend(|(x, y)| TriangleMarker::new((x + 6, y), 6, PALETTE[4].filled()));
+        chart
+            .draw_series(points.iter().map(|p| {
+                let c = p.meets.or(p.api).or(p.misses).unwrap_or(xmin);
+                Text::new(
+                    p.model.clone(),
+                    (c, p.quality),
+                    ("sans-serif", 11).into_font().color(&BLACK.mix(0.75)),
+                )
+            }))
+            .map_err(|e| e.to_string())?;
+        chart
+            .draw_series(answers.iter().map(|(route, c, q)| {
+                EmptyElement::at((*c, *q))
+                    + Circle::new((0, 0), 9, BLACK.stroke_width(2))
+                    + Text::new(route.clone(), (10, -14), ("sans-serif", 12).into_font())
+            }))
+            .map_err(|e| e.to_string())?
+            .label("the bottom line's answers")
+            .legend(|(x, y)| Circle::new((x + 6, y), 6, BLACK.stroke_width(2)));
+        legend(&mut chart, SeriesLabelPosition::LowerRight)?;
+        root.present().map_err(|e| e.to_string())?;
+        Ok(())
+    })();
+    match drawn {
+        Ok(()) => svg,
+        Err(_) => svg_error("quality"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pareto_front;
+
+    #[test]
+    fn the_pareto_front_keeps_only_what_nothing_beats() {
+        let front = pareto_front(vec![
+            (1.0, 50.0),
+            (2.0, 40.0),
+            (3.0, 70.0),
+            (0.5, 30.0),
+            (3.0, 60.0),
+        ]);
+        assert_eq!(front, vec![(0.5, 30.0), (1.0, 50.0), (3.0, 70.0)]);
+    }
+}

@@ -7,10 +7,12 @@
 //! custom_gpu_usd_per_hour, custom_gpu_count) and model (custom_model_config: a pasted
 //! config.json), planned beside the chosen ones; and for the table: sort, dir, show.
 
-use planner::scenario::{CustomGpu, CustomModel, GpuChoice, Scenario};
+use planner::scenario::{CustomGpu, CustomModel, GpuChoice, Scenario, SplitShare};
 use planner::Catalog;
 
-use crate::fields::{CUSTOM_GPU, CUSTOM_GPU_ID, CUSTOM_MODEL_ID, ECONOMICS, LIST_KEYS, WORKLOAD};
+use crate::fields::{
+    CUSTOM_GPU, CUSTOM_GPU_ID, CUSTOM_MODEL_ID, ECONOMICS, LIST_KEYS, QUALITY, WORKLOAD,
+};
 use crate::views::FieldError;
 
 pub struct Parsed {
@@ -91,6 +93,9 @@ pub fn parse(query: &str, catalog: &Catalog) -> Parsed {
             "hours_per_day" => number().map(|v| s.hours_per_day = v),
             "days_per_month" => number().map(|v| s.days_per_month = v),
             "peak_users" => whole().map(|v| s.peak_users = v),
+            "total_users" => whole().map(|v| s.total_users = v),
+            "active_share" => number().map(|v| s.active_share = v),
+            "requests_per_day" => number().map(|v| s.requests_per_day = v),
             "tokens_per_s_per_user" => number().map(|v| s.tokens_per_s_per_user = v),
             "prompt_tokens" => whole().map(|v| s.prompt_tokens = v),
             "output_tokens" => whole().map(|v| s.output_tokens = v),
@@ -101,6 +106,11 @@ pub fn parse(query: &str, catalog: &Catalog) -> Parsed {
             "host_cost_usd" => number().map(|v| s.host_cost_usd = v),
             "amortization_months" => whole().map(|v| s.amortization_months = v),
             "idle_watts_per_gpu" => number().map(|v| s.idle_watts_per_gpu = v),
+            "min_quality" => number().map(|v| s.min_quality = v),
+            "quality_benchmark" => {
+                s.quality_benchmark = value.to_string();
+                Ok(())
+            }
             "models" => {
                 s.models = list(value);
                 Ok(())
@@ -110,6 +120,7 @@ pub fn parse(query: &str, catalog: &Catalog) -> Parsed {
                 Ok(())
             }
             "gpus" => parse_gpus(value).map(|g| s.gpus = g),
+            "split" => parse_split(value).map(|p| s.split = p),
             "engine" => {
                 s.engine = value.to_string();
                 Ok(())
@@ -256,6 +267,28 @@ fn form_field(engine_field: &str) -> String {
     engine_field.to_string()
 }
 
+/// `model:share,model:share` (shares as fractions of the requests).
+fn parse_split(v: &str) -> Result<Vec<SplitShare>, FieldError> {
+    let mut out = Vec::new();
+    for item in list(v) {
+        let share = item
+            .split_once(':')
+            .and_then(|(m, x)| Some((m.trim(), x.trim().parse::<f64>().ok()?)))
+            .filter(|(_, x)| x.is_finite());
+        let Some((model, share)) = share else {
+            return Err(err(
+                "split",
+                format!("'{item}': expected model:share, e.g. gpt-oss-20b:0.7,gpt-oss-120b:0.3"),
+            ));
+        };
+        out.push(SplitShare {
+            model: model.to_string(),
+            share,
+        });
+    }
+    Ok(out)
+}
+
 fn parse_gpus(v: &str) -> Result<Vec<GpuChoice>, FieldError> {
     let mut out = Vec::new();
     for item in list(v) {
@@ -290,11 +323,16 @@ pub fn canonical(s: &Scenario) -> String {
     q.append_pair("hours_per_day", &n(s.hours_per_day));
     q.append_pair("days_per_month", &n(s.days_per_month));
     q.append_pair("peak_users", &s.peak_users.to_string());
+    q.append_pair("total_users", &s.total_users.to_string());
+    q.append_pair("active_share", &n(s.active_share));
     q.append_pair("tokens_per_s_per_user", &n(s.tokens_per_s_per_user));
     q.append_pair("prompt_tokens", &s.prompt_tokens.to_string());
     q.append_pair("output_tokens", &s.output_tokens.to_string());
     q.append_pair("ttft_ms", &n(s.ttft_ms));
     q.append_pair("utilization", &n(s.utilization));
+    q.append_pair("requests_per_day", &n(s.requests_per_day));
+    q.append_pair("quality_benchmark", &s.quality_benchmark);
+    q.append_pair("min_quality", &n(s.min_quality));
     let models: Vec<&str> = (s.models.iter().map(String::as_str))
         .filter(|m| *m != CUSTOM_MODEL_ID)
         .collect();
@@ -313,6 +351,12 @@ pub fn canonical(s: &Scenario) -> String {
     q.append_pair("host_cost_usd", &n(s.host_cost_usd));
     q.append_pair("amortization_months", &s.amortization_months.to_string());
     q.append_pair("idle_watts_per_gpu", &n(s.idle_watts_per_gpu));
+    if !s.split.is_empty() {
+        let parts: Vec<String> = (s.split.iter())
+            .map(|p| format!("{}:{}", p.model, n(p.share)))
+            .collect();
+        q.append_pair("split", &parts.join(","));
+    }
     if let Some(g) = s.custom_gpus.iter().find(|g| g.id == CUSTOM_GPU_ID) {
         q.append_pair("custom_gpu_name", &g.name);
         q.append_pair("custom_gpu_memory_gb", &n(g.memory_gb));
@@ -343,7 +387,8 @@ pub fn defaults() -> Vec<(String, String)> {
     let mut out = pairs(&canonical);
     // Keep only keys the form has.
     out.retain(|(k, _)| {
-        WORKLOAD.iter().chain(ECONOMICS).any(|f| f.key == k) || LIST_KEYS.contains(&k.as_str())
+        (WORKLOAD.iter().chain(QUALITY).chain(ECONOMICS)).any(|f| f.key == k)
+            || LIST_KEYS.contains(&k.as_str())
     });
     out
 }

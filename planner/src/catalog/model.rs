@@ -15,6 +15,11 @@ pub enum Attention {
 }
 
 /// A published benchmark score, quoted from the model card.
+/// The benchmark models are compared on unless a scenario names another (ranking, the verdict,
+/// the bottom line): the one most of the catalog's model cards report (17 of 28; its settings,
+/// such as reasoning effort, are shown beside each score).
+pub const QUALITY_BENCHMARK: &str = "GPQA Diamond";
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QualityScore {
     pub benchmark: String,
@@ -223,6 +228,11 @@ impl Model {
     /// Layers with full attention (their KV grows with context).
     pub fn full_attention_layers(&self) -> u32 {
         self.layers.saturating_sub(self.sliding_layers)
+    }
+
+    /// Every benchmark this model reports a score on.
+    pub fn benchmarks(&self) -> impl Iterator<Item = &str> {
+        self.quality.iter().map(|q| q.benchmark.as_str())
     }
 
     /// Best published score on a benchmark, if the model card gives one.

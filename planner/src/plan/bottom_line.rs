@@ -2,9 +2,10 @@
 //! GPUs and to buy them, which of the three to take, when buying pays back and below what
 //! volume the API costs less — said in one sentence.
 //!
-//! "Best" puts quality first, because the user chose the models to compare: the model with
-//! the best headline score (`QUALITY_BENCHMARK`) a route can serve within the targets, then
-//! the cheapest way to serve it. Options count only when they meet the targets, which the plan
+//! Without a quality floor "best" puts quality first, because the user chose the models to
+//! compare: the model with the best score on the scenario's benchmark a route can serve within
+//! the targets, then the cheapest way to serve it. With a floor, every model clearing it is
+//! good enough and cost decides. Options count only when they meet the targets, which the plan
 //! judges at the pessimistic end of every band. Hosted APIs publish no speed we could hold them
 //! to, so an API answer is priced, not judged on speed; the sentence says so.
 
@@ -15,7 +16,6 @@ use crate::money::{usd, ApiCost};
 use crate::scenario::Scenario;
 
 use super::options::{Options, Row};
-use super::QUALITY_BENCHMARK;
 
 /// The three ways to serve a scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -140,13 +140,34 @@ pub(super) struct Inputs<'a> {
     pub models: &'a [Model],
     /// Each model's quality level (0 = best; `rank::quality_levels`).
     pub levels: &'a [u32],
+    /// Whether each model clears the scenario's quality floor.
+    pub passes: &'a [bool],
     pub options: &'a Options,
     pub api: &'a [ApiCost],
     pub scenario: &'a Scenario,
 }
 
-fn quality(m: &Model) -> Option<Quality> {
-    m.quality_score(QUALITY_BENCHMARK).map(|q| Quality {
+impl Inputs<'_> {
+    /// How a route ranks model `i`: None below the quality floor (never an answer); with a
+    /// floor, every model clearing it alike (cost decides); without one, its quality level.
+    fn level_of(&self, i: usize) -> Option<u32> {
+        if !self.passes[i] {
+            None
+        } else if self.scenario.min_quality > 0.0 {
+            Some(0)
+        } else {
+            Some(self.levels[i])
+        }
+    }
+
+    /// `level_of` by model id (None for an id the plan does not hold).
+    fn level_of_id(&self, id: &str) -> Option<u32> {
+        (self.models.iter().position(|m| m.id == id)).and_then(|i| self.level_of(i))
+    }
+}
+
+fn quality(m: &Model, benchmark: &str) -> Option<Quality> {
+    m.quality_score(benchmark).map(|q| Quality {
         benchmark: q.benchmark.clone(),
         score: q.score,
         setting: q.setting.clone(),
@@ -205,6 +226,7 @@ fn hosted(inp: &Inputs, i: usize, route: Route) -> Answer {
         .filter(|(mi, _)| *mi != r.model as usize)
         .map(|(mi, m)| {
             let same = |x: &Row| x.model as usize == mi && x.gpu == r.gpu && x.gpus == r.gpus;
+            let below = !inp.passes[mi];
             match pick_row(inp, route, |x| x.meets_targets && same(x), |_| 0) {
                 Some(j) => {
                     let x = &o.rows[j];
@@ -215,8 +237,8 @@ fn hosted(inp: &Inputs, i: usize, route: Route) -> Answer {
                         monthly_usd: cost,
                         usd_per_m_output: cost.map(|c| o.names.per_m(c)),
                         replicas: Some(x.replicas),
-                        quality: quality(m),
-                        standing: None,
+                        quality: quality(m, &inp.scenario.quality_benchmark),
+                        standing: below.then(|| BELOW_FLOOR.into()),
                     }
                 }
                 None => {
@@ -228,7 +250,7 @@ fn hosted(inp: &Inputs, i: usize, route: Route) -> Answer {
                         monthly_usd: None,
                         usd_per_m_output: None,
                         replicas: None,
-                        quality: quality(m),
+                        quality: quality(m, &inp.scenario.quality_benchmark),
                         standing: Some(
                             if fits {
                                 "misses the targets on this hardware"
@@ -268,16 +290,14 @@ fn hosted(inp: &Inputs, i: usize, route: Route) -> Answer {
         },
         usd_per_m_output: per_m,
         at_risk: rec.at_risk,
-        quality: quality(model),
+        quality: quality(model, &inp.scenario.quality_benchmark),
         key: Some(rec.key()),
         alternatives,
     }
 }
 
 fn api_answer(inp: &Inputs) -> Option<Answer> {
-    let level = |a: &ApiCost| {
-        (inp.models.iter().position(|m| m.id == a.model)).map_or(u32::MAX, |i| inp.levels[i])
-    };
+    let level = |a: &ApiCost| inp.level_of_id(&a.model).unwrap_or(u32::MAX);
     fn best<'a>(
         of: impl Iterator<Item = &'a ApiCost>,
         level: &dyn Fn(&ApiCost) -> u32,
@@ -288,7 +308,12 @@ fn api_answer(inp: &Inputs) -> Option<Answer> {
                 .unwrap_or(std::cmp::Ordering::Equal)
         })
     }
-    let a = best(inp.api.iter(), &level)?;
+    let a = best(
+        inp.api
+            .iter()
+            .filter(|a| inp.level_of_id(&a.model).is_some()),
+        &level,
+    )?;
     let model = inp.models.iter().find(|m| m.id == a.model)?;
     let alternatives = (inp.models.iter())
         .filter(|m| m.id != a.model)
@@ -300,10 +325,14 @@ fn api_answer(inp: &Inputs) -> Option<Answer> {
                 monthly_usd: cheapest.map(|x| x.monthly_usd),
                 usd_per_m_output: cheapest.map(|x| x.usd_per_m_output_tokens),
                 replicas: None,
-                quality: quality(m),
-                standing: cheapest
-                    .is_none()
-                    .then(|| "no API price in the catalog".into()),
+                quality: quality(m, &inp.scenario.quality_benchmark),
+                standing: if inp.level_of_id(&m.id).is_none() {
+                    Some(BELOW_FLOOR.into())
+                } else {
+                    cheapest
+                        .is_none()
+                        .then(|| "no API price in the catalog".into())
+                },
             }
         })
         .collect();
@@ -322,11 +351,14 @@ fn api_answer(inp: &Inputs) -> Option<Answer> {
         monthly_power_usd: None,
         usd_per_m_output: a.usd_per_m_output_tokens,
         at_risk: false,
-        quality: quality(model),
+        quality: quality(model, &inp.scenario.quality_benchmark),
         key: None,
         alternatives,
     })
 }
+
+/// What an alternative below the scenario's quality floor says.
+const BELOW_FLOOR: &str = "below the quality floor";
 
 /// Why a self-hosted route has no answer.
 fn why_not_hosted(inp: &Inputs, route: Route) -> String {
@@ -336,7 +368,12 @@ fn why_not_hosted(inp: &Inputs, route: Route) -> String {
         "no configuration of the chosen models, formats and GPUs was planned".into()
     } else if !rows.iter().any(|r| r.fits) {
         "nothing fits the chosen GPUs".into()
-    } else if !rows.iter().any(|r| r.meets_targets) {
+    } else if !inp.passes.iter().any(|p| *p) {
+        "no chosen model clears the quality floor".into()
+    } else if !rows
+        .iter()
+        .any(|r| r.meets_targets && inp.passes[r.model as usize])
+    {
         "no option meets the speed and TTFT targets at the pessimistic end of its bands".into()
     } else if !rows.iter().any(|r| r.meets_targets && priced(r)) {
         match route {
@@ -494,27 +531,48 @@ fn capitalize(s: &str) -> String {
         .unwrap_or_default()
 }
 
+/// How each route chose its model, in words.
+fn choice(s: &Scenario) -> String {
+    let b = &s.quality_benchmark;
+    if s.min_quality > 0.0 {
+        format!(
+            "Each route's answer is the cheapest way to serve a model scoring at least {} on \
+             {b} (the quality floor);",
+            s.min_quality
+        )
+    } else {
+        format!(
+            "Each route's answer is the best-scoring model on {b} it can serve, then the \
+             cheapest way to serve it;"
+        )
+    }
+}
+
 pub(super) fn bottom_line(inp: &Inputs) -> BottomLine {
-    let level = |r: &Row| inp.levels[r.model as usize];
+    let level = |r: &Row| inp.level_of(r.model as usize).unwrap_or(u32::MAX);
+    let clears = |r: &Row| inp.passes[r.model as usize];
     // Options meeting the targets at the pessimistic end first; failing those, one meeting
     // them on its expected figures, said to be at risk.
     let take = |route| {
-        pick_row(inp, route, |r| r.meets_targets, level)
-            .or_else(|| pick_row(inp, route, |r| inp.options.at_risk(r), level))
+        pick_row(inp, route, |r| r.meets_targets && clears(r), level)
+            .or_else(|| pick_row(inp, route, |r| inp.options.at_risk(r) && clears(r), level))
             .map(|i| hosted(inp, i, route))
     };
     let (rent, buy) = (take(Route::Rent), take(Route::Buy));
     let api = api_answer(inp);
     let why_not = WhyNot {
-        api: api
-            .is_none()
-            .then(|| "no API price in the catalog for the chosen models".into()),
+        api: api.is_none().then(|| {
+            if inp.passes.iter().any(|p| *p) {
+                "no API price in the catalog for the chosen models clearing the quality floor"
+                    .into()
+            } else {
+                "no chosen model clears the quality floor".into()
+            }
+        }),
         rent: rent.is_none().then(|| why_not_hosted(inp, Route::Rent)),
         buy: buy.is_none().then(|| why_not_hosted(inp, Route::Buy)),
     };
-    let model_level = |a: &Answer| {
-        (inp.models.iter().position(|m| m.id == a.model)).map_or(u32::MAX, |i| inp.levels[i])
-    };
+    let model_level = |a: &Answer| inp.level_of_id(&a.model).unwrap_or(u32::MAX);
     let best = [&api, &rent, &buy]
         .into_iter()
         .flatten()
@@ -556,11 +614,11 @@ pub(super) fn bottom_line(inp: &Inputs) -> BottomLine {
         break_even,
         summary: String::new(),
         method: format!(
-            "Each route's answer is the best-scoring model on {QUALITY_BENCHMARK} it can serve, \
-             then the cheapest way to serve it; GPU options count only when they meet the speed \
+            "{} GPU options count only when they meet the speed \
              and TTFT targets at the pessimistic end of their bands. API providers' speed is not \
              modelled: an API answer is priced, not held to the targets. The break-even volume \
-             holds this load's fleet fixed."
+             holds this load's fleet fixed.",
+            choice(inp.scenario)
         ),
     };
     b.summary = summary(&b, inp.scenario);

@@ -96,7 +96,7 @@ pub fn load_curve(catalog: &Catalog, s: &Scenario, o: &PlanOption) -> Result<Loa
         .collect();
     loads.dedup();
     let operating = (o.meets_targets && o.replicas > 0)
-        .then(|| point(s.peak_users.max(1).div_ceil(o.replicas)));
+        .then(|| point(s.peak_in_flight().max(1).div_ceil(o.replicas)));
     Ok(LoadCurve {
         points: loads.into_iter().map(point).collect(),
         operating,

@@ -9,6 +9,7 @@ mod lookups;
 mod options;
 mod priced;
 mod rank;
+pub mod split;
 mod verdict;
 
 use std::sync::Arc;
@@ -31,10 +32,7 @@ use crate::money::{api_cost, ApiCost};
 use crate::notes::Note;
 use crate::scenario::{Scenario, SCENARIO_SCHEMA_VERSION};
 
-/// The benchmark the ranking, the quality verdict and the bottom line compare models on: the
-/// one most of the catalog's model cards report (17 of 28; its settings, such as reasoning
-/// effort, are shown beside each score).
-pub const QUALITY_BENCHMARK: &str = "GPQA Diamond";
+pub use crate::catalog::model::QUALITY_BENCHMARK;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -66,6 +64,9 @@ pub struct Plan {
     pub verdict: Vec<Verdict>,
     /// Which route (API, rent, buy) and model to take, and when buying pays back.
     pub bottom_line: bottom_line::BottomLine,
+    /// The scenario's traffic split priced, beside the pure fleets (absent without a split).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub split: Option<split::SplitPlan>,
     pub skipped: Vec<Skipped>,
     /// Where each engine's efficiency factors come from.
     pub calibration: Vec<String>,
@@ -141,11 +142,13 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
     // What records need to rebuild an option's memory breakdown.
     let mut weights = vec![WeightBytes::default(); resolved.models.len() * formats.len() * 3];
     let output_m = s.monthly_output_tokens() / 1e6;
-    let mut prices = Prices::new(s.gpus.len(), s.peak_users);
+    let mut prices = Prices::new(s.gpus.len(), s.peak_in_flight());
     // Each model's quality level, for ranking.
     let scores: Vec<Option<f64>> = (resolved.models.iter())
-        .map(|m| m.quality_score(QUALITY_BENCHMARK).map(|q| q.score))
+        .map(|m| m.quality_score(&s.quality_benchmark).map(|q| q.score))
         .collect();
+    // Whether each model clears the scenario's quality floor (every model does without one).
+    let passes: Vec<bool> = scores.iter().map(|q| s.clears_floor(*q)).collect();
     let levels = rank::quality_levels(&scores);
     for (mi, model) in resolved.models.iter().enumerate() {
         // Checked once per model, not once per configuration.
@@ -337,7 +340,9 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                         notes,
                     };
                     let i = rows.len();
-                    if let Some(e) = rank::entry(i, &row, priced, price, levels[mi]) {
+                    if let Some(e) =
+                        rank::entry(i, &row, priced, price, levels[mi]).filter(|_| passes[mi])
+                    {
                         entries.push(e);
                     }
                     leaders[mi].consider(i, &row, priced.cheapest_per_m, phys.available);
@@ -383,10 +388,17 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
         .flat_map(|m| catalog.api_for(&m.id).map(|p| api_cost(p, s)))
         .collect();
     api.sort_by(|a, b| a.monthly_usd.total_cmp(&b.monthly_usd));
-    let verdict = verdict::verdict(&resolved.models, &options, &leaders, &api);
+    let verdict = verdict::verdict(
+        &resolved.models,
+        &options,
+        &leaders,
+        &api,
+        &s.quality_benchmark,
+    );
     let bottom_line = bottom_line::bottom_line(&bottom_line::Inputs {
         models: &resolved.models,
         levels: &levels,
+        passes: &passes,
         options: &options,
         api: &api,
         scenario: s,
@@ -410,6 +422,7 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
         api,
         verdict,
         bottom_line,
+        split: split::split_plan(catalog, s)?,
         skipped,
         calibration,
         evaluated,

@@ -57,7 +57,11 @@ pub struct PlanOption {
     pub local_usd_per_m_output: Option<f64>,
     /// The cheaper of cloud (billed usage hours) and local (amortized + power), per month.
     pub monthly_cost_usd: Option<f64>,
+    /// The model's score on the scenario's `quality_benchmark`.
     pub quality: Option<f64>,
+    /// The model is below the scenario's quality floor (`min_quality`): never ranked or
+    /// recommended, whatever its speed and cost.
+    pub below_quality_floor: bool,
     /// 1 = cheapest option meeting the targets.
     pub rank: Option<u32>,
     pub pareto: bool,
@@ -302,6 +306,7 @@ impl Options {
             local_usd_per_m_output: price.local_monthly.map(|c| n.per_m(c)),
             monthly_cost_usd: price.monthly_cost(),
             quality: *quality,
+            below_quality_floor: !s.clears_floor(*quality),
             rank: (self.ranks[i] > 0).then_some(self.ranks[i]),
             pareto: self.pareto[i],
             notes: r.notes,

@@ -7,7 +7,7 @@ use crate::physics::GB;
 
 use super::options::{Options, PlanOption, Row};
 use super::priced::cheapest;
-use super::{Verdict, QUALITY_BENCHMARK};
+use super::Verdict;
 
 fn money(v: f64) -> String {
     if v >= 100.0 {
@@ -78,6 +78,7 @@ pub(super) fn verdict(
     options: &Options,
     leaders: &[Leaders],
     api: &[ApiCost],
+    benchmark: &str,
 ) -> Vec<Verdict> {
     let decide = |category: &str,
                   scores: Vec<(String, f64, String)>,
@@ -121,7 +122,7 @@ pub(super) fn verdict(
     let quality: Vec<(String, f64, String)> = models
         .iter()
         .filter_map(|m| {
-            m.quality_score(QUALITY_BENCHMARK).map(|q| {
+            m.quality_score(benchmark).map(|q| {
                 (
                     m.id.clone(),
                     q.score,
@@ -193,7 +194,7 @@ pub(super) fn verdict(
             "Output quality",
             quality,
             false,
-            &|v| format!("{QUALITY_BENCHMARK} {v:.1}"),
+            &|v| format!("{benchmark} {v:.1}"),
             "no published score for these models in the catalog",
         ),
         decide(

@@ -327,3 +327,39 @@ async fn a_large_plan_answers_a_page_of_options_at_a_time() {
         );
     }
 }
+
+/// Issue 13: the JSON plan carries the bottom line (`api`, `rent`, `buy`, null with a reason
+/// when a route has none) and a traffic split as the scenario field `split`; shares that do not
+/// sum to 1 are a 422 naming `split`, and a misspelt key inside a share names itself.
+#[tokio::test]
+async fn the_json_plan_carries_the_bottom_line_and_the_split() {
+    let t = app().await;
+    let body = r#"{"models": ["gpt-oss-20b", "gpt-oss-120b"], "quants": ["mxfp4"],
+        "gpus": [{"id": "h100-sxm", "count": 1}], "peak_users": 20,
+        "split": [{"model": "gpt-oss-20b", "share": 0.7}, {"model": "gpt-oss-120b", "share": 0.3}]}"#;
+    let r = t.post_json("/api/v1/plan", body).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let b = &v["bottom_line"];
+    for route in ["api", "rent", "buy"] {
+        let a = &b[route];
+        assert!(a.is_null() || a["model"].is_string(), "{route}: {a}");
+        if a.is_null() {
+            assert!(b["why_not"][route].is_string(), "{route} without a reason");
+        } else {
+            assert!(a["monthly_usd"].as_f64().unwrap() > 0.0);
+        }
+    }
+    let split = &v["split"]["split"];
+    assert_eq!(split["parts"].as_array().unwrap().len(), 2);
+    assert!(split["monthly_usd"].as_f64().unwrap() > 0.0);
+    let bad = body.replace("0.3}", "0.2}");
+    let r = t.post_json("/api/v1/plan", &bad).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["errors"][0]["field"], "split", "{v}");
+    let typo = body.replace("\"share\": 0.3", "\"shar\": 0.3");
+    let r = t.post_json("/api/v1/plan", &typo).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("split[1].shar"), "{}", r.body);
+}

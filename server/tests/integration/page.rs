@@ -400,7 +400,7 @@ async fn the_bottom_line_leads_the_page_and_every_report_carries_it() {
     let c = planner::Catalog::builtin();
     let parsed = app::ssr::query::parse(query, c);
     let plan = planner::plan(c, &parsed.scenario).unwrap();
-    let view = app::ssr::bottom_line::bottom_line_view(&plan.bottom_line);
+    let view = app::ssr::bottom_line::bottom_line_view(&plan);
     let (_, md) = get(&format!("/report.md?{query}")).await;
     let (_, print) = get(&format!("/report.html?{query}")).await;
     let print = unescape(&print);
@@ -448,4 +448,145 @@ async fn the_bottom_line_leads_the_page_and_every_report_carries_it() {
         marked.iter().all(|k| keys.contains(k)),
         "{marked:?} vs {keys:?}"
     );
+}
+
+/// Issue 13: a quality floor from the query string greys the models below it, names the floor
+/// in their last column, keeps them out of the ranking and the bottom line; a benchmark no
+/// model reports is a 422 naming `quality_benchmark`.
+#[tokio::test]
+async fn a_quality_floor_greys_the_models_below_it() {
+    let query = "models=gpt-oss-20b,qwen3-8b&quants=mxfp4,fp8&gpus=h100-sxm:1&min_quality=70";
+    let (status, body) = get(&format!("/?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let start = body
+        .find("data-key=\"qwen3-8b|fp8|h100-sxm|1|vllm\"")
+        .expect("the qwen3-8b row");
+    let open = body[..start].rfind("<tr").unwrap();
+    let row = &body[open..start + body[start..].find("</tr>").unwrap()];
+    assert!(row.contains("class=\"below-floor\""), "{row}");
+    let score = (planner::Catalog::builtin().model("qwen3-8b").unwrap())
+        .quality_score("GPQA Diamond")
+        .unwrap()
+        .score;
+    assert!(score < 70.0);
+    let said = format!("below the quality floor: GPQA Diamond {score:.1}, under 70");
+    assert!(row.contains(&said), "{row}");
+    let bottom =
+        &body[body.find("class=\"bottom-line\"").unwrap()..body.find("class=\"verdict\"").unwrap()];
+    assert!(!bottom.contains("qwen3-8b (fp8)"), "{bottom}");
+    assert!(bottom.contains("gpt-oss-20b"), "{bottom}");
+    let (status, body) = get("/?quality_benchmark=Vibes").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        body.contains("href=\"#quality_benchmark\""),
+        "names the field"
+    );
+}
+
+/// Issue 13: demand as people know it — all users, the share in flight at the peak, requests a
+/// day — gives the peak that sizes the fleet and the volume that prices it, both said beside
+/// the form; the API's bill follows the volume, not every peak user streaming all day.
+#[tokio::test]
+async fn all_users_and_requests_a_day_set_the_peak_and_the_volume() {
+    let query =
+        "total_users=200&active_share=0.1&requests_per_day=6000&output_tokens=300&gpus=h100-sxm:1";
+    let (status, body) = get(&format!("/?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let text = unescape(&body);
+    assert!(
+        text.contains("20 requests in flight at the peak (200 users, 10% of them at once)"),
+        "the peak beside the form"
+    );
+    assert!(text.contains(
+        "54.0 M output tokens a month (6,000 requests a day × 30 days × 300 output tokens)"
+    ));
+    let c = planner::Catalog::builtin();
+    let parsed = app::ssr::query::parse(query, c);
+    assert_eq!(parsed.scenario.peak_in_flight(), 20);
+    let plan = planner::plan(c, &parsed.scenario).unwrap();
+    assert_eq!(plan.monthly_output_tokens, 54e6);
+    // The same 20 in flight streaming for every usage hour would be 6.4 times the volume.
+    let streaming = planner::Scenario {
+        total_users: 0,
+        peak_users: 20,
+        requests_per_day: 0.0,
+        ..parsed.scenario.clone()
+    };
+    assert!(streaming.monthly_output_tokens() > 6.0 * plan.monthly_output_tokens);
+    let api = plan.bottom_line.api.as_ref().unwrap();
+    let price = (c.api_for(&api.model))
+        .find(|p| p.provider == *api.provider.as_ref().unwrap())
+        .unwrap();
+    let bill = 54.0 * price.usd_per_m_output + 54.0 * 1000.0 / 300.0 * price.usd_per_m_input;
+    assert!(
+        (api.monthly_usd - bill).abs() < 1e-6 * bill,
+        "{} vs {bill}",
+        api.monthly_usd
+    );
+    // More users at once than a plan holds: a 422 naming the field.
+    let (status, body) = get("/?total_users=10000000&active_share=1").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("href=\"#total_users\""));
+}
+
+/// Issue 13: the traffic-split URL renders the split with its parts, its total between the two
+/// pure fleets, and the Markdown report carries the same lines.
+#[tokio::test]
+async fn a_traffic_split_link_renders_between_the_pure_fleets() {
+    let query = "models=gpt-oss-20b,gpt-oss-120b&quants=mxfp4&gpus=h100-sxm:1,l40s:1&peak_users=40&split=gpt-oss-20b:0.7,gpt-oss-120b:0.3";
+    let (status, body) = get(&format!("/?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    let page = unescape(&body);
+    let c = planner::Catalog::builtin();
+    let parsed = app::ssr::query::parse(query, c);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let plan = planner::plan(c, &parsed.scenario).unwrap();
+    let sp = plan.split.as_ref().unwrap();
+    let total = sp.split.monthly_usd.unwrap();
+    let pure: Vec<f64> = sp.pure.iter().map(|p| p.monthly_usd.unwrap()).collect();
+    assert!(total >= pure[0].min(pure[1]) && total <= pure[0].max(pure[1]));
+    let view = app::ssr::bottom_line::bottom_line_view(&plan)
+        .split
+        .unwrap();
+    assert!(page.contains("Traffic split"));
+    let (_, md) = get(&format!("/report.md?{query}")).await;
+    for line in view.parts.iter().chain([&view.total]).chain(&view.pure) {
+        assert!(page.contains(line.as_str()), "page lacks {line}");
+        assert!(md.contains(line.as_str()), "report lacks {line}");
+    }
+    assert!(view.parts[0].starts_with("70% of requests → gpt-oss-20b (28 in flight"));
+    // The form keeps the split; a bad one names its field.
+    assert!(body.contains("value=\"gpt-oss-20b:0.7,gpt-oss-120b:0.3\""));
+    let (status, body) = get("/?split=gpt-oss-20b:0.7,gpt-oss-120b:0.2").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("href=\"#split\""));
+}
+
+/// Issue 13: quality per dollar as a chart — each model's score against its cheapest cost per
+/// M output tokens, the Pareto front, the bottom line's answers ringed — for the unsaved
+/// scenario, linked from the page.
+#[tokio::test]
+async fn the_quality_per_dollar_chart_draws_every_scored_model() {
+    let query = "models=gpt-oss-20b,gpt-oss-120b,llama-3.1-8b,gemma-3-27b&quants=mxfp4,fp8&gpus=h100-sxm:1,l40s:1";
+    let (status, svg) = get(&format!("/charts/quality.svg?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(svg.starts_with("<svg"), "{}", &svg[..svg.len().min(200)]);
+    for text in [
+        "Pareto front",
+        "gpt-oss-20b",
+        "gpt-oss-120b",
+        "llama-3.1-8b",
+        "GPQA Diamond",
+        "api",
+    ] {
+        assert!(svg.contains(text), "the chart lacks {text}");
+    }
+    // gemma-3-27b reports no GPQA Diamond score: not drawn (the caption says so).
+    assert!(!svg.contains("gemma-3-27b"));
+    let (_, page) = get(&format!("/?{query}")).await;
+    assert!(
+        page.contains("/charts/quality.svg?"),
+        "the page links the chart"
+    );
+    assert!(page.contains("Models reporting no score on the benchmark are not drawn"));
 }

@@ -1,6 +1,6 @@
 //! The query string as a scenario, and the form's defaults and bounds against the engine's.
 
-use app::fields::{ECONOMICS, WORKLOAD};
+use app::fields::{ECONOMICS, QUALITY, WORKLOAD};
 use app::ssr::query::{canonical, defaults, parse};
 use planner::{Catalog, Scenario};
 
@@ -74,7 +74,7 @@ fn form_defaults_and_bounds_agree_with_the_engine() {
         Catalog::builtin(),
     );
     assert_eq!(reparsed.scenario, Scenario::default());
-    for f in WORKLOAD.iter().chain(ECONOMICS) {
+    for f in WORKLOAD.iter().chain(QUALITY).chain(ECONOMICS) {
         assert!(
             d.iter().any(|(k, _)| k == f.key),
             "no default for {}",
