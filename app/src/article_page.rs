@@ -2,6 +2,7 @@
 //! for the same setup and the sourced fact.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 
 use crate::views::ClaimView;
 
@@ -14,6 +15,7 @@ pub async fn article_claims() -> Result<Vec<ClaimView>, ServerFnError> {
 pub fn ArticlePage() -> impl IntoView {
     let claims = Resource::new(|| (), |_| article_claims());
     view! {
+        <Title text="The article, checked — LLM Deployment Planner"/>
         <h1>"The article's claims, checked"</h1>
         <p>"The blog post \"GPT-OSS-120B vs GPT-OSS-20B: Which One Should You Use?\" gets most of its figures wrong. Each claim below stands beside the planner's own computation for the same setup and the sourced fact."</p>
         <Suspense fallback=|| view! { <p>"Computing…"</p> }>

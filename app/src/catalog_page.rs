@@ -1,6 +1,7 @@
 //! `/catalog`: models, formats, GPUs, engines and prices with their sources and dates.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
 use crate::views::CatalogView;
@@ -47,6 +48,7 @@ pub fn CatalogPage() -> impl IntoView {
     let search = use_location().search;
     let data = Resource::new(move || search.get(), load_catalog);
     view! {
+        <Title text="Catalog and sources — LLM Deployment Planner"/>
         <h1>"Catalog and sources"</h1>
         <p>"Every figure the planner uses, with where it comes from and when. A figure we could not source is absent, never guessed."</p>
         <Suspense fallback=|| view! { <p>"Loading the catalog…"</p> }>

@@ -33,6 +33,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="description" content="Which open model, in which quantization, on which hardware — rented, bought or as an API — at what cost, for your load: sourced, calibrated figures."/>
+                // No icon file: an empty data URL keeps browsers from asking for /favicon.ico.
+                <link rel="icon" href="data:,"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>

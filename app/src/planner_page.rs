@@ -3,6 +3,7 @@
 //! (debounced server call) and the URL follows with history.replaceState.
 
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::fields::{NumberField, CUSTOM_GPU, ECONOMICS, PRESETS, QUALITY, WORKLOAD};
@@ -116,6 +117,7 @@ pub fn PlannerPage() -> impl IntoView {
     let plan: PlanResource = Resource::new(move || search.get(), run_plan);
     let choices = Resource::new(|| (), |_| load_form_choices());
     view! {
+        <Title text="Planner — LLM Deployment Planner"/>
         <h1>"Which open model, in which format, on which hardware, at what cost — for your load"</h1>
         <Presets/>
         <Suspense fallback=|| view! { <p>"Loading the form…"</p> }>
@@ -618,6 +620,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
     let api = view! {
         <section class="api" aria-label="hosted API prices">
             <h2>"Hosted APIs for the same tokens"</h2>
+            <div class="scroll">
             <table>
                 <thead><tr><th scope="col">"Model"</th><th scope="col">"Provider"</th><th scope="col">"$/month"</th><th scope="col">"$ / M output (input included)"</th><th scope="col">"In / out $ per M"</th><th scope="col">"Price date"</th><th scope="col">"Source"</th></tr></thead>
                 <tbody>
@@ -631,6 +634,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
         </section>
     }
     .into_any();
@@ -690,7 +694,16 @@ fn option_row(o: OptionView, details_base: &str) -> AnyView {
         "misses"
     };
     let replicas = if o.meets_targets {
-        format!("{} ({} users each)", o.replicas, o.users_per_replica)
+        format!(
+            "{} ({} {} each)",
+            o.replicas,
+            o.users_per_replica,
+            if o.users_per_replica == 1 {
+                "user"
+            } else {
+                "users"
+            }
+        )
     } else {
         "—".into()
     };

@@ -2,6 +2,7 @@
 //! `/scenarios` (this browser's saves, from its cookie) and `/compare?a=&b=`.
 
 use leptos::prelude::*;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_location, use_params_map};
 
 use crate::planner_page::Results;
@@ -99,6 +100,14 @@ pub fn SavedPage() -> impl IntoView {
     }
 }
 
+/// A name as `<title>` may hold it. leptos_meta writes a title's text into the server's HTML
+/// unescaped (a name of `</title><script>…` would end the element), and the browser's own
+/// escaping applies when it sets the title after hydration, so escaping here would show
+/// entities: the markup characters become look-alikes instead.
+fn title_text(name: &str) -> String {
+    name.replace('<', "‹").replace('>', "›").replace('&', "＆")
+}
+
 fn saved_body(v: SavedView) -> AnyView {
     let id = v.id.clone();
     let edit_query = qs::to_string(&v.inputs);
@@ -106,6 +115,9 @@ fn saved_body(v: SavedView) -> AnyView {
     let share = crate::links::saved(&id);
     let owner = v.owner_token.clone().unwrap_or_default();
     view! {
+        <Title text=format!("{} — LLM Deployment Planner", title_text(&v.name))/>
+        <Meta property="og:title" content=v.name.clone()/>
+        <Meta property="og:description" content="A saved deployment plan: which model, on which hardware, at what cost."/>
         <h1 class="saved-name">{v.name.clone()}</h1>
         <p class="muted">
             "Saved " {v.created_at.clone()}

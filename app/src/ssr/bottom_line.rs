@@ -137,18 +137,17 @@ fn split_view(sp: &SplitPlan, benchmark: &str) -> SplitView {
     let parts = (sp.split.parts.iter())
         .map(|p| {
             let how = match &p.answer {
-                Some(a) => {
-                    format!(
-                        "{}: {}{}",
-                        match a.route {
-                            Route::Api => "API",
-                            Route::Rent => "rent",
-                            Route::Buy => "buy",
-                        },
-                        hardware(a),
-                        if a.at_risk { " (at risk)" } else { "" }
-                    ) + &format!(", {} a month", usd(a.monthly_usd))
-                }
+                Some(a) => format!(
+                    "{}{}{}, {} a month",
+                    match a.route {
+                        Route::Api => "",
+                        Route::Rent => "rent ",
+                        Route::Buy => "buy ",
+                    },
+                    hardware(a),
+                    if a.at_risk { " (at risk)" } else { "" },
+                    usd(a.monthly_usd)
+                ),
                 None => p.why_not.clone().unwrap_or_else(|| "no answer".into()),
             };
             format!(

@@ -47,8 +47,8 @@ async fn default_page_plans_both_gpt_oss_models() {
     assert!(body.contains(r#"data-model="gpt-oss-20b""#));
     assert!(body.contains(r#"data-model="gpt-oss-120b""#));
     assert!(body.contains("Output quality"));
-    assert_eq!(body.matches(r#"class="chart""#).count(), 2, "two charts");
-    for chart in ["cost", "memory"] {
+    assert_eq!(body.matches(r#"class="chart""#).count(), 3, "three charts");
+    for chart in ["quality", "cost", "memory"] {
         let (status, svg) = get(&format!("/charts/{chart}.svg?hours_per_day=8")).await;
         assert_eq!(status, StatusCode::OK);
         assert!(

@@ -221,6 +221,16 @@ async fn names_are_text_everywhere_and_never_formulas() {
     let page = t.get(&format!("/s/{xss}?owner={token}")).await;
     assert!(!page.body.contains("<script>alert(1)</script>"));
     assert!(page.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    // In the page's <title> too (leptos_meta does not escape it): look-alikes, no markup.
+    let (breakout, _) = t.save("</title><script>alert(2)</script>", "").await;
+    let page = t.get(&format!("/s/{breakout}")).await;
+    assert!(
+        !page.body.contains("<script>alert(2)"),
+        "the title broke out"
+    );
+    assert!(page
+        .body
+        .contains("<title>‹/title›‹script›alert(2)‹/script› — LLM Deployment Planner</title>"));
     let print = t.get(&format!("/s/{xss}/report")).await;
     assert!(!print.body.contains("<script>alert(1)"));
     // Markdown passes raw HTML to its renderer: the report writes the name's markup as
