@@ -21,9 +21,10 @@ pub fn saved_owner(id: &str, token: &str) -> String {
     format!("/s/{id}?owner={token}")
 }
 
-/// Where a save lands: the owner link, marked as just saved (the page then shows it once).
-pub fn saved_new(id: &str, token: &str) -> String {
-    format!("/s/{id}?owner={token}&new=1")
+/// Where a save lands: the share page marked as just saved. The owner token is in this
+/// browser's cookie, never in the address bar; the page shows the owner link once, to copy.
+pub fn saved_new(id: &str) -> String {
+    format!("/s/{id}?new=1")
 }
 
 /// A form action on a saved scenario (`rename`, `delete`).
@@ -73,7 +74,7 @@ mod tests {
         assert_eq!(planner("models=a"), "/?models=a");
         assert_eq!(saved("X1"), "/s/X1");
         assert_eq!(saved_owner("X1", "t"), "/s/X1?owner=t");
-        assert_eq!(saved_new("X1", "t"), "/s/X1?owner=t&new=1");
+        assert_eq!(saved_new("X1"), "/s/X1?new=1");
         assert_eq!(saved_action("X1", "delete"), "/s/X1/delete");
         assert_eq!(saved_file("X1", "report.md"), "/s/X1/report.md");
         assert_eq!(report("report.csv", "a=1"), "/report.csv?a=1");

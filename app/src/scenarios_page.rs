@@ -15,11 +15,22 @@ pub async fn load_saved(id: String, query: String) -> Result<SavedView, ServerFn
     let pool = expect_context::<store::Pool>();
     let catalogs = expect_context::<store::Catalogs>();
     let q = qs::parse(&query);
-    let owner = qs::get(&q, "owner").unwrap_or("").to_string();
+    let headers: http::HeaderMap = leptos_axum::extract().await?;
+    // The owner token: an owner link's, else the one this browser kept when it saved.
+    let owner = match qs::get(&q, "owner") {
+        Some(t) => t.to_string(),
+        None => crate::ssr::saved_cookie::token_for(&headers, &id).unwrap_or_default(),
+    };
     let new = qs::get(&q, "new") == Some("1");
+    let origin = crate::ssr::saved::origin(&headers);
     let view = crate::ssr::saved::saved_view(&pool, &catalogs, &id, &owner, new, &query)
         .await
         .map_err(ServerFnError::new)?;
+    let view = SavedView {
+        owner_url: view.owner_url.map(|u| format!("{origin}{u}")),
+        share_url: format!("{origin}{}", crate::links::saved(&id)),
+        ..view
+    };
     if !view.found {
         if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
             r.set_status(http::StatusCode::NOT_FOUND);
@@ -112,7 +123,6 @@ fn saved_body(v: SavedView) -> AnyView {
     let id = v.id.clone();
     let edit_query = qs::to_string(&v.inputs);
     let edit = crate::links::planner(&qs::with(&edit_query, "parent", &id));
-    let share = crate::links::saved(&id);
     let owner = v.owner_token.clone().unwrap_or_default();
     view! {
         <Title text=format!("{} — LLM Deployment Planner", title_text(&v.name))/>
@@ -122,12 +132,15 @@ fn saved_body(v: SavedView) -> AnyView {
         <p class="muted">
             "Saved " {v.created_at.clone()}
             {v.parent_id.clone().map(|p| view! { " · forked from " <a href=crate::links::saved(&p)>{p.clone()}</a> })}
-            " · share link: " <a class="share-link" href=share.clone()>{share.clone()}</a>
+        </p>
+        <p class="share">
+            <label for="share-url">"Share link (read-only for whoever opens it)"</label>
+            <input id="share-url" class="share-link" readonly value=v.share_url.clone()/>
         </p>
         {v.owner_url.clone().map(|u| view! {
             <p class="owner-link" role="status">
-                "Your private owner link (shown once, keep it: it alone can rename or delete): "
-                <a href=u.clone()>{u.clone()}</a>
+                <label for="owner-url">"Your private owner link — shown once; this browser remembers it. Keep a copy to rename or delete from elsewhere, and share it with no one:"</label>
+                <input id="owner-url" readonly value=u/>
             </p>
         })}
         <section class="saved-actions" aria-label="actions">
@@ -188,7 +201,7 @@ pub fn MyScenariosPage() -> impl IntoView {
                                             <td><input type="radio" name="b" value=s.id.clone() checked=second aria-label=format!("compare {} as B", s.name)/></td>
                                             <td><a href=crate::links::saved(&s.id)>{s.name.clone()}</a></td>
                                             <td>{s.created_at}</td>
-                                            <td><a href=crate::links::saved_owner(&s.id, &s.owner_token)>"rename / delete"</a></td>
+                                            <td><a href=crate::links::saved(&s.id)>"rename / delete"</a></td>
                                         </tr>
                                     }}).collect_view()}
                                 </tbody>

@@ -289,6 +289,8 @@ pub struct SavedView {
     pub is_owner: bool,
     /// The private owner link, shown once right after saving.
     pub owner_url: Option<String>,
+    /// The share link, absolute when the request said where it came in.
+    pub share_url: String,
     pub owner_token: Option<String>,
     /// "prices changed since this was saved", in plain lines.
     pub price_change: Vec<String>,

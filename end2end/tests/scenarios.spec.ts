@@ -4,7 +4,7 @@ import * as fs from "fs";
 async function save(page: any, name: string, query: string): Promise<string> {
   await page.goto(`/?${query}`);
   await page.locator("#scenario-name").fill(name);
-  await Promise.all([page.waitForURL(/\/s\/[A-Za-z0-9_-]+\?owner=/), page.locator("form.save-form button").click()]);
+  await Promise.all([page.waitForURL(/\/s\/[A-Za-z0-9_-]+\?new=1$/), page.locator("form.save-form button").click()]);
   const url = new URL(page.url());
   return url.pathname.split("/")[2];
 }
@@ -91,7 +91,7 @@ test("your own GPU and a pasted config.json plan, save and come back from the sh
   await expect(page.locator('table.plan tr[data-model="custom-model"]').first()).toBeVisible();
   await expect(page.locator("table.plan")).toContainText("Lab card (your figures)");
   await page.locator("#scenario-name").fill("E2E own hardware");
-  await Promise.all([page.waitForURL(/\/s\/[A-Za-z0-9_-]+\?owner=/), page.locator("form.save-form button").click()]);
+  await Promise.all([page.waitForURL(/\/s\/[A-Za-z0-9_-]+\?new=1$/), page.locator("form.save-form button").click()]);
   const id = new URL(page.url()).pathname.split("/")[2];
   const fresh = await browser.newContext();
   const other = await fresh.newPage();
@@ -104,4 +104,28 @@ test("your own GPU and a pasted config.json plan, save and come back from the sh
   const r = await page.request.get(`/?models=gpt-oss-20b&custom_model_config=${encodeURIComponent(broken)}`);
   expect(r.status()).toBe(422);
   expect(await r.text()).toContain("hidden_size");
+});
+
+test("after save the address bar holds no owner token; the owner renames, and delete asks first", async ({ page }) => {
+  const id = await save(page, "E2E safe sharing", "models=gpt-oss-20b&quants=mxfp4&gpus=rtx-3090:1");
+  expect(page.url()).not.toContain("owner=");
+  // The owner link is shown once, whole, to copy; this browser keeps the token in its cookie.
+  await expect(page.locator("#owner-url")).toHaveValue(new RegExp(`^https?://[^/]+/s/${id}\\?owner=`));
+  await expect(page.locator("#share-url")).toHaveValue(new RegExp(`^https?://[^/]+/s/${id}$`));
+  await page.goto(`/s/${id}`);
+  await expect(page.locator("#owner-url")).toHaveCount(0);
+  await page.locator("#rename").fill("E2E renamed");
+  await Promise.all([page.waitForURL(new RegExp(`/s/${id}$`)), page.locator("section.owner form").first().locator("button").click()]);
+  await expect(page.locator("h1.saved-name")).toHaveText("E2E renamed");
+  await expect(page).toHaveTitle(/E2E renamed/);
+  // Delete asks first; keeping it goes back, confirming deletes.
+  await page.locator("section.owner button.danger").click();
+  await expect(page.locator("h1")).toContainText("Delete “E2E renamed”?");
+  expect(page.url()).not.toContain("owner=");
+  await page.locator("a", { hasText: "Keep it" }).click();
+  await expect(page.locator("h1.saved-name")).toHaveText("E2E renamed");
+  await page.locator("section.owner button.danger").click();
+  await Promise.all([page.waitForURL(/\/scenarios$/), page.locator("button", { hasText: "Delete it" }).click()]);
+  const gone = await page.goto(`/s/${id}`);
+  expect(gone?.status()).toBe(404);
 });

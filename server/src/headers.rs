@@ -1,7 +1,7 @@
 //! Headers on every response: no content sniffing, no framing (clickjacking a delete button),
 //! no `Referer` — share and owner links carry ids and tokens in their address, and a link
 //! followed from a page must not hand them to another site — and `no-store` on the pages that
-//! hold an owner token, so no shared cache or back-button history keeps one. The pages' script
+//! may hold an owner token (saved scenarios, this browser's list), so no shared cache or back-button history keeps one. The pages' script
 //! policy is set where the page is rendered (`app::ssr::csp`), with the response's nonce.
 
 use axum::extract::Request;
@@ -10,8 +10,11 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 pub async fn middleware(req: Request, next: Next) -> Response {
-    let owner_page =
-        holds_token(req.uri().query().unwrap_or("")) || req.uri().path() == "/scenarios";
+    // A saved scenario's page shows owner controls (and once, the owner link) to the browser
+    // whose cookie holds its token, whatever the address: none of them is stored.
+    let owner_page = holds_token(req.uri().query().unwrap_or(""))
+        || req.uri().path() == "/scenarios"
+        || req.uri().path().starts_with("/s/");
     let mut response = next.run(req).await;
     let redirect_holds_token = (response.headers().get(header::LOCATION))
         .and_then(|l| l.to_str().ok())

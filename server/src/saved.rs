@@ -79,7 +79,7 @@ pub async fn save_form(
     pairs.retain(|(id, _)| *id != saved.id);
     pairs.insert(0, (saved.id.clone(), token.clone()));
     pairs.truncate(saved_cookie::MAX_REMEMBERED);
-    let mut response = Redirect::to(&app::links::saved_new(&saved.id, &token)).into_response();
+    let mut response = Redirect::to(&app::links::saved_new(&saved.id)).into_response();
     if let Ok(v) = HeaderValue::from_str(&cookie_value(&pairs, &headers)) {
         response.headers_mut().insert(header::SET_COOKIE, v);
     }
@@ -92,15 +92,51 @@ pub struct OwnerForm {
     pub owner: String,
     #[serde(default)]
     pub name: String,
+    /// "yes" once the owner confirmed a delete.
+    #[serde(default)]
+    pub confirm: String,
 }
 
+/// POST /s/{id}/rename: the owner renames; this browser remembers the owner token (an owner
+/// link opened elsewhere becomes this browser's), and the page it lands on holds no token.
 pub async fn rename_form(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     Form(form): Form<OwnerForm>,
 ) -> Result<Response, ApiError> {
     store::rename(&state.pool, &id, &form.owner, &form.name).await?;
-    Ok(Redirect::to(&app::links::saved_owner(&id, &form.owner)).into_response())
+    let mut pairs = remembered(&headers);
+    pairs.retain(|(i, _)| *i != id);
+    pairs.insert(0, (id.clone(), form.owner.clone()));
+    pairs.truncate(saved_cookie::MAX_REMEMBERED);
+    let mut response = Redirect::to(&app::links::saved(&id)).into_response();
+    if let Ok(v) = HeaderValue::from_str(&cookie_value(&pairs, &headers)) {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
+/// The page that asks before a delete (a form, so it works without JavaScript): the owner
+/// token travels in the form, never in the address.
+fn confirm_delete_page(id: &str, name: &str, owner: &str) -> Response {
+    let e = crate::error::escape;
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Delete {name}?</title><link rel=\"stylesheet\" href=\"/pkg/planner-web.css\"></head><body><main><h1>Delete “{name}”?</h1><p>The share link stops working for everyone, now and for good. Scenarios forked from it keep their own copies.</p><form method=\"post\" action=\"{action}\"><input type=\"hidden\" name=\"owner\" value=\"{owner}\"><input type=\"hidden\" name=\"confirm\" value=\"yes\"><button type=\"submit\" class=\"danger\">Delete it</button> <a href=\"{back}\">Keep it</a></form></main></body></html>",
+        name = e(name),
+        action = e(&app::links::saved_action(id, "delete")),
+        owner = e(owner),
+        back = e(&app::links::saved(id)),
+    );
+    (
+        StatusCode::OK,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        page,
+    )
+        .into_response()
 }
 
 pub async fn delete_form(
@@ -109,6 +145,14 @@ pub async fn delete_form(
     headers: HeaderMap,
     Form(form): Form<OwnerForm>,
 ) -> Result<Response, ApiError> {
+    if form.confirm != "yes" {
+        store::check_owner(&state.pool, &id, &form.owner).await?;
+        let name = store::get(&state.pool, &id)
+            .await?
+            .map(|s| s.name)
+            .unwrap_or_default();
+        return Ok(confirm_delete_page(&id, &name, &form.owner));
+    }
     store::delete(&state.pool, &id, &form.owner).await?;
     let mut pairs = remembered(&headers);
     pairs.retain(|(i, _)| *i != id);

@@ -22,4 +22,6 @@ pub use catalogs::Catalogs;
 pub use clock::now_rfc3339;
 pub use connect::{connect, connect_to, Pool, DEFAULT_DATABASE_URL};
 pub use error::{Result, StoreError};
-pub use scenarios::{check_name, delete, get, is_owner, list, rename, save, Saved, MAX_NAME_CHARS};
+pub use scenarios::{
+    check_name, check_owner, delete, get, is_owner, list, rename, save, Saved, MAX_NAME_CHARS,
+};

@@ -140,7 +140,9 @@ pub async fn list(pool: &Pool, ids: &[String]) -> Result<Vec<Saved>> {
     Ok(out)
 }
 
-async fn check_owner(pool: &Pool, id: &str, token: &str) -> Result<()> {
+/// Ok when `token` is the owner token of scenario `id`; `NotFound` for an unknown id,
+/// `Forbidden` for any other token.
+pub async fn check_owner(pool: &Pool, id: &str, token: &str) -> Result<()> {
     let row = sqlx::query("SELECT owner_token_hash FROM scenarios WHERE id = $1")
         .bind(id)
         .fetch_optional(pool)

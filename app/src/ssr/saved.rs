@@ -34,6 +34,25 @@ fn cheapest(plan: &planner::Plan) -> Option<(f64, String)> {
         .map(|o| (o.monthly_cost_usd.unwrap_or(0.0), o.key()))
 }
 
+/// Where the request came in (`https://host` behind a TLS proxy that says so, else
+/// `http://host`), so share links can be copied whole; empty when the Host header is missing
+/// or holds anything but a host name and port (the links then stay relative).
+pub fn origin(headers: &http::HeaderMap) -> String {
+    let host = (headers.get(http::header::HOST)).and_then(|v| v.to_str().ok());
+    let Some(host) = host.filter(|h| {
+        !h.is_empty()
+            && h.len() <= 255
+            && h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+    }) else {
+        return String::new();
+    };
+    let tls = (headers.get("x-forwarded-proto"))
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|p| p.eq_ignore_ascii_case("https"));
+    format!("{}://{host}", if tls { "https" } else { "http" })
+}
+
 pub async fn saved_view(
     pool: &Pool,
     catalogs: &Catalogs,
@@ -75,6 +94,7 @@ pub async fn saved_view(
         plan: view,
         is_owner,
         owner_url: (is_owner && new).then(|| crate::links::saved_owner(&saved.id, owner)),
+        share_url: crate::links::saved(&saved.id),
         owner_token: is_owner.then(|| owner.to_string()),
         price_change,
     })

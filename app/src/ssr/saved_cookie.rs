@@ -18,6 +18,15 @@ pub fn remembered(cookie_header: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The owner token this browser kept for scenario `id`, from a request's headers.
+pub fn token_for(headers: &http::HeaderMap, id: &str) -> Option<String> {
+    let cookie = (headers.get(http::header::COOKIE)).and_then(|v| v.to_str().ok())?;
+    remembered(cookie)
+        .into_iter()
+        .find(|(i, _)| i == id)
+        .map(|(_, t)| t)
+}
+
 /// The `Set-Cookie` value listing `pairs`; `Secure` when the browser reached us over TLS.
 pub fn set_cookie(pairs: &[(String, String)], tls: bool) -> String {
     let list: Vec<String> = pairs.iter().map(|(id, t)| format!("{id}.{t}")).collect();

@@ -36,7 +36,10 @@ async fn on_postgres_a_save_comes_back_renames_and_deletes() {
     assert!(renamed.status.is_redirection(), "{}", renamed.body);
     assert_eq!(t.stored(&id).await.name, "renamed");
     let deleted = t
-        .post_form(&format!("/s/{id}/delete"), &[("owner", &token)])
+        .post_form(
+            &format!("/s/{id}/delete"),
+            &[("owner", &token), ("confirm", "yes")],
+        )
         .await;
     assert!(deleted.status.is_redirection(), "{}", deleted.body);
     assert_eq!(
@@ -87,7 +90,10 @@ async fn two_servers_on_one_postgres_share_every_save() {
         .body
         .contains("renamed on b"));
     let deleted = b
-        .post_form(&format!("/s/{id}/delete"), &[("owner", &token)])
+        .post_form(
+            &format!("/s/{id}/delete"),
+            &[("owner", &token), ("confirm", "yes")],
+        )
         .await;
     assert!(deleted.status.is_redirection(), "{}", deleted.body);
     assert_eq!(

@@ -134,8 +134,20 @@ async fn only_the_owner_can_rename_or_delete() {
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(t.stored(&id).await.name, "renamed");
+    // Delete asks first: the owner's first press answers a page with a confirming form (the
+    // token in the form, not the address) and deletes nothing.
     let r = t
         .post_form(&format!("/s/{id}/delete"), &[("owner", &token)])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("Delete “renamed”?"), "{}", r.body);
+    assert!(r.body.contains("name=\"confirm\" value=\"yes\""));
+    assert_eq!(t.stored(&id).await.name, "renamed", "nothing deleted yet");
+    let r = t
+        .post_form(
+            &format!("/s/{id}/delete"),
+            &[("owner", &token), ("confirm", "yes")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(
@@ -184,7 +196,8 @@ async fn the_save_form_redirects_remembers_and_lists_only_this_browsers_saves() 
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let location = r.headers["location"].to_str().unwrap().to_string();
     assert!(
-        location.starts_with("/s/") && location.contains("owner=") && location.contains("new=1")
+        location.starts_with("/s/") && !location.contains("owner=") && location.ends_with("?new=1"),
+        "{location}"
     );
     let cookie = r.headers["set-cookie"]
         .to_str()
@@ -201,6 +214,31 @@ async fn the_save_form_redirects_remembers_and_lists_only_this_browsers_saves() 
         "never everyone's scenarios"
     );
     assert!(!list.body.contains(&other));
+    // The page it lands on knows this browser owns it (from the cookie): the owner link shown
+    // once, whole, in a box to copy, and the owner's controls; no token in any address.
+    let landed = t.get_with_cookie(&location, &cookie).await;
+    assert!(
+        landed.body.contains("id=\"owner-url\""),
+        "the owner link, once"
+    );
+    assert!(landed.body.contains("aria-label=\"owner actions\""));
+    assert_eq!(
+        landed.headers["cache-control"].to_str().unwrap(),
+        "no-store"
+    );
+    let id = location
+        .trim_start_matches("/s/")
+        .trim_end_matches("?new=1");
+    let again = t.get_with_cookie(&format!("/s/{id}"), &cookie).await;
+    assert!(!again.body.contains("id=\"owner-url\""), "shown once");
+    assert!(again.body.contains("aria-label=\"owner actions\""));
+    // Without the cookie the same page is read-only.
+    let stranger = t.get(&format!("/s/{id}")).await;
+    assert!(!stranger.body.contains("aria-label=\"owner actions\""));
+    assert!(
+        !stranger.body.contains("owner="),
+        "no token on the share page"
+    );
     let bad = t
         .post_form(
             "/scenarios",
