@@ -236,59 +236,99 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
 
     let navigate = use_navigate();
     let timer = StoredValue::new(None::<TimeoutHandle>);
-    // Hydrated: follow the form as the user types (debounced), URL via replaceState.
-    let on_input = move |ev: leptos::ev::Event| {
-        #[cfg(feature = "hydrate")]
-        {
-            use wasm_bindgen::JsCast;
-            let Some(form) = ev
-                .current_target()
-                .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
-            else {
-                return;
-            };
-            let Ok(data) = web_sys::FormData::new_with_form(&form) else {
-                return;
-            };
-            let Ok(params) = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else {
-                return;
-            };
-            let mut pairs = qs::parse(&String::from(params.to_string()));
-            // Keep table settings the form does not carry.
-            let old = qs::parse(&search.get_untracked());
-            for k in ["sort", "dir", "show"] {
-                if let Some(v) = qs::get(&old, k) {
-                    pairs.push((k.to_string(), v.to_string()));
-                }
+    // Hydrated: follow the form (debounced), URL via replaceState. Checkboxes, selects and
+    // numbers are followed as they change; free text (the GPU list, the split, a config.json)
+    // only once the user leaves the field or presses Enter, so a half-typed id never blanks
+    // the results.
+    #[cfg(feature = "hydrate")]
+    let follow = move |form: web_sys::HtmlFormElement| {
+        let Ok(data) = web_sys::FormData::new_with_form(&form) else {
+            return;
+        };
+        let Ok(params) = web_sys::UrlSearchParams::new_with_str_sequence_sequence(&data) else {
+            return;
+        };
+        let mut pairs = qs::parse(&String::from(params.to_string()));
+        // Keep table settings the form does not carry.
+        let old = qs::parse(&search.get_untracked());
+        for k in ["sort", "dir", "show"] {
+            if let Some(v) = qs::get(&old, k) {
+                pairs.push((k.to_string(), v.to_string()));
             }
-            let url = crate::links::planner(&qs::to_string(&pairs));
-            if let Some(h) = timer.get_value() {
-                h.clear();
-            }
-            let navigate = navigate.clone();
-            let handle = set_timeout_with_handle(
-                move || {
-                    navigate(
-                        &url,
-                        leptos_router::NavigateOptions {
-                            replace: true,
-                            scroll: false,
-                            ..Default::default()
-                        },
-                    )
-                },
-                std::time::Duration::from_millis(300),
-            );
-            timer.set_value(handle.ok());
         }
-        #[cfg(not(feature = "hydrate"))]
-        {
-            let _ = (&ev, &navigate, timer);
+        let url = crate::links::planner(&qs::to_string(&pairs));
+        if let Some(h) = timer.get_value() {
+            h.clear();
+        }
+        let navigate = navigate.clone();
+        let handle = set_timeout_with_handle(
+            move || {
+                navigate(
+                    &url,
+                    leptos_router::NavigateOptions {
+                        replace: true,
+                        scroll: false,
+                        ..Default::default()
+                    },
+                )
+            },
+            std::time::Duration::from_millis(300),
+        );
+        timer.set_value(handle.ok());
+    };
+    // The form an event happened in, and whether its target is free text.
+    #[cfg(feature = "hydrate")]
+    fn form_of(ev: &leptos::ev::Event) -> Option<(web_sys::HtmlFormElement, bool)> {
+        use wasm_bindgen::JsCast;
+        let form = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())?;
+        let target = ev.target();
+        let text = target.as_ref().is_some_and(|t| {
+            t.dyn_ref::<web_sys::HtmlTextAreaElement>().is_some()
+                || t.dyn_ref::<web_sys::HtmlInputElement>()
+                    .is_some_and(|i| i.type_() == "text")
+        });
+        Some((form, text))
+    }
+    #[cfg(feature = "hydrate")]
+    let on_input = {
+        let follow = follow.clone();
+        move |ev: leptos::ev::Event| {
+            if let Some((form, false)) = form_of(&ev) {
+                follow(form);
+            }
         }
     };
+    #[cfg(feature = "hydrate")]
+    let on_change = {
+        let follow = follow.clone();
+        move |ev: leptos::ev::Event| {
+            if let Some((form, true)) = form_of(&ev) {
+                follow(form);
+            }
+        }
+    };
+    #[cfg(feature = "hydrate")]
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
-        // Hydrated, the page already follows the form; without JS the GET submit does the work.
+        // Hydrated, the page follows the form itself; without JS the GET submit does the work.
         ev.prevent_default();
+        use wasm_bindgen::JsCast;
+        if let Some(form) = ev
+            .current_target()
+            .and_then(|t| t.dyn_into::<web_sys::HtmlFormElement>().ok())
+        {
+            follow(form);
+        }
+    };
+    #[cfg(not(feature = "hydrate"))]
+    let (on_input, on_change, on_submit) = {
+        let _ = (&navigate, timer, search);
+        (
+            |_: leptos::ev::Event| {},
+            |_: leptos::ev::Event| {},
+            |_: leptos::ev::SubmitEvent| {},
+        )
     };
 
     let gpus_default = choices.default_of("gpus");
@@ -304,7 +344,7 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
         .collect::<Vec<_>>()
         .join(", ");
     view! {
-        <form method="get" action="/" class="scenario" on:input=on_input on:submit=on_submit aria-label="scenario">
+        <form method="get" action="/" class="scenario" on:input=on_input on:change=on_change on:submit=on_submit aria-label="scenario">
             <fieldset>
                 <legend>"Workload"</legend>
                 {WORKLOAD.iter().map(|f| number(f, &choices)).collect_view()}
@@ -563,6 +603,11 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
                 <img class="chart" src=view.quality_chart_url.clone() width="760" height="420"
                     alt="Scatter chart: each model's quality score against its cheapest cost per million output tokens, by GPUs meeting the targets, by API, and by GPUs missing them, with the Pareto front and the bottom line's answers ringed"/>
                 <figcaption>"Quality per dollar: each model's score against its cheapest cost per M output tokens — blue circles rent or buy within the targets, orange triangles an API, grey circles options that fit but miss the targets. The green line is the Pareto front; the ringed points are the bottom line's answers. Models reporting no score on the benchmark are not drawn."</figcaption>
+            </figure>
+            <figure>
+                <img class="chart" src=view.quality_monthly_chart_url.clone() width="760" height="420"
+                    alt="Scatter chart: each model's quality score against what this load costs a month with it, the same marks as the chart per million tokens"/>
+                <figcaption>"The same against what this load costs a month: fleets are sized in whole replicas, so a small load can cost more a month than its cost per token suggests."</figcaption>
             </figure>
             <figure>
                 <img class="chart" src=view.cost_chart_url.clone() width="760" height="380"

@@ -192,6 +192,7 @@ pub struct PlanView {
     pub cost_chart_url: String,
     pub memory_chart_url: String,
     pub quality_chart_url: String,
+    pub quality_monthly_chart_url: String,
     /// Link prefix of an option's details page (append `&key=`).
     pub details_base: String,
     pub monthly_output_tokens: f64,

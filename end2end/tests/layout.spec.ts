@@ -24,3 +24,21 @@ for (const [width, height] of [[390, 844], [1366, 900]]) {
     await context.close();
   });
 }
+
+test("typing a GPU slowly never removes the results; leaving the field plans it", async ({ page }) => {
+  await page.goto("/?gpus=a100-80gb-sxm:1");
+  await expect(page.locator(".bottom-line")).toBeVisible();
+  const gpus = page.locator("#gpus");
+  await gpus.click();
+  await gpus.press("End");
+  for (const ch of ",h100-sxm:2") {
+    await page.keyboard.type(ch);
+    await page.waitForTimeout(350); // past the form's debounce
+    await expect(page.locator(".bottom-line")).toBeVisible();
+    await expect(page.locator("section.errors")).toHaveCount(0);
+  }
+  await expect(gpus).toHaveValue("a100-80gb-sxm:1,h100-sxm:2");
+  await gpus.blur();
+  await expect(page).toHaveURL(/gpus=a100-80gb-sxm(:|%3A)1(,|%2C)h100-sxm(:|%3A)2/);
+  await expect(page.locator('tr[data-key^="gpt-oss-20b|mxfp4|h100-sxm|2|"]')).toHaveCount(1);
+});

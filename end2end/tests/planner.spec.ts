@@ -26,7 +26,7 @@ test("the default page lists both gpt-oss models with costs", async ({ page }) =
   expect(dollars(await cost.textContent())).toBeGreaterThan(0);
   await expect(page.locator(".verdict .card")).toHaveCount(4);
   const charts = page.locator(".charts img.chart");
-  await expect(charts).toHaveCount(3);
+  await expect(charts).toHaveCount(4);
   for (const img of await charts.all()) {
     await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
   }

@@ -86,6 +86,8 @@ test("your own GPU and a pasted config.json plan, save and come back from the sh
   await page.locator("#custom_gpu_bandwidth_gbps").fill("900");
   await page.locator("#custom_gpu_bf16_tflops").fill("150");
   await page.locator("#custom_model_config").fill(config);
+  // Free text is planned once the user leaves the field (never while half typed).
+  await page.locator("#custom_model_config").blur();
   // Live: the address follows the form and the plan gains your model on your GPU.
   await expect(page).toHaveURL(/custom_gpu_memory_gb=48/);
   await expect(page.locator('table.plan tr[data-model="custom-model"]').first()).toBeVisible();

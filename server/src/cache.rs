@@ -48,6 +48,7 @@ fn cacheable_path(path: &str) -> bool {
             | "/charts/cost.svg"
             | "/charts/memory.svg"
             | "/charts/quality.svg"
+            | "/charts/quality-monthly.svg"
     )
 }
 

@@ -89,6 +89,10 @@ pub fn router(leptos_options: LeptosOptions, pool: Pool) -> Router {
             get(|q| saved::current_report_route(saved::Format::QualityChart, q)),
         )
         .route(
+            "/charts/quality-monthly.svg",
+            get(|q| saved::current_report_route(saved::Format::QualityMonthlyChart, q)),
+        )
+        .route(
             "/charts/memory.svg",
             get(|q| saved::current_report_route(saved::Format::MemoryChart, q)),
         )

@@ -173,6 +173,7 @@ pub enum Format {
     CostChart,
     MemoryChart,
     QualityChart,
+    QualityMonthlyChart,
 }
 
 fn respond(
@@ -208,7 +209,12 @@ fn respond(
             "svg",
         ),
         Format::QualityChart => (
-            app::ssr::charts::quality_per_dollar(plan),
+            app::ssr::charts::quality_per_dollar(plan, app::ssr::charts::CostAxis::PerMillion),
+            "image/svg+xml",
+            "svg",
+        ),
+        Format::QualityMonthlyChart => (
+            app::ssr::charts::quality_per_dollar(plan, app::ssr::charts::CostAxis::Monthly),
             "image/svg+xml",
             "svg",
         ),
@@ -296,6 +302,7 @@ pub async fn saved_report_route(
         "cost.svg" => Format::CostChart,
         "memory.svg" => Format::MemoryChart,
         "quality.svg" => Format::QualityChart,
+        "quality-monthly.svg" => Format::QualityMonthlyChart,
         _ => return Err(ApiError::NotFound(format!("no report '{file}'"))),
     };
     saved_report(&state, &id, format).await

@@ -352,7 +352,7 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
         Err(e) => {
             view.errors = vec![crate::views::FieldError {
                 field: e.field().unwrap_or("scenario").to_string(),
-                message: e.to_string(),
+                message: e.message(),
             }];
             return view;
         }
@@ -401,21 +401,24 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
             source: a.source.clone(),
         })
         .collect();
-    let (cost, memory, quality, details) = match origin {
+    let (cost, memory, quality, monthly, details) = match origin {
         Origin::Current => (
             crate::links::chart("cost", &view.query),
             crate::links::chart("memory", &view.query),
             crate::links::chart("quality", &view.query),
+            crate::links::chart("quality-monthly", &view.query),
             crate::links::details(&view.query),
         ),
         Origin::Saved(id) => (
             crate::links::saved_file(id, "cost.svg"),
             crate::links::saved_file(id, "memory.svg"),
             crate::links::saved_file(id, "quality.svg"),
+            crate::links::saved_file(id, "quality-monthly.svg"),
             crate::links::saved_details(id),
         ),
     };
     view.quality_chart_url = quality;
+    view.quality_monthly_chart_url = monthly;
     view.cost_chart_url = cost;
     view.memory_chart_url = memory;
     view.details_base = details;

@@ -284,7 +284,46 @@ fn min_into(slot: &mut Option<f64>, v: Option<f64>) {
     }
 }
 
-fn quality_points(plan: &Plan) -> Vec<QualityPoint> {
+/// What the quality chart's x axis measures.
+#[derive(Clone, Copy, PartialEq)]
+pub enum CostAxis {
+    /// Cost per million output tokens.
+    PerMillion,
+    /// What the scenario's load costs a month.
+    Monthly,
+}
+
+impl CostAxis {
+    fn of_option(self, o: &PlanOption) -> Option<f64> {
+        match self {
+            CostAxis::PerMillion => o.usd_per_m_output(),
+            CostAxis::Monthly => o.monthly_cost_usd,
+        }
+    }
+
+    fn of_api(self, a: &planner::money::ApiCost) -> f64 {
+        match self {
+            CostAxis::PerMillion => a.usd_per_m_output_tokens,
+            CostAxis::Monthly => a.monthly_usd,
+        }
+    }
+
+    fn of_answer(self, a: &planner::plan::bottom_line::Answer) -> f64 {
+        match self {
+            CostAxis::PerMillion => a.usd_per_m_output,
+            CostAxis::Monthly => a.monthly_usd,
+        }
+    }
+
+    fn words(self) -> &'static str {
+        match self {
+            CostAxis::PerMillion => "cost per M output tokens",
+            CostAxis::Monthly => "monthly cost at this load",
+        }
+    }
+}
+
+fn quality_points(plan: &Plan, axis: CostAxis) -> Vec<QualityPoint> {
     let mut points: Vec<QualityPoint> = Vec::new();
     for o in plan.options.iter().filter(|o| o.fits) {
         let Some(q) = o.quality else { continue };
@@ -303,14 +342,14 @@ fn quality_points(plan: &Plan) -> Vec<QualityPoint> {
         };
         let p = &mut points[i];
         if o.meets_targets && !o.below_quality_floor {
-            min_into(&mut p.meets, o.usd_per_m_output());
+            min_into(&mut p.meets, axis.of_option(&o));
         } else {
-            min_into(&mut p.misses, o.usd_per_m_output());
+            min_into(&mut p.misses, axis.of_option(&o));
         }
     }
     for a in &plan.api {
         if let Some(p) = points.iter_mut().find(|p| p.model == a.model) {
-            min_into(&mut p.api, Some(a.usd_per_m_output_tokens));
+            min_into(&mut p.api, Some(axis.of_api(a)));
         }
     }
     points
@@ -332,8 +371,8 @@ fn pareto_front(mut pts: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
 /// Quality against cost per million output tokens: each model's cheapest option meeting the
 /// targets (circles), its cheapest API (diamonds), its cheapest option that misses them (grey),
 /// the Pareto front of what meets, and the bottom line's answers ringed.
-pub fn quality_per_dollar(plan: &Plan) -> String {
-    let points = quality_points(plan);
+pub fn quality_per_dollar(plan: &Plan, axis: CostAxis) -> String {
+    let points = quality_points(plan, axis);
     let costs: Vec<f64> = (points.iter())
         .flat_map(|p| [p.meets, p.api, p.misses])
         .flatten()
@@ -363,7 +402,7 @@ pub fn quality_per_dollar(plan: &Plan) -> String {
         .flatten()
         .filter_map(|a| {
             let q = points.iter().find(|p| p.model == a.model)?.quality;
-            Some((a.route.as_str().to_string(), a.usd_per_m_output, q))
+            Some((a.route.as_str().to_string(), axis.of_answer(a), q))
         })
         .collect();
     let mut svg = String::new();
@@ -372,7 +411,7 @@ pub fn quality_per_dollar(plan: &Plan) -> String {
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let mut chart = ChartBuilder::on(&root)
             .caption(
-                format!("Quality ({benchmark}) against cost per M output tokens"),
+                format!("Quality ({benchmark}) against {}", axis.words()),
                 ("sans-serif", 16),
             )
             .margin(12)
@@ -382,7 +421,10 @@ pub fn quality_per_dollar(plan: &Plan) -> String {
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .x_desc("USD per M output tokens (log scale)")
+            .x_desc(match axis {
+                CostAxis::PerMillion => "USD per M output tokens (log scale)",
+                CostAxis::Monthly => "USD a month at this load (log scale)",
+            })
             .y_desc(benchmark.as_str())
             .x_label_formatter(&|v| planner::money::usd(*v))
             .draw()

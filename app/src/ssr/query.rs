@@ -54,6 +54,20 @@ fn list(v: &str) -> Vec<String> {
         .collect()
 }
 
+/// `value` itself when it is an id, else the one id that reads the same loosely
+/// (`planner::error::loose_id`), else `value` (validation then says what was meant).
+fn loose_match<'a>(value: &str, ids: impl Iterator<Item = &'a str> + Clone) -> String {
+    if ids.clone().any(|id| id == value) {
+        return value.to_string();
+    }
+    let want = planner::error::loose_id(value);
+    let mut same = ids.filter(|id| planner::error::loose_id(id) == want);
+    match (same.next(), same.next()) {
+        (Some(id), None) => id.to_string(),
+        _ => value.to_string(),
+    }
+}
+
 fn err(field: &str, message: impl Into<String>) -> FieldError {
     FieldError {
         field: field.into(),
@@ -166,16 +180,35 @@ pub fn parse(query: &str, catalog: &Catalog) -> Parsed {
             errors.push(e);
         }
     }
+    // Ids as people type them ("RTX 4090", "GPT-OSS-20B") are the catalog's when exactly one
+    // id reads the same loosely; the canonical link then carries the catalog's spelling.
+    let models = catalog.models.iter().map(|m| m.id.as_str());
+    s.models = (s.models.iter())
+        .map(|m| loose_match(m, models.clone()))
+        .collect();
+    let quants = catalog.formats.iter().map(|f| f.id.as_str());
+    s.quants = (s.quants.iter())
+        .map(|q| loose_match(q, quants.clone()))
+        .collect();
+    let gpus = catalog.gpus.iter().map(|g| g.id.as_str());
+    for g in &mut s.gpus {
+        g.id = loose_match(&g.id, gpus.clone());
+    }
     own.add_to(&mut s, &mut errors);
     // Fields that parsed are checked against their ranges and the catalog; a field that did
     // not parse keeps only its parse message.
     for e in s.validate(catalog) {
-        let field = form_field(e.field().unwrap_or("scenario"));
+        let engine_field = e.field().unwrap_or("scenario");
+        let field = form_field(engine_field);
+        // Beside its own field a message need not repeat the field's name; beside another
+        // (a config.json key under the config box) it keeps the part it is about.
+        let message = if field == engine_field {
+            e.message()
+        } else {
+            e.to_string()
+        };
         if !errors.iter().any(|x| x.field == field) {
-            errors.push(FieldError {
-                field,
-                message: e.to_string(),
-            });
+            errors.push(FieldError { field, message });
         }
     }
     Parsed {

@@ -222,47 +222,65 @@ fn hosted(inp: &Inputs, i: usize, route: Route) -> Answer {
     let model = &inp.models[r.model as usize];
     let monthly = route_cost(o, r, route).unwrap_or(f64::NAN);
     let per_m = o.names.per_m(monthly);
+    // One pass over the rows on this hardware: per model, its cheapest option meeting the
+    // targets by this route (then the fastest), and whether any of its options was planned
+    // here or fits (a whole-catalog plan has 150k rows and thirty models).
+    let n = inp.models.len();
+    let mut best: Vec<Option<(f64, f64, usize)>> = vec![None; n];
+    let (mut planned, mut fits) = (vec![false; n], vec![false; n]);
+    for (j, x) in o.rows.iter().enumerate() {
+        if x.gpu != r.gpu || x.gpus != r.gpus {
+            continue;
+        }
+        let mi = x.model as usize;
+        planned[mi] = true;
+        fits[mi] |= x.fits;
+        if !x.meets_targets {
+            continue;
+        }
+        let Some(cost) = route_cost(o, x, route) else {
+            continue;
+        };
+        let key = (cost, -x.speed().unwrap_or(0.0), j);
+        if best[mi].is_none_or(|b| (key.0, key.1) < (b.0, b.1)) {
+            best[mi] = Some(key);
+        }
+    }
     let alternatives = (inp.models.iter().enumerate())
         .filter(|(mi, _)| *mi != r.model as usize)
         .map(|(mi, m)| {
-            let same = |x: &Row| x.model as usize == mi && x.gpu == r.gpu && x.gpus == r.gpus;
             let below = !inp.passes[mi];
-            match pick_row(inp, route, |x| x.meets_targets && same(x), |_| 0) {
-                Some(j) => {
+            match best[mi] {
+                Some((cost, _, j)) => {
                     let x = &o.rows[j];
-                    let cost = route_cost(o, x, route);
                     Alternative {
                         model: m.id.clone(),
                         quant: Some(o.names.quants[x.quant as usize].to_string()),
-                        monthly_usd: cost,
-                        usd_per_m_output: cost.map(|c| o.names.per_m(c)),
+                        monthly_usd: Some(cost),
+                        usd_per_m_output: Some(o.names.per_m(cost)),
                         replicas: Some(x.replicas),
                         quality: quality(m, &inp.scenario.quality_benchmark),
                         standing: below.then(|| BELOW_FLOOR.into()),
                     }
                 }
-                None => {
-                    let any = (o.rows.iter()).filter(|x| same(x));
-                    let fits = any.clone().any(|x| x.fits);
-                    Alternative {
-                        model: m.id.clone(),
-                        quant: None,
-                        monthly_usd: None,
-                        usd_per_m_output: None,
-                        replicas: None,
-                        quality: quality(m, &inp.scenario.quality_benchmark),
-                        standing: Some(
-                            if fits {
-                                "misses the targets on this hardware"
-                            } else if any.count() == 0 {
-                                "not planned on this hardware"
-                            } else {
-                                "does not fit this hardware"
-                            }
-                            .into(),
-                        ),
-                    }
-                }
+                None => Alternative {
+                    model: m.id.clone(),
+                    quant: None,
+                    monthly_usd: None,
+                    usd_per_m_output: None,
+                    replicas: None,
+                    quality: quality(m, &inp.scenario.quality_benchmark),
+                    standing: Some(
+                        if fits[mi] {
+                            "misses the targets on this hardware"
+                        } else if !planned[mi] {
+                            "not planned on this hardware"
+                        } else {
+                            "does not fit this hardware"
+                        }
+                        .into(),
+                    ),
+                },
             }
         })
         .collect();

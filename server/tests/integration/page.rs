@@ -47,8 +47,8 @@ async fn default_page_plans_both_gpt_oss_models() {
     assert!(body.contains(r#"data-model="gpt-oss-20b""#));
     assert!(body.contains(r#"data-model="gpt-oss-120b""#));
     assert!(body.contains("Output quality"));
-    assert_eq!(body.matches(r#"class="chart""#).count(), 3, "three charts");
-    for chart in ["quality", "cost", "memory"] {
+    assert_eq!(body.matches(r#"class="chart""#).count(), 4, "four charts");
+    for chart in ["quality", "quality-monthly", "cost", "memory"] {
         let (status, svg) = get(&format!("/charts/{chart}.svg?hours_per_day=8")).await;
         assert_eq!(status, StatusCode::OK);
         assert!(
@@ -589,4 +589,32 @@ async fn the_quality_per_dollar_chart_draws_every_scored_model() {
         "the page links the chart"
     );
     assert!(page.contains("Models reporting no score on the benchmark are not drawn"));
+    // The same against what the load costs a month.
+    let (status, monthly) = get(&format!("/charts/quality-monthly.svg?{query}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(monthly.contains("monthly cost at this load") && monthly.contains("USD a month"));
+    assert!(page.contains("/charts/quality-monthly.svg?"));
+}
+
+/// Issue 14: ids as people type them — any case, spaces for dashes — plan as the catalog's
+/// ids, and the share link carries the catalog's spelling; an id nobody has is a 422 that says
+/// which ids were probably meant, its message not repeating the field's name.
+#[tokio::test]
+async fn gpu_and_model_ids_match_loosely_and_a_miss_says_did_you_mean() {
+    let (status, body) =
+        get("/?gpus=RTX%204090:1,H100-SXM:2&models=GPT-OSS-20B&quants=MXFP4").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("data-key=\"gpt-oss-20b|mxfp4|rtx-4090|1|"),
+        "planned as rtx-4090"
+    );
+    assert!(
+        body.contains("gpus=rtx-4090%3A1%2Ch100-sxm%3A2"),
+        "the link carries the ids"
+    );
+    let (status, body) = get("/?gpus=h100:1").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let text = unescape(&body);
+    assert!(text.contains("did you mean 'h100-sxm'"), "suggests");
+    assert!(!text.contains("gpus: gpus:"), "the field is named once");
 }
