@@ -23,7 +23,13 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$b/s/$id
   --data-urlencode "owner=$token" --data-urlencode "name=renamed through b")
 [ "$code" = 303 ] || fail "rename through b answered $code"
 curl -fs "http://127.0.0.1:$a/api/v1/scenarios/$id" | grep -q "renamed through b" || fail "a does not see b's rename"
+# Delete asks first: without confirm=yes the answer is the confirming page and nothing goes.
 code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$b/s/$id/delete" --data-urlencode "owner=$token")
+[ "$code" = 200 ] || fail "an unconfirmed delete through b answered $code"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$a/s/$id")
+[ "$code" = 200 ] || fail "an unconfirmed delete removed the save ($code)"
+code=$(curl -s -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$b/s/$id/delete" \
+  --data-urlencode "owner=$token" --data-urlencode "confirm=yes")
 [ "$code" = 303 ] || fail "delete through b answered $code"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$a/s/$id")
 [ "$code" = 404 ] || fail "a still serves the deleted save ($code)"

@@ -32,7 +32,7 @@ pub fn ArticlePage() -> impl IntoView {
                             <tbody>
                                 {rows.into_iter().map(|c| view! {
                                     <tr>
-                                        <td>{c.number}</td><td>{c.claim}</td><td class="verdict">{c.verdict}</td>
+                                        <td>{c.number}</td><td>{c.claim}</td><td class=verdict_class(&c.verdict)>{c.verdict.clone()}</td>
                                         <td>{c.planner}</td><td>{c.fact}</td>
                                     </tr>
                                 }).collect_view()}
@@ -43,5 +43,17 @@ pub fn ArticlePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// A verdict's colour: plausible claims green, half-right ones amber, the rest red.
+fn verdict_class(verdict: &str) -> &'static str {
+    let v = verdict.to_lowercase();
+    if v.starts_with("plausible") {
+        "verdict ok"
+    } else if v.contains("right") {
+        "verdict partly"
+    } else {
+        "verdict wrong"
     }
 }

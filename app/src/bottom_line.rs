@@ -63,7 +63,7 @@ fn split_block(s: SplitView) -> impl IntoView {
 #[component]
 pub fn BottomLine(view: BottomLineView, details_base: String) -> impl IntoView {
     view! {
-        <section class="bottom-line" aria-labelledby="bottom-line-title">
+        <section class="bottom-line" id="results" aria-labelledby="bottom-line-title">
             <h2 id="bottom-line-title">"The bottom line"</h2>
             <p class="summary">{view.summary}</p>
             <div class="cards routes">

@@ -118,6 +118,7 @@ pub fn PlannerPage() -> impl IntoView {
     let choices = Resource::new(|| (), |_| load_form_choices());
     view! {
         <Title text="Planner — LLM Deployment Planner"/>
+        <a class="skip-link" href="#results">"Skip to the results"</a>
         <h1>"Which open model, in which format, on which hardware, at what cost — for your load"</h1>
         <Presets/>
         <Suspense fallback=|| view! { <p>"Loading the form…"</p> }>

@@ -71,13 +71,23 @@ pub async fn load_my_scenarios() -> Result<Vec<MySaved>, ServerFnError> {
 pub async fn load_compare(a: String, b: String) -> Result<CompareView, ServerFnError> {
     let pool = expect_context::<store::Pool>();
     let catalogs = expect_context::<store::Catalogs>();
+    let status = |code| {
+        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+            r.set_status(code);
+        }
+    };
+    if a == b {
+        status(http::StatusCode::UNPROCESSABLE_ENTITY);
+        return Ok(CompareView {
+            error: Some("choose two different scenarios: a scenario compared with itself differs in nothing".into()),
+            ..CompareView::default()
+        });
+    }
     let view = crate::ssr::saved::compare_view(&pool, &catalogs, &a, &b)
         .await
         .map_err(ServerFnError::new)?;
     if view.error.is_some() {
-        if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-            r.set_status(http::StatusCode::NOT_FOUND);
-        }
+        status(http::StatusCode::NOT_FOUND);
     }
     Ok(view)
 }

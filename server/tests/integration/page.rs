@@ -618,3 +618,21 @@ async fn gpu_and_model_ids_match_loosely_and_a_miss_says_did_you_mean() {
     assert!(text.contains("did you mean 'h100-sxm'"), "suggests");
     assert!(!text.contains("gpus: gpus:"), "the field is named once");
 }
+
+/// Issue 14's low items: a skip link to the results, and the article's verdicts coloured by
+/// what they say (not every one red).
+#[tokio::test]
+async fn the_planner_skips_to_its_results_and_verdicts_are_coloured_by_kind() {
+    let (_, body) = get("/").await;
+    let at = body.find("skip-link").expect("a skip link");
+    let tag = &body[body[..at].rfind('<').unwrap()..at + body[at..].find('>').unwrap()];
+    assert!(tag.contains("href=\"#results\""), "{tag}");
+    assert!(body.contains("id=\"results\""));
+    let (_, article) = get("/article").await;
+    assert!(
+        article.contains("class=\"verdict ok\""),
+        "'Plausible' is green"
+    );
+    assert!(article.contains("class=\"verdict partly\""));
+    assert!(article.contains("class=\"verdict wrong\""));
+}

@@ -349,6 +349,10 @@ async fn compare_shows_input_and_cost_differences() {
     let t = app().await;
     let (a, _) = t.save("eight hours", ", \"hours_per_day\": 8").await;
     let (b, _) = t.save("sixteen hours", ", \"hours_per_day\": 16").await;
+    // A scenario compared with itself is refused, saying why.
+    let same = t.get(&format!("/compare?a={a}&b={a}")).await;
+    assert_eq!(same.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(same.body.contains("choose two different scenarios"));
     let r = t.get(&format!("/compare?a={a}&b={b}")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert!(
