@@ -258,6 +258,10 @@ fn a_quality_floor_lets_cost_decide_among_the_models_above_it() {
     .unwrap();
     let w = &none.bottom_line.why_not;
     assert!(none.bottom_line.best.is_none());
+    assert_eq!(
+        none.bottom_line.summary,
+        "No route serves this scenario: no chosen model clears the quality floor."
+    );
     for why in [&w.api, &w.rent, &w.buy] {
         assert!(why.as_deref().unwrap().contains("quality floor"), "{why:?}");
     }

@@ -463,9 +463,14 @@ fn summary(b: &BottomLine, s: &Scenario) -> String {
             .iter()
             .find_map(|a| a.as_ref().filter(|a| a.route == r))
     }) else {
-        return "No route serves this scenario: no API price for the chosen models, and no \
-                option meets the targets at the pessimistic end of its bands."
-            .into();
+        let w = &b.why_not;
+        let mut why: Vec<&str> = [&w.api, &w.rent, &w.buy]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        why.dedup();
+        return format!("No route serves this scenario: {}.", why.join("; "));
     };
     let mut out = capitalize(&describe(best));
     if best.at_risk {
