@@ -19,17 +19,7 @@ fn hardware(a: &Answer) -> String {
     match a.route {
         Route::Api => format!("{}'s API", a.provider.as_deref().unwrap_or("a provider")),
         _ => {
-            let replicas = a.replicas.unwrap_or(1).max(1);
-            let each = format!(
-                "{}× {}",
-                a.gpus_per_replica.unwrap_or(1),
-                a.gpu_name.as_deref().unwrap_or("?")
-            );
-            let fleet = if replicas > 1 {
-                format!("{replicas} replicas of {each}")
-            } else {
-                each
-            };
+            let fleet = a.fleet();
             match (&a.route, &a.provider, &a.engine) {
                 (Route::Rent, Some(p), Some(e)) => format!("{fleet}, rented from {p}, {e}"),
                 (_, _, Some(e)) => format!("{fleet}, {e}"),

@@ -82,6 +82,21 @@ pub struct Answer {
     pub alternatives: Vec<Alternative>,
 }
 
+impl Answer {
+    /// A self-hosted answer's fleet in words: "3 replicas of 2× H100 SXM5 80GB", or the one
+    /// replica's GPUs (empty for an API answer).
+    pub fn fleet(&self) -> String {
+        let Some(gpu) = self.gpu_name.as_deref() else {
+            return String::new();
+        };
+        let each = format!("{}× {gpu}", self.gpus_per_replica.unwrap_or(1));
+        match self.replicas {
+            Some(n) if n > 1 => format!("{n} replicas of {each}"),
+            _ => each,
+        }
+    }
+}
+
 /// Another model served the same way (on the same hardware for rent and buy).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -416,17 +431,7 @@ fn months(one_time: f64, saved_a_month: f64) -> Option<f64> {
 }
 
 fn describe(a: &Answer) -> String {
-    let hw = || {
-        format!(
-            "{}{}× {}",
-            match a.replicas {
-                Some(n) if n > 1 => format!("{n} replicas of "),
-                _ => String::new(),
-            },
-            a.gpus_per_replica.unwrap_or(1),
-            a.gpu_name.as_deref().unwrap_or("?")
-        )
-    };
+    let hw = || a.fleet();
     let format = a.quant.as_deref().unwrap_or("");
     match a.route {
         Route::Api => format!(
@@ -585,11 +590,13 @@ pub(super) fn bottom_line(inp: &Inputs) -> BottomLine {
     let api = api_answer(inp);
     let why_not = WhyNot {
         api: api.is_none().then(|| {
-            if inp.passes.iter().any(|p| *p) {
+            if !inp.passes.iter().any(|p| *p) {
+                "no chosen model clears the quality floor".into()
+            } else if inp.scenario.min_quality > 0.0 {
                 "no API price in the catalog for the chosen models clearing the quality floor"
                     .into()
             } else {
-                "no chosen model clears the quality floor".into()
+                "no API price in the catalog for the chosen models".into()
             }
         }),
         rent: rent.is_none().then(|| why_not_hosted(inp, Route::Rent)),
