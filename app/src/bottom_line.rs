@@ -65,7 +65,7 @@ pub fn BottomLine(view: BottomLineView, details_base: String) -> impl IntoView {
     view! {
         <section class="bottom-line" id="results" aria-labelledby="bottom-line-title">
             <h2 id="bottom-line-title">"The bottom line"</h2>
-            <p class="summary">{view.summary}</p>
+            <p class="summary" role="status">{view.summary}</p>
             <div class="cards routes">
                 {view.routes.into_iter().map(|r| route_card(r, &details_base)).collect_view()}
             </div>

@@ -16,6 +16,18 @@ pub fn saved(id: &str) -> String {
     format!("/s/{id}")
 }
 
+/// The scenario id in what a user pasted: a share link (absolute or not, with or without its
+/// query) or the id itself.
+pub fn saved_id_of(pasted: &str) -> &str {
+    let s = pasted.trim();
+    let s = s.split(['?', '#']).next().unwrap_or(s);
+    let s = s.trim_end_matches('/');
+    match s.rfind("/s/") {
+        Some(i) => &s[i + 3..],
+        None => s,
+    }
+}
+
 /// The owner link: the share link plus the private token that renames and deletes.
 pub fn saved_owner(id: &str, token: &str) -> String {
     format!("/s/{id}?owner={token}")
@@ -84,6 +96,26 @@ mod tests {
         assert_eq!(
             catalog("sort=gpus%3A3", "gpus"),
             "/catalog?sort=gpus%3A3#gpus"
+        );
+    }
+
+    #[test]
+    fn a_pasted_share_link_gives_its_id() {
+        for pasted in [
+            "AbC123",
+            " AbC123 ",
+            "/s/AbC123",
+            "https://planner.example/s/AbC123",
+            "https://planner.example/s/AbC123/",
+            "http://127.0.0.1:3000/s/AbC123?owner=t&new=1",
+            "https://planner.example/s/AbC123#results",
+        ] {
+            assert_eq!(saved_id_of(pasted), "AbC123", "{pasted}");
+        }
+        // Anything else is passed on as an id, to be found or not.
+        assert_eq!(
+            saved_id_of("https://planner.example/"),
+            "https://planner.example"
         );
     }
 }

@@ -104,6 +104,17 @@ pub async fn load_form_choices() -> Result<FormChoices, ServerFnError> {
                 })
                 .collect()
         },
+        kv_formats: c
+            .kv_formats
+            .iter()
+            .map(|k| Choice {
+                id: k.id.clone(),
+                label: match k.bytes {
+                    1.0 => format!("{} (1 byte per value)", k.id),
+                    b => format!("{} ({b} bytes per value)", k.id),
+                },
+            })
+            .collect(),
         defaults: crate::ssr::query::defaults(),
     })
 }
@@ -116,27 +127,39 @@ pub fn PlannerPage() -> impl IntoView {
     let search = location.search;
     let plan: PlanResource = Resource::new(move || search.get(), run_plan);
     let choices = Resource::new(|| (), |_| load_form_choices());
+    // While a new plan loads the old results stay, marked as stale.
+    let (pending, set_pending) = signal(false);
     view! {
         <Title text="Planner — LLM Deployment Planner"/>
         <a class="skip-link" href="#results">"Skip to the results"</a>
         <h1>"Which open model, in which format, on which hardware, at what cost — for your load"</h1>
-        <Presets/>
-        <Suspense fallback=|| view! { <p>"Loading the form…"</p> }>
-            {move || Suspend::new(async move {
-                match choices.await {
-                    Ok(c) => view! { <ScenarioForm choices=c plan=plan/> }.into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Suspense>
-        <Transition fallback=|| view! { <p aria-live="polite">"Planning…"</p> }>
-            {move || Suspend::new(async move {
-                match plan.await {
-                    Ok(v) => view! { <Results view=v/> }.into_any(),
-                    Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                }
-            })}
-        </Transition>
+        // Wide screens: the inputs in a sticky column beside the results; phones: the inputs
+        // first, folded away with one tap once set.
+        <div class="planner-layout">
+            <details class="edit-scenario" open>
+                <summary>"Edit the scenario"</summary>
+                <Presets/>
+                <Suspense fallback=|| view! { <p>"Loading the form…"</p> }>
+                    {move || Suspend::new(async move {
+                        match choices.await {
+                            Ok(c) => view! { <ScenarioForm choices=c plan=plan/> }.into_any(),
+                            Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </details>
+            <div class="results-col" aria-busy=move || pending.get().then_some("true")>
+                <p class="updating" role="status">{move || pending.get().then_some("Updating the results…")}</p>
+                <Transition set_pending=set_pending fallback=|| view! { <p aria-live="polite">"Planning…"</p> }>
+                    {move || Suspend::new(async move {
+                        match plan.await {
+                            Ok(v) => view! { <Results view=v/> }.into_any(),
+                            Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                        }
+                    })}
+                </Transition>
+            </div>
+        </div>
     }
 }
 
@@ -156,7 +179,7 @@ fn Presets() -> impl IntoView {
                         crate::links::planner(&q)
                     };
                     view! {
-                        <li><a href=href data-preset=p.id>{p.label}</a><span class="assumption">{p.assumption}</span></li>
+                        <li><a href=href data-preset=p.id title=p.assumption>{p.label}</a><span class="assumption">{p.assumption}</span></li>
                     }
                 }).collect_view()}
             </ul>
@@ -220,6 +243,17 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
             list.split(',').any(|x| x.trim() == id)
         }
     };
+    // `aria-invalid` on a field the last plan rejected.
+    let invalid = move |key: &'static str| {
+        move || {
+            plan.with(|r| {
+                r.as_ref()
+                    .and_then(|r| r.as_ref().ok())
+                    .is_some_and(|v| v.errors.iter().any(|e| e.field == key))
+                    .then_some("true")
+            })
+        }
+    };
     let number = move |f: &'static NumberField, choices: &FormChoices| {
         let default = choices.default_of(f.key);
         view! {
@@ -228,6 +262,7 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
                 <input type="number" id=f.key name=f.key inputmode="decimal"
                     min=f.min.to_string() max=f.max.to_string() step=f.step
                     prop:value=current(f.key, default.clone()) value=current(f.key, default)
+                    aria-invalid=invalid(f.key)
                     aria-describedby=format!("{}-error {}-help", f.key, f.key)/>
                 {(!f.help.is_empty()).then(|| view! { <small id=format!("{}-help", f.key)>{f.help}</small> })}
                 <FieldMessage key=f.key plan=plan/>
@@ -337,6 +372,7 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
     let quants_default = choices.default_of("quants");
     let engine_default = choices.default_of("engine");
     let basis_default = choices.default_of("price_basis");
+    let kv_default = choices.default_of("kv_format");
     let benchmark_default = choices.default_of("quality_benchmark");
     let gpu_list = choices
         .gpus
@@ -371,12 +407,12 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
                 <legend>"Quality"</legend>
                 <div class="field">
                     <label for="quality_benchmark">"Compare models on"</label>
-                    <select id="quality_benchmark" name="quality_benchmark" aria-describedby="quality_benchmark-error">
+                    <select id="quality_benchmark" name="quality_benchmark" aria-invalid=invalid("quality_benchmark") aria-describedby="quality_benchmark-error">
                         {choices.benchmarks.iter().map(|b| {
                             let id = b.id.clone();
                             let selected = current("quality_benchmark", benchmark_default.clone());
                             let id2 = id.clone();
-                            view! { <option value=id prop:selected=move || selected() == id2>{b.label.clone()}</option> }
+                            view! { <option value=id prop:selected={let (s, i) = (selected.clone(), id2.clone()); move || s() == i} selected=move || selected() == id2>{b.label.clone()}</option> }
                         }).collect_view()}
                     </select>
                     <FieldMessage key="quality_benchmark" plan=plan/>
@@ -386,7 +422,7 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
                     <label for="split">"Traffic split " <span class="unit">"(model:share, comma-separated; empty: none)"</span></label>
                     <input type="text" id="split" name="split" spellcheck="false" placeholder="gpt-oss-20b:0.7,gpt-oss-120b:0.3"
                         prop:value=current("split", String::new()) value=current("split", String::new())
-                        aria-describedby="split-error split-help"/>
+                        aria-invalid=invalid("split") aria-describedby="split-error split-help"/>
                     <small id="split-help">"Route a share of the requests to each chosen model, priced as one deployment beside the pure fleets; with a quality floor, the cheapest split clearing it is found."</small>
                     <FieldMessage key="split" plan=plan/>
                 </div>
@@ -413,34 +449,47 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
                     <label for="gpus">"GPU options " <span class="unit">"(id:count per replica, comma-separated)"</span></label>
                     <input type="text" id="gpus" name="gpus" list="gpu-ids" spellcheck="false"
                         prop:value=current("gpus", gpus_default.clone()) value=current("gpus", gpus_default)
-                        aria-describedby="gpus-error gpus-help"/>
+                        aria-invalid=invalid("gpus") aria-describedby="gpus-error gpus-help"/>
                     <small id="gpus-help">"GPU ids: " {gpu_list}</small>
                     <datalist id="gpu-ids">{choices.gpus.iter().map(|g| view! { <option value=format!("{}:1", g.id)>{g.label.clone()}</option> }).collect_view()}</datalist>
                     <FieldMessage key="gpus" plan=plan/>
                 </div>
                 <div class="field">
                     <label for="engine">"Engine"</label>
-                    <select id="engine" name="engine" aria-describedby="engine-error">
+                    <select id="engine" name="engine" aria-invalid=invalid("engine") aria-describedby="engine-error">
                         {choices.engines.iter().map(|e| {
                             let id = e.id.clone();
                             let selected = current("engine", engine_default.clone());
                             let id2 = id.clone();
-                            view! { <option value=id prop:selected=move || selected() == id2>{e.label.clone()}</option> }
+                            view! { <option value=id prop:selected={let (s, i) = (selected.clone(), id2.clone()); move || s() == i} selected=move || selected() == id2>{e.label.clone()}</option> }
                         }).collect_view()}
                     </select>
                     <FieldMessage key="engine" plan=plan/>
                 </div>
                 <div class="field">
                     <label for="price_basis">"Cloud price basis"</label>
-                    <select id="price_basis" name="price_basis" aria-describedby="price_basis-error">
+                    <select id="price_basis" name="price_basis" aria-invalid=invalid("price_basis") aria-describedby="price_basis-error">
                         {choices.providers.iter().map(|p| {
                             let id = p.id.clone();
                             let selected = current("price_basis", basis_default.clone());
                             let id2 = id.clone();
-                            view! { <option value=id prop:selected=move || selected() == id2>{p.label.clone()}</option> }
+                            view! { <option value=id prop:selected={let (s, i) = (selected.clone(), id2.clone()); move || s() == i} selected=move || selected() == id2>{p.label.clone()}</option> }
                         }).collect_view()}
                     </select>
                     <FieldMessage key="price_basis" plan=plan/>
+                </div>
+                <div class="field">
+                    <label for="kv_format">"KV-cache format"</label>
+                    <select id="kv_format" name="kv_format" aria-invalid=invalid("kv_format") aria-describedby="kv_format-error kv_format-help">
+                        {choices.kv_formats.iter().map(|k| {
+                            let id = k.id.clone();
+                            let selected = current("kv_format", kv_default.clone());
+                            let id2 = id.clone();
+                            view! { <option value=id prop:selected={let (s, i) = (selected.clone(), id2.clone()); move || s() == i} selected=move || selected() == id2>{k.label.clone()}</option> }
+                        }).collect_view()}
+                    </select>
+                    <small id="kv_format-help">"How the cache of past tokens is stored: fp8 (vLLM, SGLang, TensorRT-LLM) or q8_0/q4_0 (llama.cpp) halve it or more, so more users fit per replica."</small>
+                    <FieldMessage key="kv_format" plan=plan/>
                 </div>
             </fieldset>
             <fieldset class="own">
@@ -450,7 +499,7 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
                     <label for="custom_gpu_name">"GPU name"</label>
                     <input type="text" id="custom_gpu_name" name="custom_gpu_name" maxlength="80"
                         prop:value=current("custom_gpu_name", String::new()) value=current("custom_gpu_name", String::new())
-                        aria-describedby="custom_gpu_name-error"/>
+                        aria-invalid=invalid("custom_gpu_name") aria-describedby="custom_gpu_name-error"/>
                     <FieldMessage key="custom_gpu_name" plan=plan/>
                 </div>
                 {CUSTOM_GPU.iter().map(|f| number(f, &choices)).collect_view()}
@@ -458,7 +507,7 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
                     <label for="custom_model_config">"Model: its config.json"</label>
                     <textarea id="custom_model_config" name="custom_model_config" rows="4" spellcheck="false"
                         prop:value=current("custom_model_config", String::new())
-                        aria-describedby="custom_model_config-error">{current("custom_model_config", String::new())()}</textarea>
+                        aria-invalid=invalid("custom_model_config") aria-describedby="custom_model_config-error">{current("custom_model_config", String::new())()}</textarea>
                     <FieldMessage key="custom_model_config" plan=plan/>
                 </div>
             </fieldset>
@@ -546,16 +595,13 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
         let current = view.sort.clone();
         let dir = view.dir.clone();
         move |key: &'static str, label: &'static str| {
-            let aria = if current == key {
-                if dir == "asc" {
-                    "ascending"
-                } else {
-                    "descending"
-                }
-            } else {
-                "none"
+            let aria = crate::views::aria_sort(&current, &dir, key);
+            let arrow = match aria {
+                "ascending" => " ▲",
+                "descending" => " ▼",
+                _ => "",
             };
-            view! { <th scope="col" aria-sort=aria><a href=sort_link(key)>{label}</a></th> }
+            view! { <th scope="col" aria-sort=aria><a href=sort_link(key)>{label}<span aria-hidden="true">{arrow}</span></a></th> }
         }
     };
     let show_link = {

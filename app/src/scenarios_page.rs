@@ -69,6 +69,10 @@ pub async fn load_my_scenarios() -> Result<Vec<MySaved>, ServerFnError> {
 
 #[server]
 pub async fn load_compare(a: String, b: String) -> Result<CompareView, ServerFnError> {
+    let (a, b) = (
+        crate::links::saved_id_of(&a).to_string(),
+        crate::links::saved_id_of(&b).to_string(),
+    );
     let pool = expect_context::<store::Pool>();
     let catalogs = expect_context::<store::Catalogs>();
     let status = |code| {
@@ -161,6 +165,12 @@ fn saved_body(v: SavedView) -> AnyView {
             " · " <a href=crate::links::saved_file(&id, "report")>"Print report"</a>
             " · " <a href="/scenarios">"My scenarios"</a>
         </section>
+        <form method="get" action="/compare" class="compare-with">
+            <input type="hidden" name="a" value=id.clone()/>
+            <label for="compare-b">"Compare with another saved scenario (its share link or id)"</label>
+            <input id="compare-b" name="b" required spellcheck="false" placeholder="https://…/s/…"/>
+            <button type="submit">"Compare"</button>
+        </form>
         {v.is_owner.then(|| view! {
             <section class="owner" aria-label="owner actions">
                 <form method="post" action=crate::links::saved_action(&id, "rename")>

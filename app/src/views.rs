@@ -222,6 +222,8 @@ pub struct FormChoices {
     pub providers: Vec<Choice>,
     /// Benchmarks the catalog's models report, for the quality floor.
     pub benchmarks: Vec<Choice>,
+    /// KV-cache element formats.
+    pub kv_formats: Vec<Choice>,
     pub defaults: Vec<(String, String)>,
 }
 
@@ -345,4 +347,20 @@ pub struct DetailsView {
     pub option: OptionView,
     /// Where the table is.
     pub back: String,
+}
+
+/// Sort keys whose first ("asc") order lists the largest value first, the best being the
+/// fastest: the table sorts by them negated, and `aria-sort` says what the values do.
+pub const LARGEST_FIRST: &[&str] = &["decode"];
+
+/// What `aria-sort` says of a column sorted by `key` in the table's `dir`.
+pub fn aria_sort(sorted_by: &str, dir: &str, key: &str) -> &'static str {
+    if sorted_by != key {
+        return "none";
+    }
+    if (dir == "asc") != LARGEST_FIRST.contains(&key) {
+        "ascending"
+    } else {
+        "descending"
+    }
 }

@@ -42,3 +42,47 @@ test("typing a GPU slowly never removes the results; leaving the field plans it"
   await expect(page).toHaveURL(/gpus=a100-80gb-sxm(:|%3A)1(,|%2C)h100-sxm(:|%3A)2/);
   await expect(page.locator('tr[data-key^="gpt-oss-20b|mxfp4|h100-sxm|2|"]')).toHaveCount(1);
 });
+
+test("on a wide screen the inputs stay beside the results; while a plan loads the old one is marked stale", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
+  await page.goto("/");
+  await expect(page.locator(".bottom-line")).toBeVisible();
+  const form = page.locator("form.scenario");
+  const results = page.locator(".results-col");
+  const f = (await form.boundingBox())!;
+  const r = (await results.boundingBox())!;
+  expect(r.x, "the results start right of the inputs").toBeGreaterThanOrEqual(f.x + f.width);
+  // Scrolled deep into the results, the inputs are still on screen.
+  await page.mouse.move(r.x + 50, 400);
+  await page.evaluate(() => window.scrollTo(0, 2500));
+  const column = (await page.locator(".edit-scenario").boundingBox())!;
+  expect(column.y).toBeGreaterThanOrEqual(-1);
+  expect(column.y).toBeLessThan(50);
+
+  // Hold the next plan back for a second: the results stay, marked busy, with a status line.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.route("**/api/run_plan*", async (route) => {
+    await new Promise((done) => setTimeout(done, 1500));
+    await route.continue();
+  });
+  await page.locator("#peak_users").fill("25");
+  await expect(results).toHaveAttribute("aria-busy", "true");
+  await expect(page.locator(".updating")).toHaveText(/Updating/);
+  await expect(page.locator(".bottom-line")).toBeVisible();
+  await expect(results).not.toHaveAttribute("aria-busy", "true", { timeout: 10000 });
+  await expect(page.locator(".updating")).toHaveText("");
+  await expect(page).toHaveURL(/peak_users=25/);
+  await context.close();
+});
+
+test("on a phone the scenario folds away", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto("/");
+  await expect(page.locator("form.scenario")).toBeVisible();
+  await page.locator(".edit-scenario > summary").click();
+  await expect(page.locator("form.scenario")).toBeHidden();
+  await expect(page.locator(".bottom-line")).toBeVisible();
+  await context.close();
+});

@@ -292,7 +292,7 @@ fn sort_options(v: &mut [OptionView], sort: &str, desc: bool) {
         match sort {
             "cloud" => o.cloud_monthly.unwrap_or(missing),
             "local" => o.local_one_time.unwrap_or(missing),
-            "decode" => o.decode.map_or(missing, |b| -b.expected),
+            "decode" => o.decode.map_or(missing, |b| b.expected),
             "ttft" => o.ttft_ms.map_or(missing, |b| b.expected),
             "usd_per_m" => o.usd_per_m.unwrap_or(missing),
             "replicas" => {
@@ -304,6 +304,15 @@ fn sort_options(v: &mut [OptionView], sort: &str, desc: bool) {
             }
             "memory" => o.memory_total,
             _ => o.rank.map_or(missing, |r| r as f64),
+        }
+    };
+    // Missing values stay last whichever way.
+    let key = |o: &OptionView| -> f64 {
+        let k = key(o);
+        if crate::views::LARGEST_FIRST.contains(&sort) && k.is_finite() {
+            -k
+        } else {
+            k
         }
     };
     v.sort_by(|a, b| {

@@ -636,3 +636,59 @@ async fn the_planner_skips_to_its_results_and_verdicts_are_coloured_by_kind() {
     assert!(article.contains("class=\"verdict partly\""));
     assert!(article.contains("class=\"verdict wrong\""));
 }
+
+/// The opening tag of the element with this id.
+fn tag_with_id<'a>(body: &'a str, id: &str) -> &'a str {
+    let at = body
+        .find(&format!("id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no element #{id}"));
+    let start = body[..at].rfind('<').unwrap();
+    &body[start..at + body[at..].find('>').unwrap()]
+}
+
+/// The `<th>` of the results' column with this label.
+fn column_head<'a>(body: &'a str, label: &str) -> &'a str {
+    let at = body
+        .find(&format!(">{label}<"))
+        .unwrap_or_else(|| panic!("no column {label}"));
+    let start = body[..at].rfind("<th").unwrap();
+    &body[start..at + body[at..].find("</th>").unwrap()]
+}
+
+/// A rejected field says so to assistive technology; the KV-cache format has its own control
+/// (a shared link's choice survives the next edit); a column sorted fastest-first reads as
+/// descending, with an arrow.
+#[tokio::test]
+async fn rejected_fields_are_marked_the_kv_format_is_a_control_and_sorting_reads_right() {
+    let (status, body) = get("/?hours_per_day=30").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(tag_with_id(&body, "hours_per_day").contains("aria-invalid=\"true\""));
+    assert!(!tag_with_id(&body, "peak_users").contains("aria-invalid"));
+    let (_, body) = get("/?gpus=h100-sxm:x").await;
+    assert!(tag_with_id(&body, "gpus").contains("aria-invalid=\"true\""));
+
+    let (status, body) = get("/?kv_format=fp8").await;
+    assert_eq!(status, StatusCode::OK);
+    let select = &body[body.find("id=\"kv_format\"").unwrap()..];
+    let select = &select[..select.find("</select>").unwrap()];
+    for id in ["bf16", "fp8", "q8_0", "q4_0"] {
+        assert!(select.contains(&format!("value=\"{id}\"")), "{id}");
+    }
+    let fp8 = &select[select.find("value=\"fp8\"").unwrap()..];
+    assert!(
+        fp8[..fp8.find('>').unwrap()].contains("selected"),
+        "the link's fp8 is the selected option: {select}"
+    );
+    let (status, body) = get("/?kv_format=fp4").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(tag_with_id(&body, "kv_format").contains("aria-invalid=\"true\""));
+
+    // "decode" ascending lists the fastest first: its values descend.
+    let (_, body) = get("/?sort=decode&dir=asc").await;
+    let th = column_head(&body, "Decode tok/s per user");
+    assert!(th.contains("aria-sort=\"descending\""), "{th}");
+    let (_, body) = get("/?sort=cloud&dir=asc").await;
+    let th = column_head(&body, "Cloud / month");
+    assert!(th.contains("aria-sort=\"ascending\""), "{th}");
+    assert!(th.contains("▲"), "{th}");
+}

@@ -363,6 +363,16 @@ async fn compare_shows_input_and_cost_differences() {
         r.body.contains("delta-cloud\">+$"),
         "the cloud cost difference is shown"
     );
+    // "Compare with…" on a saved page takes the other's share link as pasted.
+    let page = t.get(&format!("/s/{a}")).await;
+    assert!(page
+        .body
+        .contains("action=\"/compare\" class=\"compare-with\""));
+    assert!(page.body.contains(&format!("name=\"a\" value=\"{a}\"")));
+    let pasted = format!("https%3A%2F%2Fplanner.example%2Fs%2F{b}%3Fowner%3Dx");
+    let r = t.get(&format!("/compare?a={a}&b={pasted}")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("class=\"differs\""));
 }
 
 #[tokio::test]
