@@ -254,8 +254,8 @@ pub fn predict_row(case: &RowCase, metric: Metric, f: &EngineFit) -> Option<(f64
     let phys = &case.physics;
     if case.load != RowLoad::Bench {
         let slow: Slowdowns = f.into();
-        let (r, l) = (phys.request(), phys.limits());
-        let run = |step: &dyn Fn(f64, f64) -> f64| match case.load {
+        let l = phys.limits();
+        let run = |r, step: &dyn Fn(f64, f64) -> f64| match case.load {
             RowLoad::Burst(n) => serving::burst(n as f64, r, &l, step),
             RowLoad::BurstVaried(n) => serving::burst_varied(n as f64, r, &l, step),
             RowLoad::Open { rate, prompts } => {
@@ -265,8 +265,11 @@ pub fn predict_row(case: &RowCase, metric: Metric, f: &EngineFit) -> Option<(f64
             RowLoad::Waves(n) => serving::closed_loop_waves(n as f64, r, &l, step),
             RowLoad::Bench => unreachable!("a serving row"),
         };
-        let op = run(&|d, p| phys.mixed_step_time(&slow, d, p));
-        let ideal = run(&|d, p| phys.mixed_step_floor(d, p));
+        // The floor has no fixed path: it bounds what the steps allow.
+        let op = run(slow.serve(phys.request()), &|d, p| {
+            phys.mixed_step_time(&slow, d, p)
+        });
+        let ideal = run(phys.request(), &|d, p| phys.mixed_step_floor(d, p));
         return match metric {
             Metric::DecodeTpsStream => Some((op.decode_tps_stream(), ideal.decode_tps_stream())),
             Metric::TpotMs => Some((op.step_s * 1000.0, ideal.step_s * 1000.0)),
@@ -285,7 +288,7 @@ pub fn predict_row(case: &RowCase, metric: Metric, f: &EngineFit) -> Option<(f64
             Some((phys.prompt / t, phys.prompt / phys.prefill_floor_time()?))
         }
         Metric::TtftMs => {
-            let t = p.prefill_time? + p.step_time;
+            let t = f.request_overhead_s + p.prefill_time? + p.step_time;
             let floor = phys.prefill_floor_time()? + phys.step.ceiling_time();
             Some((t * 1000.0, floor * 1000.0))
         }
@@ -483,10 +486,12 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
                 step_overhead_s: tau.unwrap_or(global.step_overhead_s),
                 eta_compute_dense: dense.unwrap_or(global.eta_compute_dense),
                 eta_compute_moe: moe.unwrap_or(global.eta_compute_moe),
+                request_overhead_s: 0.0,
             },
             decode_from,
             compute_dense_from,
             compute_moe_from,
+            request_from: String::new(),
         });
         if let Some((_, o)) = own.iter().find(|(id, _)| *id == e.id) {
             fitted.push((current(&e.id), o.clone()));
@@ -530,10 +535,12 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
                     step_overhead_s: o.decode.map_or(parent.fit.step_overhead_s, |d| d.1),
                     eta_compute_dense: o.dense.unwrap_or(parent.fit.eta_compute_dense),
                     eta_compute_moe: o.moe.unwrap_or(parent.fit.eta_compute_moe),
+                    request_overhead_s: parent.fit.request_overhead_s,
                 },
                 decode_from: from(o.decode.is_some(), &parent.decode_from),
                 compute_dense_from: from(o.dense.is_some(), &parent.compute_dense_from),
                 compute_moe_from: from(o.moe.is_some(), &parent.compute_moe_from),
+                request_from: String::new(),
             };
             fitted.push((scope, o));
             Some(entry)
@@ -590,6 +597,7 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
         bands: Vec::new(),
         holdout,
     };
+    let overhead_params = fit_request_overhead(&mut fit, &cases);
 
     // Bands: 95% of log(measured/predicted) on the fitting rows, per metric and regime. With
     // at least `EMPIRICAL_BAND_ROWS` rows, their 2.5th and 97.5th percentiles: the residuals
@@ -608,7 +616,14 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
             })
             .collect()
     };
-    let params = |m: Option<Metric>| fitted_parameters(&cases, &fitted, m);
+    let params = |m: Option<Metric>| {
+        fitted_parameters(&cases, &fitted, m)
+            + if m.is_none_or(|m| m == Metric::TtftMs) {
+                overhead_params
+            } else {
+                0.0
+            }
+    };
     let interval = |r: &[f64], params: f64| {
         if r.len() >= EMPIRICAL_BAND_ROWS {
             empirical_interval(r)
@@ -643,6 +658,94 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
     }
     fit.bands = bands;
     fit
+}
+
+/// Single-stream TTFT rows an engine needs before its request overhead is its own rather than
+/// the one fitted on every engine's.
+const MIN_OVERHEAD_ROWS: usize = 3;
+
+/// Fits each engine's request overhead (`EngineFit::request_overhead_s`) on single-stream TTFT
+/// rows — the one place a request's fixed path is not buried under queueing — by a coarse then
+/// a fine grid over 0–500 ms, the rows' other factors held. An engine's current generation
+/// with fewer than `MIN_OVERHEAD_ROWS` such rows takes the one fitted on every engine's current
+/// rows; a legacy generation (its own API server) its own when it has the rows, else its
+/// engine's. Cells share their generation's. Returns how many were fitted (the bands' degrees
+/// of freedom).
+fn fit_request_overhead(fit: &mut Fit, cases: &[(RowCase, f64, Metric)]) -> f64 {
+    let single: Vec<&(RowCase, f64, Metric)> = (cases.iter())
+        .filter(|(c, _, m)| *m == Metric::TtftMs && c.regime == Regime::Single)
+        .collect();
+    let rows_of = |engine: Option<&str>, legacy: bool| -> Vec<&(RowCase, f64, Metric)> {
+        (single.iter().copied())
+            .filter(|(c, _, _)| {
+                c.cell.legacy == legacy && engine.is_none_or(|e| c.cell.engine == e)
+            })
+            .collect()
+    };
+    let best = |rows: &[&(RowCase, f64, Metric)]| -> Option<f64> {
+        if rows.len() < MIN_OVERHEAD_ROWS {
+            return None;
+        }
+        let err = |o: f64| -> f64 {
+            (rows.iter())
+                .filter_map(|(c, v, m)| {
+                    let f = EngineFit {
+                        request_overhead_s: o,
+                        ..*fit.row_fit(&c.cell)
+                    };
+                    predict_row(c, *m, &f).map(|(p, _)| (p / v).ln().powi(2))
+                })
+                .sum()
+        };
+        let min = |g: &mut dyn Iterator<Item = f64>| {
+            g.map(|o| (err(o), o))
+                .fold((f64::MAX, 0.0), |b, x| if x.0 < b.0 { x } else { b })
+                .1
+        };
+        let coarse = min(&mut grid(0.0, 0.5, 0.01));
+        Some(min(&mut grid(
+            (coarse - 0.01).max(0.0),
+            coarse + 0.01,
+            0.001,
+        )))
+    };
+    let global = best(&rows_of(None, false));
+    let mut fitted = f64::from(u8::from(global.is_some()));
+    let global = global.unwrap_or(0.0);
+    // Each engine's current and legacy generations' values, with where they came from.
+    type Chosen = (f64, String);
+    let mut chosen: Vec<(String, Chosen, Chosen)> = Vec::new();
+    for e in &fit.engines {
+        let current = best(&rows_of(Some(&e.engine), false));
+        let legacy = best(&rows_of(Some(&e.engine), true));
+        fitted += f64::from(u8::from(current.is_some())) + f64::from(u8::from(legacy.is_some()));
+        let current = match current {
+            Some(o) => (o, "own rows".to_string()),
+            None => (
+                global,
+                "every engine's current single-stream rows".to_string(),
+            ),
+        };
+        let legacy = match legacy {
+            Some(o) => (o, "own rows".to_string()),
+            None => (current.0, format!("{} rows", e.engine)),
+        };
+        chosen.push((e.engine.clone(), current, legacy));
+    }
+    for (engine, current, legacy) in chosen {
+        let entries = fit.engines.iter_mut().chain(fit.cells.iter_mut());
+        for e in entries.filter(|e| e.engine == engine) {
+            let (o, from) = if e.legacy.is_some() {
+                &legacy
+            } else {
+                &current
+            };
+            e.fit.request_overhead_s = *o;
+            e.request_from = from.clone();
+        }
+    }
+    fit.global.request_overhead_s = global;
+    fitted
 }
 
 /// Fitting rows of a metric and regime from which its band is their residuals' own percentiles.

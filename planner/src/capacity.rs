@@ -199,7 +199,7 @@ pub fn capacity(phys: &Physics, t: &Targets, f: &Slowdowns) -> Capacity {
     }
     let bound = phys.predict_slowed(f).bound;
     let limits = phys.limits();
-    let request = phys.request();
+    let request = f.serve(phys.request());
     let step = |d: f64, p: f64| phys.mixed_step_time(f, d, p);
     let at = |n: u32| serving::open_loop_at(n as f64, request, &limits, step);
     // Without a TFLOPS figure the prompt's compute is unknown: TTFT is not checked (the
@@ -208,7 +208,7 @@ pub fn capacity(phys: &Physics, t: &Targets, f: &Slowdowns) -> Capacity {
     // The expected figures of a replica carrying `n` requests, its ceilings beside them.
     let running_at = |n: u32| {
         let o = at(n);
-        let floor = serving::open_loop_at(n as f64, request, &limits, |d, p| {
+        let floor = serving::open_loop_at(n as f64, phys.request(), &limits, |d, p| {
             phys.mixed_step_floor(d, p)
         });
         Running {

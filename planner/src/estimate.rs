@@ -625,10 +625,13 @@ impl Physics {
     }
 
     /// A request of this workload, as the serving model takes it.
+    /// The request as physics sees it (no fixed path outside the steps: `Slowdowns::serve`
+    /// adds the engine's).
     pub fn request(&self) -> crate::serving::Request {
         crate::serving::Request {
             prompt: self.prompt,
             output: self.output,
+            fixed_s: 0.0,
         }
     }
 
@@ -761,14 +764,16 @@ pub fn estimate_under_load(
             )),
             _ => None,
         };
-        // TTFT on an idle replica: the prompt's prefill, then the step that emits the token.
+        // TTFT on an idle replica: the request's fixed path, the prompt's prefill, then the
+        // step that emits the token.
+        let fixed_ms = engine_fit.request_overhead_s * 1000.0;
         let ttft = prefill.map(|pf| {
             let prefill_ms = pf.inverse(phys.prompt * 1000.0);
             let step_ms = decode.inverse(1000.0);
             Band {
-                low: prefill_ms.low + step_ms.low,
-                expected: prefill_ms.expected + step_ms.expected,
-                high: prefill_ms.high + step_ms.high,
+                low: fixed_ms + prefill_ms.low + step_ms.low,
+                expected: fixed_ms + prefill_ms.expected + step_ms.expected,
+                high: fixed_ms + prefill_ms.high + step_ms.high,
             }
         });
         (Some(decode), Some(total), prefill, ttft)
@@ -817,7 +822,8 @@ fn under_load(
 ) -> Option<UnderLoad> {
     use crate::serving;
     let slow: Slowdowns = engine_fit.into();
-    let (r, l) = (phys.request(), phys.limits());
+    let (r, l) = (slow.serve(phys.request()), phys.limits());
+    let floor_r = phys.request();
     let expected = |d: f64, p: f64| phys.mixed_step_time(&slow, d, p);
     let ideal = |d: f64, p: f64| phys.mixed_step_floor(d, p);
     // As the calibration rows: a closed loop by its clients, Poisson arrivals under load.
@@ -835,14 +841,14 @@ fn under_load(
             let n = phys.clients;
             (
                 serving::closed_loop(n, r, &l, expected),
-                serving::closed_loop(n, r, &l, ideal),
+                serving::closed_loop(n, floor_r, &l, ideal),
                 None,
             )
         }
         Arrivals::OpenLoop { requests_per_s } => {
             match serving::open_loop(requests_per_s, r, &l, expected) {
                 Ok(o) => {
-                    let b = serving::open_loop(requests_per_s, r, &l, ideal).map_or(o, |b| b);
+                    let b = serving::open_loop(requests_per_s, floor_r, &l, ideal).map_or(o, |b| b);
                     (o.at, b.at, Some((o.ttft_tail_s, b.ttft_tail_s)))
                 }
                 Err(over) => {

@@ -54,6 +54,10 @@ pub struct EngineFit {
     pub eta_compute_dense: f64,
     /// The same for MoE models (grouped expert matmuls run further from peak).
     pub eta_compute_moe: f64,
+    /// A request's first token's time outside the engine's steps (HTTP, tokenization, the
+    /// first scheduling pass), seconds: fitted on single-stream TTFT rows.
+    #[serde(default)]
+    pub request_overhead_s: f64,
 }
 
 impl EngineFit {
@@ -79,6 +83,8 @@ pub struct Slowdowns {
     pub compute_moe: f64,
     /// The fixed time per step of a 32-layer model (`EngineFit::step_overhead_s`).
     pub step_overhead_s: f64,
+    /// A request's fixed path (`EngineFit::request_overhead_s`).
+    pub request_s: f64,
 }
 
 impl Slowdowns {
@@ -89,6 +95,7 @@ impl Slowdowns {
     pub fn predicts_like(&self, other: &Slowdowns, moe: bool) -> bool {
         self.memory == other.memory
             && self.step_overhead_s == other.step_overhead_s
+            && self.request_s == other.request_s
             && self.compute(moe) == other.compute(moe)
     }
 
@@ -98,6 +105,14 @@ impl Slowdowns {
             self.compute_moe
         } else {
             self.compute_dense
+        }
+    }
+
+    /// A request as this engine serves it: the physics' request with the engine's fixed path.
+    pub fn serve(&self, r: crate::serving::Request) -> crate::serving::Request {
+        crate::serving::Request {
+            fixed_s: self.request_s,
+            ..r
         }
     }
 
@@ -114,6 +129,7 @@ impl From<&EngineFit> for Slowdowns {
             compute_dense: 1.0 / f.eta_compute_dense,
             compute_moe: 1.0 / f.eta_compute_moe,
             step_overhead_s: f.step_overhead_s,
+            request_s: f.request_overhead_s,
         }
     }
 }
@@ -125,6 +141,7 @@ impl Default for EngineFit {
             step_overhead_s: 0.0,
             eta_compute_dense: 1.0,
             eta_compute_moe: 1.0,
+            request_overhead_s: 0.0,
         }
     }
 }
@@ -143,6 +160,9 @@ pub struct EngineFitEntry {
     pub decode_from: String,
     pub compute_dense_from: String,
     pub compute_moe_from: String,
+    /// Where `fit.request_overhead_s` came from.
+    #[serde(default)]
+    pub request_from: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -241,8 +261,8 @@ fn provenance_of(e: &EngineFitEntry) -> String {
         .as_ref()
         .map_or(String::new(), |v| format!(" on {v} GPUs"));
     format!(
-        "{}{on}: decode factors from {}, compute from {} (dense) / {} (MoE)",
-        e.engine, e.decode_from, e.compute_dense_from, e.compute_moe_from
+        "{}{on}: decode factors from {}, compute from {} (dense) / {} (MoE), request overhead from {}",
+        e.engine, e.decode_from, e.compute_dense_from, e.compute_moe_from, e.request_from
     )
 }
 

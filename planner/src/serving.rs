@@ -32,11 +32,13 @@ pub struct Limits {
     pub token_budget: f64,
 }
 
-/// One request's lengths, tokens.
+/// One request: its lengths, tokens, and the time its first token takes outside the engine's
+/// steps (the API server's path: HTTP, tokenization, the first scheduling pass), seconds.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Request {
     pub prompt: f64,
     pub output: f64,
+    pub fixed_s: f64,
 }
 
 /// What binds the replica at an operating point.
@@ -168,7 +170,7 @@ pub fn closed_loop(
         step_s: m.tpot_s,
         requests_per_s,
         output_tps: requests_per_s * r.output,
-        ttft_s: wait + m.first_token_s(running),
+        ttft_s: r.fixed_s + wait + m.first_token_s(running),
         binding: binding(clients > running, m.budget_bound),
     }
 }
@@ -204,7 +206,7 @@ pub fn burst(prompts: f64, r: Request, l: &Limits, step: impl Fn(f64, f64) -> f6
     let full_step = step(0.0, budget.min(admitted_ahead * r.prompt));
     let prefill_s = (admitted_ahead * r.prompt / budget).ceil().max(1.0) * full_step;
     let wait = (median - cap).max(0.0) / op.requests_per_s;
-    op.ttft_s = wait + prefill_s;
+    op.ttft_s = r.fixed_s + wait + prefill_s;
     op
 }
 
@@ -322,7 +324,7 @@ pub fn closed_loop_waves(
         step_s: tpot,
         requests_per_s,
         output_tps: requests_per_s * r.output,
-        ttft_s: wait + median_ttft,
+        ttft_s: r.fixed_s + wait + median_ttft,
         binding: binding(clients > n, prefill_steps > 1.0),
     }
 }
@@ -370,7 +372,7 @@ pub fn open_loop_at(
     // (iii) the Poisson count of requests in the system at its percentile, beyond the cap.
     let excess = (running + 1.645 * running.sqrt() - cap).max(0.0);
     let slot_wait = excess / requests_per_s.max(f64::MIN_POSITIVE);
-    let first = m.first_token_s(running);
+    let first = r.fixed_s + m.first_token_s(running);
     let residual_tail = if running > 1.0 {
         m.tpot_s * (TTFT_PERCENTILE - 0.5)
     } else {
@@ -429,9 +431,8 @@ pub fn open_loop(
 }
 
 /// A benchmark's open loop: `prompts` requests arriving at `rate` per second (Poisson). Below
-/// capacity, the steady state with its mean TTFT. At or past it, the replica runs full (at its
-/// cap) and the queue grows at (rate − completions) per second while requests arrive: the
-/// median request, arriving halfway, waits for the queue ahead of it to drain.
+/// capacity, the steady state with its mean TTFT. At or past it the run never settles, so it
+/// is followed in time (`transient`).
 pub fn finite_open_loop(
     rate: f64,
     prompts: f64,
@@ -441,14 +442,105 @@ pub fn finite_open_loop(
 ) -> Operating {
     match open_loop(rate, r, l, &step) {
         Ok(o) => o.at,
-        Err(Overloaded { max_rate }) => {
-            let mut at = open_loop_at(l.max_running, r, l, &step).at;
-            let arrival_half = prompts / 2.0 / rate;
-            let queue = (rate - max_rate) * arrival_half;
-            at.ttft_s += queue / max_rate;
-            at.in_system = at.running + queue;
-            at.binding = Binding::BatchSlots;
-            at
+        Err(_) => transient(rate, prompts.max(1.0), r, l, &step),
+    }
+}
+
+/// Euler steps over the arrivals and at most this many over the drain.
+const ARRIVAL_STEPS: usize = 32;
+const DRAIN_STEPS: usize = 128;
+
+/// A finite run past capacity, followed in time as two fluids: prompts waiting for their
+/// prefill (FIFO) and sequences decoding. Each engine step decodes one token of every decoding
+/// sequence (at most the cap) and fills the rest of its token budget with waiting prompts, as
+/// many as free slots allow; a decoding sequence finishes with probability 1 / (O − 1) per
+/// step (the mean field of varied lengths). The median request's TTFT is the time between
+/// half the prompts having arrived and half having been prefilled; throughput is every output
+/// token over the whole run; TPOT the mean step weighted by the tokens decoded in it.
+///
+/// Why a path and not the steady state at the cap: a 1,000-prompt run at twice the capacity
+/// of a replica with 512 slots never reaches its cap before its median request arrives
+/// (dstack's Llama-3.1-405B runs: a median TTFT of 0.3–4 s where "the queue grows from the
+/// start" gave 130 s), while prompts arriving together wait for each other's prefill as in a
+/// burst. Euler steps, fixed in number, keep it cheap enough to be fitted.
+fn transient(
+    rate: f64,
+    prompts: f64,
+    r: Request,
+    l: &Limits,
+    step: &impl Fn(f64, f64) -> f64,
+) -> Operating {
+    let cap = l.max_running.max(1.0);
+    let budget = l.token_budget.max(1.0);
+    let decode_steps = (r.output - 1.0).max(1.0);
+    let prompt = r.prompt.max(1.0);
+    let half = prompts / 2.0;
+    // (waiting, decoding, prefilled so far, time)
+    let (mut waiting, mut decoding, mut prefilled, mut t) = (0.0_f64, 0.0_f64, 0.0_f64, 0.0_f64);
+    let (mut tokens, mut weighted_step) = (0.0, 0.0);
+    let mut median_prefilled_at: Option<f64> = None;
+    let mut at_median: Option<(f64, f64, f64)> = None; // (in system, decoding, step)
+    let arrival_s = prompts / rate;
+    let mut i = 0;
+    while i < ARRIVAL_STEPS + DRAIN_STEPS {
+        let arriving = i < ARRIVAL_STEPS;
+        if !arriving && waiting + decoding < 0.5 {
+            break;
         }
+        let d = decoding.min(cap);
+        let admit = waiting.min((cap - d).max(0.0));
+        let prefill = (admit * prompt).min((budget - d).max(0.0));
+        let step_s = step(d, prefill).max(f64::MIN_POSITIVE);
+        let dt = if arriving {
+            arrival_s / ARRIVAL_STEPS as f64
+        } else {
+            // A thirty-second of the time the tokens left would take at this step's pace.
+            let left = waiting * prompt + decoding * decode_steps;
+            (left / (d + prefill).max(1.0) * step_s / 16.0).max(step_s)
+        };
+        let steps = dt / step_s;
+        let came = if arriving { rate * dt } else { 0.0 };
+        let served = (prefill / prompt * steps).min(waiting + came);
+        let done = (d * steps / decode_steps).min(decoding);
+        tokens += d * steps;
+        weighted_step += d * steps * step_s;
+        if median_prefilled_at.is_none() && prefilled + served >= half {
+            let share = if served > 0.0 {
+                (half - prefilled) / served
+            } else {
+                0.0
+            };
+            median_prefilled_at = Some(t + share * dt);
+        }
+        if at_median.is_none() && t + dt >= arrival_s / 2.0 {
+            at_median = Some((waiting + decoding, d, step_s));
+        }
+        waiting += came - served;
+        decoding += served - done;
+        prefilled += served;
+        t += dt;
+        i += 1;
+    }
+    let (in_system, d, step_s) = at_median.unwrap_or((1.0, 1.0, step(1.0, 0.0)));
+    let ttft_s = r.fixed_s
+        + median_prefilled_at
+            .map_or(t, |at| at - arrival_s / 2.0)
+            .max(0.0)
+        + step(d, prompt.min(budget));
+    let step_s = if tokens > 0.0 {
+        weighted_step / tokens
+    } else {
+        step_s
+    };
+    Operating {
+        in_system,
+        running: d.max(1.0),
+        decoding: d.max(1.0),
+        prefill_per_step: 0.0,
+        step_s,
+        requests_per_s: prompts / t,
+        output_tps: prompts * r.output / t,
+        ttft_s,
+        binding: binding(in_system > cap, true),
     }
 }

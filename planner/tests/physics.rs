@@ -346,6 +346,7 @@ fn factors_that_predict_alike_give_the_same_prediction() {
         step_overhead_s: 0.004,
         eta_compute_dense: 0.8,
         eta_compute_moe: 0.3,
+        request_overhead_s: 0.03,
     };
     let moe_only = EngineFit {
         eta_compute_moe: 0.02,
@@ -378,6 +379,13 @@ fn factors_that_predict_alike_give_the_same_prediction() {
         assert!(!like(&a, &other, false));
         assert_ne!(dense.predict(&a), dense.predict(&other));
     }
+    // A request's fixed path changes every TTFT, not the steps.
+    let slower_requests = EngineFit {
+        request_overhead_s: 0.05,
+        ..a
+    };
+    assert!(!like(&a, &slower_requests, false));
+    assert!(!like(&a, &slower_requests, true));
 }
 
 /// MLA's attention FLOPs, worked by hand for DeepSeek-V3 (128 heads, 61 layers, kv_lora_rank

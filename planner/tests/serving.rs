@@ -2,7 +2,8 @@
 //! its tokens: 10 ms fixed, 0.1 ms per decoding sequence, 0.01 ms per prompt token.
 
 use planner::serving::{
-    burst, burst_varied, closed_loop, open_loop, open_loop_at, Binding, Limits, Request,
+    burst, burst_varied, closed_loop, finite_open_loop, open_loop, open_loop_at, Binding, Limits,
+    Request,
 };
 
 fn step(decode: f64, prefill: f64) -> f64 {
@@ -12,6 +13,7 @@ fn step(decode: f64, prefill: f64) -> f64 {
 const R: Request = Request {
     prompt: 1000.0,
     output: 101.0,
+    fixed_s: 0.0,
 };
 const L: Limits = Limits {
     max_running: 64.0,
@@ -156,4 +158,70 @@ fn a_long_queue_holds_the_cap_so_the_tail_matters_less_and_less() {
     }
     // TTFT is the plain burst's: the prompts ahead, then the completions ahead.
     assert!(close(op.ttft_s, burst(200.0, R, &L, step).ttft_s));
+}
+
+#[test]
+fn a_finite_run_past_capacity_is_followed_in_time() {
+    let max = open_loop_at(L.max_running, R, &L, step).at.requests_per_s;
+    // Below capacity it is the steady open loop.
+    let steady = open_loop(0.5 * max, R, &L, step).expect("served").at;
+    assert_eq!(finite_open_loop(0.5 * max, 1000.0, R, &L, step), steady);
+    // 64 prompts at once onto 64 slots: the median request's first token comes once 32
+    // prompts (32,000 tokens) went through budget-full steps of 8,192 (8 prompts, ≥ 92 ms
+    // each, more as the prefilled decode beside them): about four steps, never fewer.
+    let burst = finite_open_loop(1e6, 64.0, R, &L, step);
+    assert!(
+        burst.ttft_s > 4.0 * 0.092 && burst.ttft_s < 6.0 * 0.092,
+        "{burst:?}"
+    );
+    // Past capacity, a later median arrival finds more ahead of it: TTFT rises with the rate,
+    // throughput never passes the arrivals or what the full replica sustains (within the
+    // fluid's mix), and the run is reported as binding on slots once it holds more than the cap.
+    let mut last = 0.0;
+    for k in [1.5, 2.0, 4.0, 16.0] {
+        let op = finite_open_loop(k * max, 1000.0, R, &L, step);
+        assert!(op.ttft_s > last, "{k}: {op:?}");
+        assert!(op.requests_per_s < k * max, "{k}: {op:?}");
+        assert!(op.requests_per_s < 1.1 * max, "{k}: {op:?} vs {max}");
+        assert!(op.step_s >= step(1.0, 0.0), "{k}: {op:?}");
+        last = op.ttft_s;
+    }
+    // With slots to spare, a run at 1.5× capacity whose median arrives before the cap fills
+    // waits only for the prompts ahead, far less than a queue growing from the start
+    // (half the run's excess arrivals served at capacity).
+    let wide = Limits {
+        max_running: 4096.0,
+        token_budget: 8192.0,
+    };
+    let max_wide = open_loop_at(wide.max_running, R, &wide, step)
+        .at
+        .requests_per_s;
+    let op = finite_open_loop(1.5 * max_wide, 1000.0, R, &wide, step);
+    let from_start = 0.5 * 1000.0 / (1.5 * max_wide) * 0.5 * max_wide / max_wide;
+    assert!(op.ttft_s < 0.5 * from_start, "{op:?} vs {from_start}");
+}
+
+#[test]
+fn a_requests_fixed_path_adds_to_its_ttft_only() {
+    let slow = Request { fixed_s: 0.05, ..R };
+    let add = |a: f64, b: f64| close(b, a + 0.05);
+    for n in [1.0, 16.0, 200.0] {
+        let (a, b) = (closed_loop(n, R, &L, step), closed_loop(n, slow, &L, step));
+        assert!(add(a.ttft_s, b.ttft_s), "{n}: {a:?} {b:?}");
+        assert!(close(a.output_tps, b.output_tps) && close(a.step_s, b.step_s));
+        let (a, b) = (burst(n, R, &L, step), burst(n, slow, &L, step));
+        assert!(add(a.ttft_s, b.ttft_s), "{n}");
+    }
+    let (a, b) = (
+        open_loop_at(16.0, R, &L, step),
+        open_loop_at(16.0, slow, &L, step),
+    );
+    assert!(add(a.at.ttft_s, b.at.ttft_s) && add(a.ttft_tail_s, b.ttft_tail_s));
+    assert!(close(a.at.requests_per_s, b.at.requests_per_s));
+    let max = a.at.requests_per_s * 100.0;
+    let (a, b) = (
+        finite_open_loop(max, 500.0, R, &L, step),
+        finite_open_loop(max, 500.0, slow, &L, step),
+    );
+    assert!(add(a.ttft_s, b.ttft_s), "{a:?} {b:?}");
 }

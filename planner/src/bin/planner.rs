@@ -217,15 +217,17 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
                         .as_ref()
                         .map_or(String::new(), |l| format!(" legacy={l}"));
                     println!(
-                        "fit engine={}{vendor}{legacy} eta_bandwidth={:.2} overhead_ms_per_32_layers={:.2} eta_compute_dense={:.3} eta_compute_moe={:.3} decode_from=\"{}\" compute_from=\"{}\"/\"{}\"",
+                        "fit engine={}{vendor}{legacy} eta_bandwidth={:.2} overhead_ms_per_32_layers={:.2} eta_compute_dense={:.3} eta_compute_moe={:.3} request_overhead_ms={:.0} decode_from=\"{}\" compute_from=\"{}\"/\"{}\" request_from=\"{}\"",
                         e.engine,
                         e.fit.eta_bandwidth,
                         e.fit.step_overhead_s * 1000.0,
                         e.fit.eta_compute_dense,
                         e.fit.eta_compute_moe,
+                        e.fit.request_overhead_s * 1000.0,
                         e.decode_from,
                         e.compute_dense_from,
-                        e.compute_moe_from
+                        e.compute_moe_from,
+                        e.request_from
                     );
                 }
                 for b in &catalog.fit.bands {

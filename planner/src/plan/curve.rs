@@ -71,7 +71,7 @@ pub fn load_curve(catalog: &Catalog, s: &Scenario, o: &PlanOption) -> Result<Loa
     }
     let slow = Slowdowns::from(catalog.fit.fit_on(&o.engine, &gpu.vendor));
     let targets = Targets::of(s, &catalog.fit);
-    let (request, limits) = (phys.request(), phys.limits());
+    let (request, limits) = (slow.serve(phys.request()), phys.limits());
     let has_compute = phys.prefill_compute.is_some();
     let point = |n: u32| {
         let ol = open_loop_at(n as f64, request, &limits, |d, p| {
