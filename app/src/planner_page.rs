@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use crate::fields::{NumberField, CUSTOM_GPU, ECONOMICS, PRESETS, QUALITY, WORKLOAD};
 use crate::qs;
 use crate::usd;
-use crate::views::{BandView, FormChoices, OptionView, PlanView, MAX_ROWS};
+use crate::views::{BandView, FormChoices, OptionView, PlanView, MAX_ROWS, PICKER_COUNTS};
 
 /// Plans the scenario a query string describes. Bad fields come back as `errors` (the page
 /// shows each beside its field and answers 422), not as a server error.
@@ -52,12 +52,14 @@ pub async fn load_form_choices() -> Result<FormChoices, ServerFnError> {
                 label: f.name.clone(),
             })
             .collect(),
-        gpus: c
-            .gpus
+        gpus: planner::catalog::gpu::Segment::ALL
             .iter()
-            .map(|g| Choice {
+            .flat_map(|seg| c.gpus.iter().filter(move |g| g.segment == *seg))
+            .map(|g| crate::views::GpuPick {
                 id: g.id.clone(),
                 label: g.name.clone(),
+                group: g.segment.label().into(),
+                facts: gpu_facts(c, g),
             })
             .collect(),
         engines: std::iter::once(Choice {
@@ -117,6 +119,30 @@ pub async fn load_form_choices() -> Result<FormChoices, ServerFnError> {
             .collect(),
         defaults: crate::ssr::query::defaults(),
     })
+}
+
+/// A GPU's memory, bandwidth and prices in one line, for the picker.
+#[cfg(feature = "ssr")]
+fn gpu_facts(c: &planner::Catalog, g: &planner::catalog::gpu::Gpu) -> String {
+    let memory = if g.unified {
+        format!("{:.0} GB unified", g.memory_gb)
+    } else {
+        format!("{:.0} GB", g.memory_gb)
+    };
+    let rent = (c.offers_for(&g.id))
+        .filter(|o| o.is_on_demand())
+        .map(|o| o.usd_per_gpu_hour())
+        .min_by(f64::total_cmp)
+        .map_or("no rental price".into(), |h| {
+            format!("from {}/GPU-hour", crate::usd(h))
+        });
+    let buy = g.price.as_ref().map_or("no purchase price".into(), |p| {
+        format!("{} to buy", crate::usd(p.usd))
+    });
+    format!(
+        "{memory} · {:.2} TB/s · {rent} · {buy}",
+        g.bandwidth_gbps / 1000.0
+    )
 }
 
 type PlanResource = Resource<Result<PlanView, ServerFnError>>;
@@ -220,6 +246,78 @@ fn FieldMessage(key: &'static str, plan: PlanResource) -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+/// "All · none" for a list of checkboxes: links that set the list (plain navigation, so they
+/// work without JavaScript; hydrated, the router follows them).
+fn select_links(key: &'static str, ids: Vec<String>, search: Memo<String>) -> impl IntoView {
+    let all = ids.join(",");
+    let href = move |v: String| move || crate::links::planner(&qs::with(&search.get(), key, &v));
+    view! {
+        <p class="select-links">
+            "Select " <a href=href(all) data-select=format!("{key}-all")>"all"</a>
+            " · " <a href=href(String::new()) data-select=format!("{key}-none")>"none"</a>
+        </p>
+    }
+}
+
+/// The picker: a group per segment (open when one of its boxes is ticked), a line per GPU with
+/// its facts and a box per count. The boxes are `gpus` values, so the URL keeps `id:count`.
+fn gpu_groups<F, C>(choices: &FormChoices, picked: F) -> impl IntoView
+where
+    F: Fn(String) -> C + Clone + 'static,
+    C: Fn() -> bool + Send + Sync + 'static,
+{
+    let mut groups: Vec<(String, Vec<crate::views::GpuPick>)> = Vec::new();
+    for g in &choices.gpus {
+        match groups.iter_mut().find(|(name, _)| *name == g.group) {
+            Some((_, members)) => members.push(g.clone()),
+            None => groups.push((g.group.clone(), vec![g.clone()])),
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(name, members)| {
+            let open = {
+                let picked = picked.clone();
+                let values: Vec<String> = (members.iter())
+                    .flat_map(|g| PICKER_COUNTS.map(|n| format!("{}:{n}", g.id)))
+                    .collect();
+                let checks: Vec<C> = values.into_iter().map(&picked).collect();
+                move || checks.iter().any(|c| c())
+            };
+            let count = members.len();
+            view! {
+                <details class="gpu-group" open=open>
+                    <summary>{name.clone()} " " <span class="unit">"(" {count} ")"</span></summary>
+                    <ul>
+                        {members.into_iter().map(|g| {
+                            let boxes = PICKER_COUNTS.map(|n| {
+                                let value = format!("{}:{n}", g.id);
+                                let checked = picked(value.clone());
+                                let prop_checked = picked(value.clone());
+                                view! {
+                                    <label class="count">
+                                        <input type="checkbox" name="gpus" value=value
+                                            prop:checked=prop_checked checked=checked
+                                            aria-label=format!("{} ×{n}", g.label)/>
+                                        {n} "×"
+                                    </label>
+                                }
+                            });
+                            view! {
+                                <li data-gpu=g.id.clone()>
+                                    <span class="gpu-name">{g.label.clone()}</span>
+                                    <small class="gpu-facts">{g.facts.clone()}</small>
+                                    <span class="counts" role="group" aria-label=format!("{}: GPUs per replica", g.label)>{boxes.into_iter().collect_view()}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </details>
+            }
+        })
+        .collect_view()
 }
 
 #[component]
@@ -374,12 +472,29 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
     let basis_default = choices.default_of("price_basis");
     let kv_default = choices.default_of("kv_format");
     let benchmark_default = choices.default_of("quality_benchmark");
-    let gpu_list = choices
-        .gpus
-        .iter()
-        .map(|g| g.id.clone())
-        .collect::<Vec<_>>()
-        .join(", ");
+    // The GPU list splits between the picker's boxes and the text field (what no box holds).
+    let gpu_ids: Vec<String> = choices.gpus.iter().map(|g| g.id.clone()).collect();
+    // Read once per query, not once per box (180 of them).
+    let gpus_now = {
+        let read = current("gpus", gpus_default.clone());
+        Memo::new(move |_| {
+            (read().split(','))
+                .map(str::trim)
+                .filter(|x| !x.is_empty())
+                .map(String::from)
+                .collect::<Vec<_>>()
+        })
+    };
+    let picked = move |value: String| move || gpus_now.with(|l| l.contains(&value));
+    let others = move || {
+        gpus_now.with(|l| {
+            (l.iter())
+                .filter(|x| !crate::views::in_picker(x, &gpu_ids))
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+    };
     view! {
         <form method="get" action="/" class="scenario" on:input=on_input on:change=on_change on:submit=on_submit aria-label="scenario">
             <fieldset>
@@ -389,6 +504,7 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Models"</legend>
+                {select_links("models", choices.models.iter().map(|m| m.id.clone()).collect(), search)}
                 <input type="hidden" name="models" value=""/>
                 {choices.models.iter().map(|m| {
                     let id = m.id.clone();
@@ -429,6 +545,7 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Formats"</legend>
+                {select_links("quants", choices.quants.iter().map(|q| q.id.clone()).collect(), search)}
                 <input type="hidden" name="quants" value=""/>
                 {choices.quants.iter().map(|q| {
                     let id = q.id.clone();
@@ -445,12 +562,13 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
             </fieldset>
             <fieldset>
                 <legend>"Hardware and engine"</legend>
-                <div class="field wide">
-                    <label for="gpus">"GPU options " <span class="unit">"(id:count per replica, comma-separated)"</span></label>
-                    <input type="text" id="gpus" name="gpus" list="gpu-ids" spellcheck="false"
-                        prop:value=current("gpus", gpus_default.clone()) value=current("gpus", gpus_default)
-                        aria-invalid=invalid("gpus") aria-describedby="gpus-error gpus-help"/>
-                    <small id="gpus-help">"GPU ids: " {gpu_list}</small>
+                <div class="field wide gpu-picker">
+                    <p class="label" id="gpu-picker-label">"GPU options " <span class="unit">"(tick the GPUs per replica to plan; each box is one option)"</span></p>
+                    {gpu_groups(&choices, picked)}
+                    <label for="gpus">"Other GPU options " <span class="unit">"(id:count, comma-separated: other counts, or ids typed by hand)"</span></label>
+                    <input type="text" id="gpus" name="gpus" list="gpu-ids" spellcheck="false" placeholder="h100-sxm:3"
+                        prop:value=others.clone() value=others
+                        aria-invalid=invalid("gpus") aria-describedby="gpus-error"/>
                     <datalist id="gpu-ids">{choices.gpus.iter().map(|g| view! { <option value=format!("{}:1", g.id)>{g.label.clone()}</option> }).collect_view()}</datalist>
                     <FieldMessage key="gpus" plan=plan/>
                 </div>

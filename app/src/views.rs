@@ -212,12 +212,33 @@ pub struct Choice {
     pub label: String,
 }
 
+/// A GPU as the form's picker shows it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GpuPick {
+    pub id: String,
+    pub label: String,
+    /// The picker's group (`planner::catalog::gpu::Segment::label`).
+    pub group: String,
+    /// Memory, bandwidth, the cheapest on-demand rental and the purchase price, in one line.
+    pub facts: String,
+}
+
+/// GPUs per replica the picker offers a box for; other counts go in the text field.
+pub const PICKER_COUNTS: [u32; 4] = [1, 2, 4, 8];
+
+/// Whether a GPU list entry (`id:count`) is one of the picker's boxes.
+pub fn in_picker(entry: &str, ids: &[String]) -> bool {
+    entry.split_once(':').is_some_and(|(id, n)| {
+        ids.iter().any(|i| i == id) && PICKER_COUNTS.iter().any(|c| c.to_string() == n)
+    })
+}
+
 /// What the form offers, from the catalog, plus the default value of every field.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct FormChoices {
     pub models: Vec<Choice>,
     pub quants: Vec<Choice>,
-    pub gpus: Vec<Choice>,
+    pub gpus: Vec<GpuPick>,
     pub engines: Vec<Choice>,
     pub providers: Vec<Choice>,
     /// Benchmarks the catalog's models report, for the quality floor.

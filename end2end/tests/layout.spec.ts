@@ -28,19 +28,45 @@ for (const [width, height] of [[390, 844], [1366, 900]]) {
 test("typing a GPU slowly never removes the results; leaving the field plans it", async ({ page }) => {
   await page.goto("/?gpus=a100-80gb-sxm:1");
   await expect(page.locator(".bottom-line")).toBeVisible();
+  // A count the picker has a box for is ticked there; the text field holds the rest.
+  await expect(page.getByRole("checkbox", { name: "A100 80GB SXM4 ×1" })).toBeChecked();
   const gpus = page.locator("#gpus");
+  await expect(gpus).toHaveValue("");
   await gpus.click();
-  await gpus.press("End");
-  for (const ch of ",h100-sxm:2") {
+  // An id typed loosely goes in the text field and is matched to the catalog's.
+  for (const ch of "RTX-4090:2") {
     await page.keyboard.type(ch);
     await page.waitForTimeout(350); // past the form's debounce
     await expect(page.locator(".bottom-line")).toBeVisible();
     await expect(page.locator("section.errors")).toHaveCount(0);
   }
-  await expect(gpus).toHaveValue("a100-80gb-sxm:1,h100-sxm:2");
   await gpus.blur();
-  await expect(page).toHaveURL(/gpus=a100-80gb-sxm(:|%3A)1(,|%2C)h100-sxm(:|%3A)2/);
-  await expect(page.locator('tr[data-key^="gpt-oss-20b|mxfp4|h100-sxm|2|"]')).toHaveCount(1);
+  await expect(page).toHaveURL(/gpus=a100-80gb-sxm(:|%3A)1(,|%2C)RTX-4090(:|%3A)2/);
+  await expect(page.locator('tr[data-key^="gpt-oss-20b|mxfp4|rtx-4090|2|"]')).toHaveCount(1);
+  await expect(gpus).toHaveValue("RTX-4090:2");
+});
+
+test("the GPU picker: groups with each GPU's memory and prices, a box per count, all or none of the models", async ({ page }) => {
+  await page.goto("/?gpus=a100-80gb-sxm:1");
+  await expect(page.locator(".bottom-line")).toBeVisible();
+  const consumer = page.locator("details.gpu-group", { hasText: "Consumer" });
+  await expect(consumer).not.toHaveAttribute("open", "");
+  await consumer.locator("summary").click();
+  const line = consumer.locator('li[data-gpu="rtx-4090"]');
+  await expect(line).toContainText("24 GB");
+  await expect(line).toContainText("TB/s");
+  await line.getByRole("checkbox", { name: "GeForce RTX 4090 ×2" }).check();
+  await expect(page).toHaveURL(/rtx-4090(:|%3A)2/);
+  await expect(page.locator('tr[data-key*="|rtx-4090|2|"]').first()).toBeVisible();
+  // Unticking the A100 leaves the 4090 alone.
+  await page.getByRole("checkbox", { name: "A100 80GB SXM4 ×1" }).uncheck();
+  await expect(page).not.toHaveURL(/a100-80gb-sxm/);
+  await expect(page.locator('tr[data-key*="|a100-80gb-sxm|"]')).toHaveCount(0);
+  // All models, then none (which the plan refuses, naming the field).
+  await page.locator('a[data-select="models-all"]').click();
+  await expect(page.getByRole("checkbox", { name: /Llama-3.1-8B/ }).first()).toBeChecked();
+  await page.locator('a[data-select="models-none"]').click();
+  await expect(page.locator("#models-error")).toBeVisible();
 });
 
 test("on a wide screen the inputs stay beside the results; while a plan loads the old one is marked stale", async ({ browser }) => {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::gpu::{Arch, Gpu, Price};
+use crate::catalog::gpu::{Arch, Gpu, Price, Segment};
 use crate::catalog::model::{Model, QUALITY_BENCHMARK};
 use crate::catalog::prices::CloudOffer;
 use crate::catalog::Catalog;
@@ -621,6 +621,8 @@ impl CustomGpu {
             id: self.id.clone(),
             name: format!("{} (your figures)", self.name),
             vendor: "custom".into(),
+            // The user's own card: a workstation's, for the purpose of grouping.
+            segment: Segment::Workstation,
             arch: Arch::Custom,
             unified: false,
             memory_gb: self.memory_gb,

@@ -430,3 +430,25 @@ fn every_model_has_sourced_quality_and_every_format_its_measured_loss() {
     });
     assert!(e.contains("quality score(s)"), "{e}");
 }
+
+/// The form groups GPUs by segment: every group has members, and "unified" is exactly the
+/// unified-memory devices.
+#[test]
+fn every_gpu_has_a_segment_and_unified_memory_is_its_own() {
+    use planner::catalog::gpu::Segment;
+    let c = planner::Catalog::builtin();
+    for seg in Segment::ALL {
+        assert!(c.gpus.iter().any(|g| g.segment == seg), "{seg:?} is empty");
+    }
+    for g in &c.gpus {
+        assert_eq!(g.unified, g.segment == Segment::Unified, "{}", g.id);
+    }
+    let consumer: Vec<&str> = (c.gpus.iter())
+        .filter(|g| g.segment == Segment::Consumer)
+        .map(|g| g.name.as_str())
+        .collect();
+    assert!(
+        consumer.iter().all(|n| n.starts_with("GeForce")),
+        "{consumer:?}"
+    );
+}

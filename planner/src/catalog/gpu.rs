@@ -54,6 +54,8 @@ pub struct Gpu {
     pub id: String,
     pub name: String,
     pub vendor: String,
+    /// Where it is sold and used (the form groups GPUs by it).
+    pub segment: Segment,
     pub arch: Arch,
     #[serde(default)]
     pub unified: bool,
@@ -87,6 +89,38 @@ pub struct Gpu {
     /// True for a user-described GPU: every figure shown is marked as the user's.
     #[serde(default)]
     pub user_supplied: bool,
+}
+
+/// Where a GPU is sold and used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Segment {
+    /// Server GPUs, rented by the hour or bought in servers.
+    Datacenter,
+    /// Professional desktop cards.
+    Workstation,
+    /// GeForce cards.
+    Consumer,
+    /// One memory for CPU and GPU (Apple silicon, DGX Spark).
+    Unified,
+}
+
+impl Segment {
+    pub const ALL: [Segment; 4] = [
+        Segment::Datacenter,
+        Segment::Workstation,
+        Segment::Consumer,
+        Segment::Unified,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Segment::Datacenter => "Datacenter",
+            Segment::Workstation => "Workstation",
+            Segment::Consumer => "Consumer",
+            Segment::Unified => "Unified memory (Apple, DGX Spark)",
+        }
+    }
 }
 
 fn one() -> f64 {
