@@ -246,6 +246,29 @@ pub const CUSTOM_GPU: &[NumberField] = &[
 pub const CUSTOM_GPU_ID: &str = "custom-gpu";
 pub const CUSTOM_MODEL_ID: &str = "custom-model";
 
+/// What the form calls a query key (the key itself when the form has no such field).
+pub fn label_of(key: &str) -> &str {
+    let numeric = [WORKLOAD, QUALITY, ECONOMICS, CUSTOM_GPU]
+        .into_iter()
+        .flatten();
+    if let Some(f) = numeric.into_iter().find(|f| f.key == key) {
+        return f.label;
+    }
+    match key {
+        "quality_benchmark" => "Compare models on",
+        "models" => "Models",
+        "quants" => "Formats",
+        "gpus" => "GPU options",
+        "split" => "Traffic split",
+        "engine" => "Engine",
+        "price_basis" => "Cloud price basis",
+        "kv_format" => "KV-cache format",
+        "custom_gpu_name" => "Your GPU's name",
+        "custom_model_config" => "Your model's config.json",
+        other => other,
+    }
+}
+
 /// Every query key the page understands besides the numeric fields.
 pub const LIST_KEYS: &[&str] = &[
     "quality_benchmark",

@@ -273,14 +273,39 @@ pub fn ComparePage() -> impl IntoView {
                     Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
                     Ok(v) if v.error.is_some() => view! { <p class="error">{v.error.unwrap_or_default()}</p> }.into_any(),
                     Ok(v) => view! {
-                        <p>"A: " <a href=crate::links::saved(&v.a_id)>{v.a_name.clone()}</a> " · B: " <a href=crate::links::saved(&v.b_id)>{v.b_name.clone()}</a></p>
-                        <h2>"Inputs"</h2>
-                        <table class="compare-inputs">
-                            <thead><tr><th scope="col">"Input"</th><th scope="col">"A"</th><th scope="col">"B"</th></tr></thead>
-                            <tbody>{v.inputs.into_iter().map(|i| view! {
-                                <tr class:differs=i.differs><td>{i.key}</td><td>{i.a}</td><td>{i.b}</td></tr>
-                            }).collect_view()}</tbody>
-                        </table>
+                        <section class="compare-headline" aria-label="the two answers">
+                            <div class="card"><h3>"A: " <a href=crate::links::saved(&v.a_id)>{v.a_name.clone()}</a></h3><p>{v.a_summary.clone()}</p></div>
+                            <div class="card"><h3>"B: " <a href=crate::links::saved(&v.b_id)>{v.b_name.clone()}</a></h3><p>{v.b_summary.clone()}</p></div>
+                        </section>
+                        {
+                            let (differ, same): (Vec<_>, Vec<_>) = v.inputs.into_iter()
+                                .filter(|i| !(i.a.is_empty() && i.b.is_empty()))
+                                .partition(|i| i.differs);
+                            let rows = |list: Vec<crate::views::CompareInput>| list.into_iter().map(|i| view! {
+                                <tr class:differs=i.differs><th scope="row">{i.label}</th><td>{i.a}</td><td>{i.b}</td></tr>
+                            }).collect_view();
+                            let same_count = same.len();
+                            view! {
+                                <h2>"What differs"</h2>
+                                {if differ.is_empty() {
+                                    view! { <p>"The inputs are the same; only the prices saved with each differ."</p> }.into_any()
+                                } else {
+                                    view! {
+                                        <table class="compare-inputs">
+                                            <thead><tr><th scope="col">"Input"</th><th scope="col">"A"</th><th scope="col">"B"</th></tr></thead>
+                                            <tbody>{rows(differ)}</tbody>
+                                        </table>
+                                    }.into_any()
+                                }}
+                                <details class="same-inputs">
+                                    <summary>{format!("The same in both ({same_count})")}</summary>
+                                    <table class="compare-inputs">
+                                        <thead><tr><th scope="col">"Input"</th><th scope="col">"A"</th><th scope="col">"B"</th></tr></thead>
+                                        <tbody>{rows(same)}</tbody>
+                                    </table>
+                                </details>
+                            }
+                        }
                         <h2>"Options"</h2>
                         {(v.total_rows > v.rows.len()).then(|| view! {
                             <p class="muted">{format!("Showing the first {} of {} options: the table stops at {MAX_ROWS} rows; each scenario's report has every option.", v.rows.len(), v.total_rows)}</p>

@@ -332,6 +332,8 @@ pub struct MySaved {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CompareInput {
     pub key: String,
+    /// What the form calls it.
+    pub label: String,
     pub a: String,
     pub b: String,
     pub differs: bool,
@@ -355,6 +357,9 @@ pub struct CompareView {
     pub a_name: String,
     pub b_id: String,
     pub b_name: String,
+    /// Each scenario's bottom line in one sentence (today's prices).
+    pub a_summary: String,
+    pub b_summary: String,
     pub inputs: Vec<CompareInput>,
     /// The first `MAX_ROWS` options of A, then of B.
     pub rows: Vec<CompareRow>,

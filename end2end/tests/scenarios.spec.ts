@@ -32,7 +32,8 @@ test("compare two saved scenarios", async ({ page }) => {
   await page.locator("tr.my-scenario").nth(0).locator('input[name="b"]').check();
   await page.locator("tr.my-scenario").nth(1).locator('input[name="a"]').check();
   await Promise.all([page.waitForURL(/\/compare\?/), page.locator("form.compare-pick button").click()]);
-  await expect(page.locator("table.compare-inputs tr.differs")).toContainText("hours_per_day");
+  await expect(page.locator("table.compare-inputs tr.differs")).toContainText("Usage hours per day");
+  await expect(page.locator(".compare-headline .card")).toHaveCount(2);
   await expect(page.locator("table.compare td.delta-cloud").first()).toContainText("+$");
 });
 

@@ -196,6 +196,7 @@ pub async fn compare_view(
                 .map(|(_, v)| v.clone())
                 .unwrap_or_default();
             CompareInput {
+                label: crate::fields::label_of(k).to_string(),
                 key: k.clone(),
                 differs: *va != vb,
                 a: va.clone(),
@@ -250,6 +251,8 @@ pub async fn compare_view(
         a_name: sa.name,
         b_id: sb.id,
         b_name: sb.name,
+        a_summary: super::bottom_line::bottom_line_view(&pa).summary,
+        b_summary: super::bottom_line::bottom_line_view(&pb).summary,
         inputs,
         rows,
         total_rows,

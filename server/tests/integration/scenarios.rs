@@ -363,6 +363,15 @@ async fn compare_shows_input_and_cost_differences() {
         r.body.contains("delta-cloud\">+$"),
         "the cloud cost difference is shown"
     );
+    // A headline of each answer, what differs first under the form's own labels, the rest
+    // folded away.
+    let head = &r.body[r.body.find("compare-headline").expect("a headline")..];
+    assert_eq!(head.matches("class=\"card\"").count(), 2);
+    let differs =
+        &r.body[r.body.find("What differs").unwrap()..r.body.find("same-inputs").unwrap()];
+    assert!(differs.contains("Usage hours per day"), "{differs}");
+    assert!(!differs.contains("Electricity price"), "{differs}");
+    assert!(r.body.contains("The same in both ("));
     // "Compare with…" on a saved page takes the other's share link as pasted.
     let page = t.get(&format!("/s/{a}")).await;
     assert!(page
