@@ -83,3 +83,16 @@ test("/article and /catalog render", async ({ page }) => {
   await expect(page.locator("#gpus-a100-80gb-sxm")).toContainText("2039");
   await expect(page.locator("#models-gpt-oss-120b")).toContainText("arXiv:2508.10925");
 });
+
+test("the site's files are gzipped and revalidated; pages are not compressed", async ({ request }) => {
+  for (const path of ["/pkg/planner-web.wasm", "/pkg/planner-web.js", "/pkg/planner-web.css"]) {
+    const r = await request.get(path, { headers: { "accept-encoding": "gzip" } });
+    expect(r.status(), path).toBe(200);
+    expect(r.headers()["content-encoding"], path).toBe("gzip");
+    expect(r.headers()["cache-control"], path).toBe("no-cache");
+  }
+  const wasm = await request.get("/pkg/planner-web.wasm", { headers: { "accept-encoding": "identity" } });
+  expect(wasm.headers()["content-encoding"]).toBeUndefined();
+  const page = await request.get("/", { headers: { "accept-encoding": "gzip" } });
+  expect(page.headers()["content-encoding"]).toBeUndefined();
+});

@@ -1,7 +1,8 @@
 //! Headers on every response: no content sniffing, no framing (clickjacking a delete button),
 //! no `Referer` — share and owner links carry ids and tokens in their address, and a link
 //! followed from a page must not hand them to another site — and `no-store` on the pages that
-//! may hold an owner token (saved scenarios, this browser's list), so no shared cache or back-button history keeps one. The pages' script
+//! may hold an owner token (saved scenarios, this browser's list), so no shared cache or back-button history keeps one;
+//! the site's files are revalidated before reuse and gzipped. The pages' script
 //! policy is set where the page is rendered (`app::ssr::csp`), with the response's nonce.
 
 use axum::extract::Request;
@@ -15,6 +16,7 @@ pub async fn middleware(req: Request, next: Next) -> Response {
     let owner_page = holds_token(req.uri().query().unwrap_or(""))
         || req.uri().path() == "/scenarios"
         || req.uri().path().starts_with("/s/");
+    let static_asset = req.uri().path().starts_with("/pkg/");
     let mut response = next.run(req).await;
     let redirect_holds_token = (response.headers().get(header::LOCATION))
         .and_then(|l| l.to_str().ok())
@@ -31,8 +33,36 @@ pub async fn middleware(req: Request, next: Next) -> Response {
     );
     if owner_page || redirect_holds_token {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    } else if static_asset {
+        // The files keep their names from one build to the next: a browser keeps them but asks
+        // (If-Modified-Since, a 304 when unchanged) before using them, so a new build's page
+        // never runs an old build's wasm.
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     }
     response
+}
+
+/// Responses gzipped when the client accepts it: the site's wasm, script and style sheet. Pages
+/// stay as they are (the page cache serves them from memory; compressing each would cost more
+/// than it saves on a loopback or LAN).
+pub fn compressible(
+    _: axum::http::StatusCode,
+    _: axum::http::Version,
+    headers: &axum::http::HeaderMap,
+    _: &axum::http::Extensions,
+) -> bool {
+    (headers.get(header::CONTENT_TYPE))
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            [
+                "application/wasm",
+                "text/javascript",
+                "application/javascript",
+                "text/css",
+            ]
+            .iter()
+            .any(|c| t.starts_with(c))
+        })
 }
 
 /// Whether a query string carries an owner token (`owner=…`).

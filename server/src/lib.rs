@@ -131,6 +131,11 @@ pub fn router(leptos_options: LeptosOptions, pool: Pool) -> Router {
         .layer(axum::middleware::from_fn(error::negotiate))
         .layer(axum::middleware::from_fn(headers::middleware))
         .layer(axum::middleware::from_fn(trace::middleware))
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .gzip(true)
+                .compress_when(headers::compressible),
+        )
 }
 
 /// Largest body a server function takes: they carry a form's query string (at most 128
