@@ -494,7 +494,7 @@ fn transient(
         let dt = if arriving {
             arrival_s / ARRIVAL_STEPS as f64
         } else {
-            // A thirty-second of the time the tokens left would take at this step's pace.
+            // A sixteenth of the time the tokens left would take at this step's pace.
             let left = waiting * prompt + decoding * decode_steps;
             (left / (d + prefill).max(1.0) * step_s / 16.0).max(step_s)
         };
