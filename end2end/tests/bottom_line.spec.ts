@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { hydrated } from "./hydration";
 
 // Issue 13's three personas: the bottom line names an API, a rent and a buy answer with
 // figures, marks one as the answer, and never recommends hardware that does not fit.
@@ -49,6 +50,7 @@ test("a quality floor changes the answer live: above it cost decides, below it n
   await page.goto("/?models=gpt-oss-20b,gpt-oss-120b&quants=mxfp4&gpus=h100-sxm:1&peak_users=4");
   // No floor: quality first, gpt-oss-120b (GPQA Diamond 80.1) by every route.
   await expect(card(page, "api").locator(".winner")).toContainText("gpt-oss-120b");
+  await hydrated(page);
   // Hydrated, the results follow the form. A floor of 70 both models clear: the cheaper API wins.
   await page.locator("#min_quality").fill("70");
   await expect(page).toHaveURL(/min_quality=70/);

@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { hydrated } from "./hydration";
 
 // Issue 14: no page is wider than the screen, on a phone (390×844) or a laptop (1366×900).
 
@@ -28,6 +29,7 @@ for (const [width, height] of [[390, 844], [1366, 900]]) {
 test("typing a GPU slowly never removes the results; leaving the field plans it", async ({ page }) => {
   await page.goto("/?gpus=a100-80gb-sxm:1");
   await expect(page.locator(".bottom-line")).toBeVisible();
+  await hydrated(page);
   // A count the picker has a box for is ticked there; the text field holds the rest.
   await expect(page.getByRole("checkbox", { name: "A100 80GB SXM4 ×1" })).toBeChecked();
   const gpus = page.locator("#gpus");
@@ -49,6 +51,7 @@ test("typing a GPU slowly never removes the results; leaving the field plans it"
 test("the GPU picker: groups with each GPU's memory and prices, a box per count, all or none of the models", async ({ page }) => {
   await page.goto("/?gpus=a100-80gb-sxm:1");
   await expect(page.locator(".bottom-line")).toBeVisible();
+  await hydrated(page);
   const consumer = page.locator("details.gpu-group", { hasText: "Consumer" });
   await expect(consumer).not.toHaveAttribute("open", "");
   await consumer.locator("summary").click();
@@ -74,6 +77,7 @@ test("on a wide screen the inputs stay beside the results; while a plan loads th
   const page = await context.newPage();
   await page.goto("/");
   await expect(page.locator(".bottom-line")).toBeVisible();
+  await hydrated(page);
   const form = page.locator("form.scenario");
   const results = page.locator(".results-col");
   const f = (await form.boundingBox())!;

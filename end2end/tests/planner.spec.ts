@@ -1,9 +1,5 @@
 import { test, expect, Page } from "@playwright/test";
-
-// Waits until the wasm has hydrated the page: the frontend sets this marker after hydration.
-async function hydrated(page: Page) {
-  await page.waitForFunction(() => (window as any).__planner_hydrated === true, null, { timeout: 30_000 });
-}
+import { hydrated } from "./hydration";
 
 function dollars(text: string | null): number {
   return Number((text ?? "").replace(/[$,]/g, ""));

@@ -1,4 +1,5 @@
 import { test, expect } from "@playwright/test";
+import { hydrated } from "./hydration";
 import * as fs from "fs";
 
 async function save(page: any, name: string, query: string): Promise<string> {
@@ -76,7 +77,7 @@ test("a name with markup shows as text", async ({ page }) => {
 
 test("your own GPU and a pasted config.json plan, save and come back from the share link", async ({ page, browser }) => {
   await page.goto("/?models=gpt-oss-20b&quants=bf16,mxfp4&gpus=rtx-4090:1");
-  await page.waitForFunction(() => (window as any).__planner_hydrated === true, null, { timeout: 30_000 });
+  await hydrated(page);
   const config = JSON.stringify({
     model_type: "llama", hidden_size: 2048, num_hidden_layers: 16, num_attention_heads: 32,
     num_key_value_heads: 8, head_dim: 64, intermediate_size: 8192, vocab_size: 128256,
