@@ -15,6 +15,7 @@ pub mod catalog_page;
 pub mod details_page;
 pub mod fields;
 pub mod links;
+pub mod memory_bars;
 pub mod planner_page;
 pub mod qs;
 pub mod scenarios_page;

@@ -779,11 +779,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
                     alt="Line chart: monthly cost of the leading options (cloud, local, API) against usage hours per day"/>
                 <figcaption>"Monthly cost of the leading options as usage hours change: solid lines rent (billed per usage hour), dashed lines buy (amortized + power); where they cross is the break-even. The grey line marks your hours."</figcaption>
             </figure>
-            <figure>
-                <img class="chart" src=view.memory_chart_url.clone() width="760"
-                    alt="Bar chart: memory of each replica (weights, KV cache, overhead) against usable memory"/>
-                <figcaption>"Memory of each replica against the memory its GPUs can use."</figcaption>
-            </figure>
+            <crate::memory_bars::MemoryBars bars=view.memory_bars.clone()/>
         </section>
     }
     .into_any();

@@ -170,6 +170,16 @@ pub struct ApiView {
 /// took seconds to render; the reports carry every option.
 pub const MAX_ROWS: usize = 500;
 
+/// One replica's memory as the page's bar chart draws it.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct MemoryBar {
+    /// Model, format and hardware, as the table names them.
+    pub label: String,
+    pub memory: MemoryView,
+    /// The planner's verdict (`PlanOption::fits`).
+    pub fits: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct PlanView {
     /// The scenario as a canonical query string (what a share link carries).
@@ -190,7 +200,8 @@ pub struct PlanView {
     pub api: Vec<ApiView>,
     /// Server-rendered SVG charts, fetched as images (kept out of the page and its data).
     pub cost_chart_url: String,
-    pub memory_chart_url: String,
+    /// The memory chart's bars, drawn in the page (a few numbers each).
+    pub memory_bars: Vec<MemoryBar>,
     pub quality_chart_url: String,
     pub quality_monthly_chart_url: String,
     /// Link prefix of an option's details page (append `&key=`).

@@ -116,3 +116,19 @@ test("on a phone the scenario folds away", async ({ browser }) => {
   await expect(page.locator(".bottom-line")).toBeVisible();
   await context.close();
 });
+
+test("the memory chart labels every bar, says each one's figures, and marks what does not fit", async ({ page }) => {
+  await page.goto("/?peak_users=1&gpus=rtx-4090:1");
+  const bars = page.locator("figure.memory-bars li");
+  const n = await bars.count();
+  expect(n).toBeGreaterThan(1);
+  for (let i = 0; i < n; i++) {
+    await expect(bars.nth(i).locator(".what")).toContainText("on 1x GeForce RTX 4090");
+    await expect(bars.nth(i).locator(".figures")).toContainText(/GB of [\d.]+ GB usable/);
+  }
+  // gpt-oss-120b needs more than a 24 GB card: its bar is marked and says by how much.
+  const big = bars.filter({ hasText: "gpt-oss-120b" }).first();
+  await expect(big).toHaveClass(/over/);
+  await expect(big.locator(".figures")).toContainText(/does not fit, [\d.]+ GB over/);
+  await expect(bars.filter({ hasText: "gpt-oss-20b mxfp4" }).first()).not.toHaveClass(/over/);
+});

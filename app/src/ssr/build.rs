@@ -9,8 +9,8 @@ use planner::Catalog;
 
 use super::query::{canonical, Parsed};
 use crate::views::{
-    ApiView, BandView, CurvePointView, CurveView, MemoryView, OptionDetail, OptionView, PlanView,
-    Sourced, VerdictView, MAX_ROWS,
+    ApiView, BandView, CurvePointView, CurveView, MemoryBar, MemoryView, OptionDetail, OptionView,
+    PlanView, Sourced, VerdictView, MAX_ROWS,
 };
 
 fn band(b: Option<planner::band::Band>) -> Option<BandView> {
@@ -226,20 +226,25 @@ fn option_detail(o: &PlanOption, plan: &Plan, catalog: &Catalog) -> OptionDetail
     };
     OptionDetail {
         curve,
-        memory: MemoryView {
-            experts: m.weights_experts,
-            dense: m.weights_dense,
-            embedding: m.weights_embedding,
-            unembedding: m.weights_unembedding,
-            weights: m.weights,
-            kv_cache: m.kv_cache,
-            overhead: m.overhead,
-            total: m.total,
-            available: m.available,
-        },
+        memory: memory_view(m),
         arithmetic,
         sources,
         notes: o.notes.texts().map(|n| n.into_owned()).collect(),
+    }
+}
+
+/// A replica's memory in GB, by part.
+fn memory_view(m: &planner::estimate::MemoryBreakdown) -> MemoryView {
+    MemoryView {
+        experts: m.weights_experts,
+        dense: m.weights_dense,
+        embedding: m.weights_embedding,
+        unembedding: m.weights_unembedding,
+        weights: m.weights,
+        kv_cache: m.kv_cache,
+        overhead: m.overhead,
+        total: m.total,
+        available: m.available,
     }
 }
 
@@ -410,17 +415,15 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
             source: a.source.clone(),
         })
         .collect();
-    let (cost, memory, quality, monthly, details) = match origin {
+    let (cost, quality, monthly, details) = match origin {
         Origin::Current => (
             crate::links::chart("cost", &view.query),
-            crate::links::chart("memory", &view.query),
             crate::links::chart("quality", &view.query),
             crate::links::chart("quality-monthly", &view.query),
             crate::links::details(&view.query),
         ),
         Origin::Saved(id) => (
             crate::links::saved_file(id, "cost.svg"),
-            crate::links::saved_file(id, "memory.svg"),
             crate::links::saved_file(id, "quality.svg"),
             crate::links::saved_file(id, "quality-monthly.svg"),
             crate::links::saved_details(id),
@@ -429,7 +432,17 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
     view.quality_chart_url = quality;
     view.quality_monthly_chart_url = monthly;
     view.cost_chart_url = cost;
-    view.memory_chart_url = memory;
+    view.memory_bars = super::charts::memory_chart_options(&plan)
+        .iter()
+        .map(|o| MemoryBar {
+            label: format!(
+                "{} {} on {}x {} ({})",
+                o.model, o.quant, o.gpus_per_replica, o.gpu_name, o.engine
+            ),
+            memory: memory_view(&o.memory_gb),
+            fits: o.fits,
+        })
+        .collect();
     view.details_base = details;
     view.monthly_output_tokens = plan.monthly_output_tokens;
     view.monthly_input_tokens = plan.monthly_input_tokens;

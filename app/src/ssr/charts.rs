@@ -155,14 +155,17 @@ pub fn cost_vs_hours(plan: &Plan) -> String {
 const MEMORY_BARS: usize = 8;
 
 /// The options the memory chart shows: those that fit, best ranked first (ranked options all
-/// fit), then the unranked in plan order; one per model × format × hardware. Built only until
+/// fit), then the unranked in plan order, then those that do not fit (what they lack is the
+/// point of the chart for a small GPU); one per model × format × hardware. Built only until
 /// the chart is full: a whole-catalog plan has tens of thousands of fitting options.
 pub fn memory_chart_options(plan: &Plan) -> Vec<PlanOption> {
     let unranked = plan.options.iter().filter(|o| o.fits && o.rank.is_none());
+    let too_big = plan.options.iter().filter(|o| !o.fits);
     let mut seen = std::collections::HashSet::new();
     plan.options
         .ranked()
         .chain(unranked)
+        .chain(too_big)
         .filter(|o| {
             seen.insert((
                 o.model.clone(),
