@@ -777,7 +777,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
             <figure>
                 <img class="chart" src=view.cost_chart_url.clone() width="760" height="380"
                     alt="Line chart: monthly cost of the leading options (cloud, local, API) against usage hours per day"/>
-                <figcaption>"Monthly cost of the leading options as usage hours change: solid lines rent (billed per usage hour), dashed lines buy (amortized + power); where they cross is the break-even. The grey line marks your hours."</figcaption>
+                <figcaption>"Monthly cost of the leading options as usage hours change: solid lines rent (billed per usage hour), dashed lines buy (amortized + power); where they cross is the break-even. Each option has one colour, the API its own grey; the vertical grey line marks your hours. Options costing the same at every hour are drawn once."</figcaption>
             </figure>
             <crate::memory_bars::MemoryBars bars=view.memory_bars.clone()/>
         </section>

@@ -30,21 +30,35 @@ fn legend<'a, CT: CoordTranslate>(
         .map_err(|e| e.to_string())
 }
 
-/// A line of the cost chart: label and monthly cost at hours/day 1..=24.
+/// A line of the cost chart: label and monthly cost at hours/day 1..=24, drawn dashed (buy)
+/// or solid (rent, API) in its option's colour (`None`: the API's own).
 struct Line {
     label: String,
     points: Vec<(f64, f64)>,
     dashed: bool,
+    option: Option<usize>,
+}
+
+/// The API line's colour: none of the options'.
+const API_COLOUR: RGBColor = RGBColor(90, 90, 90);
+
+/// Whether two lines cost the same at every hour (within half a percent): the second adds
+/// nothing to the chart but a legend entry hiding under the first.
+fn same_costs(a: &Line, b: &Line) -> bool {
+    a.points
+        .iter()
+        .zip(&b.points)
+        .all(|(p, q)| (p.1 - q.1).abs() <= 0.005 * p.1.abs().max(q.1.abs()).max(1.0))
 }
 
 fn cost_lines(plan: &Plan) -> Vec<Line> {
     let s = &plan.scenario;
     let days = s.days_per_month;
     let mut lines = Vec::new();
-    for o in plan.options.ranked().take(3) {
+    for (i, o) in plan.options.ranked().take(3).enumerate() {
         let name = format!(
             "{} {} on {}x {}",
-            o.model, o.quant, o.gpus_per_replica, o.gpu
+            o.model, o.quant, o.gpus_per_replica, o.gpu_name
         );
         if let Some(c) = &o.cloud {
             let hourly = c.instances as f64 * c.rented.usd_per_instance_hour;
@@ -54,6 +68,7 @@ fn cost_lines(plan: &Plan) -> Vec<Line> {
                     .map(|h| (h as f64, hourly * h as f64 * days))
                     .collect(),
                 dashed: false,
+                option: Some(i),
             });
         }
         if let Some(l) = &o.local {
@@ -73,6 +88,7 @@ fn cost_lines(plan: &Plan) -> Vec<Line> {
                         })
                         .collect(),
                     dashed: true,
+                    option: Some(i),
                 });
             }
         }
@@ -86,9 +102,16 @@ fn cost_lines(plan: &Plan) -> Vec<Line> {
                 .map(|h| (h as f64, per_hour * h as f64 * days))
                 .collect(),
             dashed: false,
+            option: None,
         });
     }
-    lines
+    let mut kept: Vec<Line> = Vec::new();
+    for line in lines {
+        if !kept.iter().any(|k| same_costs(k, &line)) {
+            kept.push(line);
+        }
+    }
+    kept
 }
 
 fn svg_error(what: &str) -> String {
@@ -101,11 +124,12 @@ pub fn cost_vs_hours(plan: &Plan) -> String {
     if lines.is_empty() {
         return String::new();
     }
+    // Headroom above the highest line for the legend (a row a line), so it covers no data.
     let ymax = lines
         .iter()
         .flat_map(|l| l.points.iter().map(|p| p.1))
         .fold(1.0f64, f64::max)
-        * 1.1;
+        * (1.1 + 0.075 * lines.len() as f64);
     let mut svg = String::new();
     let drawn = (|| -> Result<(), String> {
         let root = SVGBackend::with_string(&mut svg, (760, 380)).into_drawing_area();
@@ -128,17 +152,31 @@ pub fn cost_vs_hours(plan: &Plan) -> String {
         chart
             .draw_series(LineSeries::new(
                 vec![(now, 0.0), (now, ymax)],
-                BLACK.mix(0.3).stroke_width(1),
+                BLACK.mix(0.55).stroke_width(2),
             ))
+            .map_err(|e| e.to_string())?
+            .label(format!("your {now} h a day"))
+            .legend(|(x, y)| {
+                PathElement::new(
+                    vec![(x + 9, y - 6), (x + 9, y + 6)],
+                    BLACK.mix(0.55).stroke_width(2),
+                )
+            });
+        for line in &lines {
+            let color = line
+                .option
+                .map_or(API_COLOUR, |i| PALETTE[i % PALETTE.len()]);
+            let style = color.stroke_width(2);
+            let series = if line.dashed {
+                chart.draw_series(DashedLineSeries::new(line.points.clone(), 8, 5, style))
+            } else {
+                chart.draw_series(LineSeries::new(line.points.clone(), style))
+            }
             .map_err(|e| e.to_string())?;
-        for (i, line) in lines.iter().enumerate() {
-            let color = PALETTE[i % PALETTE.len()];
-            let style = color.stroke_width(if line.dashed { 3 } else { 2 });
-            let series = chart
-                .draw_series(LineSeries::new(line.points.clone(), style))
-                .map_err(|e| e.to_string())?;
+            let dashed = line.dashed;
             series.label(line.label.clone()).legend(move |(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], color.stroke_width(3))
+                let dash = if dashed { 7 } else { 18 };
+                PathElement::new(vec![(x, y), (x + dash, y)], color.stroke_width(3))
             });
         }
         legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
@@ -495,7 +533,28 @@ pub fn quality_per_dollar(plan: &Plan, axis: CostAxis) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::pareto_front;
+    use super::{pareto_front, same_costs, Line};
+
+    fn line(costs: &[f64]) -> Line {
+        Line {
+            label: String::new(),
+            points: costs
+                .iter()
+                .enumerate()
+                .map(|(h, c)| (h as f64, *c))
+                .collect(),
+            dashed: false,
+            option: Some(0),
+        }
+    }
+
+    #[test]
+    fn lines_costing_the_same_at_every_hour_are_one_line() {
+        assert!(same_costs(&line(&[100.0, 200.0]), &line(&[100.2, 200.5])));
+        assert!(!same_costs(&line(&[100.0, 200.0]), &line(&[100.0, 210.0])));
+        // Near zero a cent is no difference.
+        assert!(same_costs(&line(&[0.0, 0.0]), &line(&[0.004, 0.0])));
+    }
 
     #[test]
     fn the_pareto_front_keeps_only_what_nothing_beats() {
