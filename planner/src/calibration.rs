@@ -159,6 +159,14 @@ pub fn row_case(catalog: &Catalog, row: &CalibrationRow) -> std::result::Result<
         && row.prompt_tokens.is_none()
         && row.gen_tokens.is_none()
         && row.notes.to_lowercase().contains("sharegpt");
+    if let Some(n) = row.scheduler_steps.filter(|n| *n > 1) {
+        // The serving model runs one scheduling pass a step, as every engine in the catalog
+        // does; vLLM V0 ran n steps a pass and held new prompts back until they ended.
+        return Err(format!(
+            "multi-step scheduling ({n} steps a pass, vLLM V0's --num-scheduler-steps) is not \
+             modelled; vLLM removed it in August 2025 (vllm-project/vllm pull 22138)"
+        ));
+    }
     if serving && row.prompt_tokens.is_none() && !sharegpt {
         return Err("the run's prompt and output lengths are not given".into());
     }

@@ -113,6 +113,37 @@ fn skipped_rows_carry_a_reason() {
 }
 
 #[test]
+fn multi_step_runs_are_skipped_as_not_modelled_and_single_step_runs_are_not() {
+    let header = "id,engine,engine_version,model,quant,gpu,gpu_count,concurrency,request_rate,prompt_tokens,gen_tokens,context_depth,metric,value,source,source_date,notes,scheduler_steps\n";
+    let row = |id: &str, steps: &str| {
+        format!("{id},vllm,0.6.3,llama-3.1-8b,bf16,h100-sxm,1,100,16,215,120,,ttft_ms,400,s,d,n,{steps}\n")
+    };
+    let rows = parse_rows(&format!(
+        "{header}{}{}{}",
+        row("a", "10"),
+        row("b", "1"),
+        row("c", "")
+    ))
+    .unwrap();
+    let results = evaluate(Catalog::builtin(), &rows);
+    let why = results[0].skipped.as_deref().unwrap_or_default();
+    assert!(why.contains("multi-step scheduling (10 steps"), "{why}");
+    assert!(results[1].skipped.is_none() && results[1].predicted.is_some());
+    assert!(results[2].skipped.is_none() && results[2].predicted.is_some());
+    // The dstack sweeps that set 5, 10 or 15 steps are kept in the file and skipped.
+    let multi = (evaluate(Catalog::builtin(), &self::rows()).into_iter())
+        .filter(|r| {
+            r.skipped
+                .as_deref()
+                .is_some_and(|w| w.contains("multi-step"))
+        })
+        .count();
+    assert_eq!(multi, 56);
+    let e = parse_rows(&format!("{header}{}", row("d", "0"))).unwrap_err();
+    assert!(e.to_string().contains("column 'scheduler_steps'"), "{e}");
+}
+
+#[test]
 fn bad_calibration_rows_name_row_and_column() {
     let header = "id,engine,model,quant,gpu,gpu_count,concurrency,prompt_tokens,gen_tokens,context_depth,metric,value,source,source_date,notes\n";
     let e = parse_rows(&format!(

@@ -42,6 +42,9 @@ pub struct CalibrationRow {
     pub prompt_tokens: Option<u32>,
     pub gen_tokens: Option<u32>,
     pub context_depth: Option<u32>,
+    /// Engine steps run per scheduling pass where the run set more than one (vLLM V0's
+    /// `--num-scheduler-steps`; column `scheduler_steps`, empty: one).
+    pub scheduler_steps: Option<u32>,
     pub metric: Metric,
     pub value: f64,
     pub source: String,
@@ -68,13 +71,14 @@ const COLUMNS: [&str; 15] = [
 ];
 
 /// Optional columns, in this order: read when the file has them.
-const OPTIONAL_COLUMNS: [&str; 6] = [
+const OPTIONAL_COLUMNS: [&str; 7] = [
     "engine_version",
     "kv_dtype",
     "parallel",
     "request_rate",
     "max_running",
     "token_budget",
+    "scheduler_steps",
 ];
 
 /// Parses calibration rows. A malformed row is an error naming the row and the column.
@@ -165,6 +169,7 @@ pub fn parse_rows(text: &str) -> Result<Vec<CalibrationRow>> {
         };
         let max_running = setting(4, "max_running")?;
         let token_budget = setting(5, "token_budget")?;
+        let scheduler_steps = setting(6, "scheduler_steps")?;
         if gpu_count == 0 || concurrency == 0 {
             return Err(bad(format!(
                 "row '{id}': gpu_count and concurrency must be >= 1"
@@ -187,6 +192,7 @@ pub fn parse_rows(text: &str) -> Result<Vec<CalibrationRow>> {
             prompt_tokens: int(7, false)?,
             gen_tokens: int(8, false)?,
             context_depth: int(9, false)?,
+            scheduler_steps,
             metric,
             value,
             source: get(12).into(),
