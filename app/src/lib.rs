@@ -24,6 +24,24 @@ pub mod sources;
 pub mod ssr;
 pub mod views;
 
+/// Pages that are only read: their links and forms work without a script, so they ship none
+/// (the wasm is 400 KB). Reached from the planner by an in-app link, they render in the wasm
+/// already running.
+#[cfg(feature = "ssr")]
+const STATIC_PAGES: [&str; 2] = ["/article", "/catalog"];
+
+/// Whether this request is for one of the `STATIC_PAGES`.
+fn static_page() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<http::request::Parts>().is_some_and(|p| STATIC_PAGES.contains(&p.uri.path()))
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
 /// The HTML document around the app (server-rendered).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -38,7 +56,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // No icon file: an empty data URL keeps browsers from asking for /favicon.ico.
                 <link rel="icon" href="data:,"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                {(!static_page()).then(|| view! { <HydrationScripts options/> })}
                 <MetaTags/>
             </head>
             <body>

@@ -82,6 +82,23 @@ test("/article and /catalog render", async ({ page }) => {
   await expect(page.locator("#models-gpt-oss-120b")).toContainText("arXiv:2508.10925");
 });
 
+test("/article and /catalog load no wasm; the planner does, and a link from it renders the catalog in place", async ({ page }) => {
+  const wasm: string[] = [];
+  page.on("request", (r) => { if (r.url().endsWith(".wasm")) wasm.push(r.url()); });
+  for (const path of ["/article", "/catalog"]) {
+    await page.goto(path);
+    await expect(page.locator("main h1").first()).toBeVisible();
+    expect(await page.locator('script[src*="/pkg/"], link[href$=".wasm"]').count(), path).toBe(0);
+  }
+  expect(wasm).toHaveLength(0);
+  await page.goto("/");
+  await hydrated(page);
+  expect(wasm.length).toBeGreaterThan(0);
+  await page.locator("nav a", { hasText: "Catalog & sources" }).click();
+  await expect(page.locator("#gpus-a100-80gb-sxm")).toContainText("2039");
+  expect(await page.evaluate(() => (window as any).__planner_hydrated)).toBe(true);
+});
+
 test("the site's files are gzipped and revalidated; pages are not compressed", async ({ request }) => {
   for (const path of ["/pkg/planner-web.wasm", "/pkg/planner-web.js", "/pkg/planner-web.css"]) {
     const r = await request.get(path, { headers: { "accept-encoding": "gzip" } });
