@@ -47,7 +47,14 @@ async fn default_page_plans_both_gpt_oss_models() {
     assert!(body.contains(r#"data-model="gpt-oss-20b""#));
     assert!(body.contains(r#"data-model="gpt-oss-120b""#));
     assert!(body.contains("Output quality"));
-    assert_eq!(body.matches(r#"class="chart""#).count(), 4, "four charts");
+    assert_eq!(
+        body.matches(r#"class="chart""#).count(),
+        3,
+        "three chart images"
+    );
+    // The memory chart is drawn in the page, one labelled bar per replica.
+    assert!(body.contains(r#"class="memory-bars""#));
+    assert!(body.matches(r#"<span class="what">"#).count() >= 2);
     for chart in ["quality", "quality-monthly", "cost", "memory"] {
         let (status, svg) = get(&format!("/charts/{chart}.svg?hours_per_day=8")).await;
         assert_eq!(status, StatusCode::OK);
