@@ -2,6 +2,10 @@
 //! catalog: the planner page and its charts, /article and /catalog. Every what-if is a link, and the same links
 //! come back (the default page above all), so a repeat costs a memory copy, not a plan and a render.
 //! Saved-scenario pages and anything with cookies are never cached.
+//!
+//! Concurrent misses of one URL render it once: the first renders, the others wait for it and
+//! take its page (64 clients on a page not yet cached otherwise render it 64 times, each
+//! queued behind the planning limit).
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -11,6 +15,7 @@ use axum::extract::{Request, State};
 use axum::http::{header, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use tokio::sync::watch;
 
 /// Entries kept (oldest evicted first).
 const CAPACITY: usize = 256;
@@ -38,6 +43,31 @@ struct Inner {
     map: HashMap<String, (StatusCode, HeaderMap, Bytes)>,
     order: VecDeque<String>,
     bytes: usize,
+    /// URLs being rendered, and how to wait for their render to end (the sender drops then).
+    rendering: HashMap<String, watch::Receiver<()>>,
+}
+
+/// What a miss finds: the page after all, a render of it to wait for, or the right to render.
+enum Miss {
+    Hit((StatusCode, HeaderMap, Bytes)),
+    Wait(watch::Receiver<()>),
+    Render(Rendering),
+}
+
+/// The one render of a URL in flight. Dropped when it ends, however it ends (a client gone
+/// mid-render included): the URL leaves `rendering` and its waiters wake.
+struct Rendering {
+    cache: PageCache,
+    key: String,
+    _done: watch::Sender<()>,
+}
+
+impl Drop for Rendering {
+    fn drop(&mut self) {
+        if let Ok(mut inner) = self.cache.inner.lock() {
+            inner.rendering.remove(&self.key);
+        }
+    }
 }
 
 fn cacheable_path(path: &str) -> bool {
@@ -61,11 +91,24 @@ pub async fn middleware(State(cache): State<PageCache>, req: Request, next: Next
     if !eligible {
         return next.run(req).await;
     }
-    if let Some((status, headers, body)) = cache.get(&key) {
+    let hit = |(status, headers, body): (StatusCode, HeaderMap, Bytes)| {
         let mut r = (status, body).into_response();
         *r.headers_mut() = headers;
-        return r;
-    }
+        r
+    };
+    let _rendering = match cache.miss(&key) {
+        Miss::Hit(page) => return hit(page),
+        Miss::Render(r) => Some(r),
+        Miss::Wait(mut done) => {
+            // Woken when the render ends: its page, or (not cacheable, or it failed) a render
+            // of our own, not coalesced again.
+            let _ = done.changed().await;
+            if let Some(page) = cache.get(&key) {
+                return hit(page);
+            }
+            None
+        }
+    };
     let response = next.run(req).await;
     let status = response.status();
     if !(status == StatusCode::OK || status == StatusCode::UNPROCESSABLE_ENTITY)
@@ -93,6 +136,31 @@ pub async fn middleware(State(cache): State<PageCache>, req: Request, next: Next
 impl PageCache {
     fn get(&self, key: &str) -> Option<(StatusCode, HeaderMap, Bytes)> {
         self.inner.lock().ok()?.map.get(key).cloned()
+    }
+
+    /// Looks `key` up and, on a miss, joins the render in flight or starts it (one lock).
+    fn miss(&self, key: &str) -> Miss {
+        let Ok(mut inner) = self.inner.lock() else {
+            let (done, _) = watch::channel(());
+            return Miss::Render(Rendering {
+                cache: self.clone(),
+                key: String::new(),
+                _done: done,
+            });
+        };
+        if let Some(page) = inner.map.get(key) {
+            return Miss::Hit(page.clone());
+        }
+        if let Some(done) = inner.rendering.get(key) {
+            return Miss::Wait(done.clone());
+        }
+        let (done, waiting) = watch::channel(());
+        inner.rendering.insert(key.to_string(), waiting);
+        Miss::Render(Rendering {
+            cache: self.clone(),
+            key: key.to_string(),
+            _done: done,
+        })
     }
 
     /// A cache keeping at most `budget` bytes of pages.
@@ -132,6 +200,65 @@ impl PageCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::time::Duration;
+
+    use axum::routing::get;
+    use axum::Router;
+    use tower::ServiceExt;
+
+    /// `n` concurrent GETs of `/` through the cache to a handler answering `status` after 50
+    /// ms; returns how often the handler ran and the bodies served.
+    async fn concurrent(n: usize, status: StatusCode) -> (usize, Vec<Bytes>) {
+        let renders = Arc::new(AtomicUsize::new(0));
+        let counted = renders.clone();
+        let app = Router::new()
+            .route(
+                "/",
+                get(move || {
+                    let counted = counted.clone();
+                    async move {
+                        counted.fetch_add(1, Ordering::SeqCst);
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        (status, "the page")
+                    }
+                }),
+            )
+            .layer(axum::middleware::from_fn_with_state(
+                PageCache::default(),
+                middleware,
+            ));
+        let calls = (0..n).map(|_| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let r = app
+                    .oneshot(Request::get("/").body(Body::empty()).unwrap())
+                    .await
+                    .unwrap();
+                to_bytes(r.into_body(), usize::MAX).await.unwrap()
+            })
+        });
+        let mut bodies = Vec::new();
+        for c in calls.collect::<Vec<_>>() {
+            bodies.push(c.await.unwrap());
+        }
+        (renders.load(Ordering::SeqCst), bodies)
+    }
+
+    #[tokio::test]
+    async fn sixteen_concurrent_misses_of_one_url_render_it_once() {
+        let (renders, bodies) = concurrent(16, StatusCode::OK).await;
+        assert_eq!(renders, 1);
+        assert!(bodies.iter().all(|b| b.as_ref() == b"the page"));
+    }
+
+    #[tokio::test]
+    async fn a_render_that_is_not_kept_lets_every_waiter_render_its_own() {
+        let (renders, bodies) = concurrent(8, StatusCode::INTERNAL_SERVER_ERROR).await;
+        assert_eq!(renders, 8);
+        assert_eq!(bodies.len(), 8);
+    }
 
     #[test]
     fn junk_urls_churn_the_cache_but_never_grow_it_past_its_budget() {
