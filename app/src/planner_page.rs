@@ -653,6 +653,35 @@ fn money(v: Option<f64>) -> String {
     v.map_or("—".into(), usd)
 }
 
+/// The cost chart's figures as a table, folded under the chart (its text alternative).
+fn cost_table(lines: Vec<crate::views::CostLineView>) -> impl IntoView {
+    (!lines.is_empty()).then(|| {
+        let hours = crate::views::COST_TABLE_HOURS;
+        view! {
+            <details class="chart-table">
+                <summary>"The chart's figures"</summary>
+                <div class="scroll">
+                    <table>
+                        <caption>"Monthly cost (USD) at usage hours a day"</caption>
+                        <thead><tr>
+                            <th scope="col">"line"</th>
+                            {hours.iter().map(|h| view! { <th scope="col">{format!("{h} h")}</th> }).collect_view()}
+                        </tr></thead>
+                        <tbody>
+                            {lines.into_iter().map(|l| view! {
+                                <tr>
+                                    <th scope="row">{l.label}</th>
+                                    {l.monthly.into_iter().map(|v| view! { <td>{usd(v)}</td> }).collect_view()}
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+        }
+    })
+}
+
 /// The plan: verdict, charts, table, APIs; on the planner page also the Save form and the
 /// exports of the unsaved scenario.
 #[component]
@@ -778,6 +807,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
                 <img class="chart" src=view.cost_chart_url.clone() width="760" height="380"
                     alt="Line chart: monthly cost of the leading options (cloud, local, API) against usage hours per day"/>
                 <figcaption>"Monthly cost of the leading options as usage hours change: solid lines rent (billed per usage hour), dashed lines buy (amortized + power); where they cross is the break-even. Each option has one colour, the API its own grey; the vertical grey line marks your hours. Options costing the same at every hour are drawn once."</figcaption>
+                {cost_table(view.cost_lines.clone())}
             </figure>
             <crate::memory_bars::MemoryBars bars=view.memory_bars.clone()/>
         </section>

@@ -170,6 +170,16 @@ pub struct ApiView {
 /// took seconds to render; the reports carry every option.
 pub const MAX_ROWS: usize = 500;
 
+/// Usage hours a day at which the cost chart's table gives each line's monthly cost.
+pub const COST_TABLE_HOURS: [u32; 6] = [1, 4, 8, 12, 16, 24];
+
+/// One line of the cost chart: what it is and its monthly cost at `COST_TABLE_HOURS`.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct CostLineView {
+    pub label: String,
+    pub monthly: Vec<f64>,
+}
+
 /// One replica's memory as the page's bar chart draws it.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct MemoryBar {
@@ -200,6 +210,8 @@ pub struct PlanView {
     pub api: Vec<ApiView>,
     /// Server-rendered SVG charts, fetched as images (kept out of the page and its data).
     pub cost_chart_url: String,
+    /// The cost chart's lines as a table (its text alternative).
+    pub cost_lines: Vec<CostLineView>,
     /// The memory chart's bars, drawn in the page (a few numbers each).
     pub memory_bars: Vec<MemoryBar>,
     pub quality_chart_url: String,

@@ -25,6 +25,12 @@ test("the default page lists both gpt-oss models with costs", async ({ page }) =
   const charts = page.locator(".charts img.chart");
   await expect(charts).toHaveCount(3);
   await expect(page.locator(".charts figure.memory-bars li").first()).toBeVisible();
+  // The cost chart's text alternative: a row per line, a dollar figure per hour column.
+  await page.locator("details.chart-table summary").click();
+  const line = page.locator("details.chart-table tbody tr").first();
+  await expect(line.locator("th")).toContainText("gpt-oss");
+  await expect(line.locator("td")).toHaveCount(6);
+  await expect(line.locator("td").first()).toContainText("$");
   for (const img of await charts.all()) {
     await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
   }

@@ -42,6 +42,21 @@ struct Line {
 /// The API line's colour: none of the options'.
 const API_COLOUR: RGBColor = RGBColor(90, 90, 90);
 
+/// The chart's lines as the page's table gives them: each line's monthly cost at the table's
+/// hours (the chart's points are at hours 1..=24).
+pub fn cost_table(plan: &Plan) -> Vec<crate::views::CostLineView> {
+    cost_lines(plan)
+        .into_iter()
+        .map(|l| crate::views::CostLineView {
+            monthly: crate::views::COST_TABLE_HOURS
+                .iter()
+                .filter_map(|h| l.points.get(*h as usize - 1).map(|p| p.1))
+                .collect(),
+            label: l.label,
+        })
+        .collect()
+}
+
 /// Whether two lines cost the same at every hour (within half a percent): the second adds
 /// nothing to the chart but a legend entry hiding under the first.
 fn same_costs(a: &Line, b: &Line) -> bool {

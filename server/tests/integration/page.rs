@@ -52,7 +52,9 @@ async fn default_page_plans_both_gpt_oss_models() {
         3,
         "three chart images"
     );
-    // The memory chart is drawn in the page, one labelled bar per replica.
+    // The cost chart's figures are a table under it; the memory chart is drawn in the page,
+    // one labelled bar per replica.
+    assert!(body.contains(r#"<details class="chart-table">"#));
     assert!(body.contains(r#"class="memory-bars""#));
     assert!(body.matches(r#"<span class="what">"#).count() >= 2);
     for chart in ["quality", "quality-monthly", "cost", "memory"] {
