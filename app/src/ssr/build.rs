@@ -436,10 +436,7 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
     view.memory_bars = super::charts::memory_chart_options(&plan)
         .iter()
         .map(|o| MemoryBar {
-            label: format!(
-                "{} {} on {}x {} ({})",
-                o.model, o.quant, o.gpus_per_replica, o.gpu_name, o.engine
-            ),
+            label: format!("{} ({})", super::charts::option_label(o), o.engine),
             memory: memory_view(&o.memory_gb),
             fits: o.fits,
         })

@@ -66,15 +66,20 @@ fn same_costs(a: &Line, b: &Line) -> bool {
         .all(|(p, q)| (p.1 - q.1).abs() <= 0.005 * p.1.abs().max(q.1.abs()).max(1.0))
 }
 
+/// An option as the charts name it: model, format and hardware.
+pub fn option_label(o: &PlanOption) -> String {
+    format!(
+        "{} {} on {}x {}",
+        o.model, o.quant, o.gpus_per_replica, o.gpu_name
+    )
+}
+
 fn cost_lines(plan: &Plan) -> Vec<Line> {
     let s = &plan.scenario;
     let days = s.days_per_month;
     let mut lines = Vec::new();
     for (i, o) in plan.options.ranked().take(3).enumerate() {
-        let name = format!(
-            "{} {} on {}x {}",
-            o.model, o.quant, o.gpus_per_replica, o.gpu_name
-        );
+        let name = option_label(&o);
         if let Some(c) = &o.cloud {
             let hourly = c.instances as f64 * c.rented.usd_per_instance_hour;
             lines.push(Line {
