@@ -411,10 +411,14 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
             }
         })
         .collect();
+    // No scope: every engine's current generation (a legacy generation's runs never move the
+    // factors today's engines start from).
     let select = |scope: Option<&Scope>, pred: &dyn Fn(Metric, bool) -> bool| {
         cases
             .iter()
-            .filter(|(c, _, m)| scope.is_none_or(|s| s.holds(&c.cell)) && pred(*m, c.physics.moe))
+            .filter(|(c, _, m)| {
+                scope.map_or(!c.cell.legacy, |s| s.holds(&c.cell)) && pred(*m, c.physics.moe)
+            })
             .map(|(c, v, m)| (c, *v, *m))
             .collect::<Vec<_>>()
     };
@@ -479,7 +483,7 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
                     return (Some(v), from);
                 }
             }
-            (None, "all rows (global)".into())
+            (None, "every engine's current rows (global)".into())
         };
         let (eta_bw, decode_from) = pick(&|o| o.decode.map(|d| d.0));
         let (tau, _) = pick(&|o| o.decode.map(|d| d.1));
@@ -603,31 +607,42 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
         cells,
         global,
         bands: Vec::new(),
+        legacy_bands: Vec::new(),
         holdout,
     };
     let overhead_params = fit_request_overhead(&mut fit, &cases);
 
-    // Bands: 95% of log(measured/predicted) on the fitting rows, per metric and regime. With
-    // at least `EMPIRICAL_BAND_ROWS` rows, their 2.5th and 97.5th percentiles: the residuals
-    // of serving runs are heavy-tailed (a normal interval around them held 88% of left-out
-    // aggregate rows, not 95%). With fewer, a prediction interval: mean ± t(0.975, n - p) x sd
-    // x sqrt(1 + 1/n), sd dividing the squared residuals by n - p, p the factors fitted on those
-    // rows (residuals of rows a fit was chosen to match understate the error on new ones; n - p
-    // is the usual correction). Fewer than 5 rows borrow the metric's other regime pooled with
-    // them, then all rows pooled.
-    let log_ratios = |m: Option<Metric>, regime: Option<Regime>| -> Vec<f64> {
+    // Bands: 95% of log(measured/predicted) on the fitting rows, per metric and regime, and
+    // apart for today's engines and for legacy generations: the plan only ever predicts the
+    // former, and the latter's residuals (a scheduler the model does not have, V0's multi-step
+    // and its queueing) would widen every band it shows. With at least `EMPIRICAL_BAND_ROWS`
+    // rows, their 2.5th and 97.5th percentiles: the residuals of serving runs are heavy-tailed
+    // (a normal interval around them held 88% of left-out aggregate rows, not 95%). With fewer,
+    // a prediction interval: mean ± t(0.975, n - p) x sd x sqrt(1 + 1/n), sd dividing the
+    // squared residuals by n - p, p the factors fitted on those rows (residuals of rows a fit
+    // was chosen to match understate the error on new ones; n - p is the usual correction).
+    // Fewer than 5 rows borrow the metric's other regime pooled with them, then all rows pooled.
+    let log_ratios = |legacy: bool, m: Option<Metric>, regime: Option<Regime>| -> Vec<f64> {
         cases
             .iter()
-            .filter(|(c, _, cm)| m.is_none_or(|m| *cm == m) && regime.is_none_or(|r| c.regime == r))
+            .filter(|(c, _, cm)| {
+                c.cell.legacy == legacy
+                    && m.is_none_or(|m| *cm == m)
+                    && regime.is_none_or(|r| c.regime == r)
+            })
             .filter_map(|(c, v, cm)| {
                 predict_row(c, *cm, fit.row_fit(&c.cell)).map(|(p, _)| (v / p).ln())
             })
             .collect()
     };
-    let params = |m: Option<Metric>| {
-        fitted_parameters(&cases, &fitted, m)
+    let params = |legacy: bool, m: Option<Metric>| {
+        fitted_parameters(&cases, &fitted, m, legacy)
             + if m.is_none_or(|m| m == Metric::TtftMs) {
-                overhead_params
+                if legacy {
+                    overhead_params.1
+                } else {
+                    overhead_params.0
+                }
             } else {
                 0.0
             }
@@ -639,31 +654,41 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
             prediction_interval(r, params)
         }
     };
-    let pooled = interval(&log_ratios(None, None), params(None));
-    let mut bands = Vec::new();
-    for m in Metric::ALL {
-        let all = log_ratios(Some(m), None);
-        let metric_params = params(Some(m));
-        for regime in Regime::ALL {
-            let r = log_ratios(Some(m), Some(regime));
-            // The metric's factors, in proportion to this regime's share of its rows.
-            let share = r.len() as f64 / all.len().max(1) as f64;
-            let (low, high) = if r.len() >= 5 {
-                interval(&r, metric_params * share)
-            } else if all.len() >= 5 {
-                interval(&all, metric_params)
-            } else {
-                pooled
-            };
-            bands.push(BandFit {
-                metric: m,
-                regime,
-                low,
-                high,
-                rows: r.len(),
-            });
+    let bands_of = |legacy: bool| -> Vec<BandFit> {
+        let pooled = interval(&log_ratios(legacy, None, None), params(legacy, None));
+        let mut bands = Vec::new();
+        for m in Metric::ALL {
+            let all = log_ratios(legacy, Some(m), None);
+            let metric_params = params(legacy, Some(m));
+            for regime in Regime::ALL {
+                let r = log_ratios(legacy, Some(m), Some(regime));
+                // The metric's factors, in proportion to this regime's share of its rows.
+                let share = r.len() as f64 / all.len().max(1) as f64;
+                let (low, high) = if r.len() >= 5 {
+                    interval(&r, metric_params * share)
+                } else if all.len() >= 5 {
+                    interval(&all, metric_params)
+                } else {
+                    pooled
+                };
+                bands.push(BandFit {
+                    metric: m,
+                    regime,
+                    low,
+                    high,
+                    rows: r.len(),
+                });
+            }
         }
-    }
+        bands
+    };
+    let bands = bands_of(false);
+    let legacy_bands = if cases.iter().any(|(c, _, _)| c.cell.legacy) {
+        bands_of(true)
+    } else {
+        Vec::new()
+    };
+    fit.legacy_bands = legacy_bands;
     fit.bands = bands;
     fit
 }
@@ -677,9 +702,9 @@ const MIN_OVERHEAD_ROWS: usize = 3;
 /// a fine grid over 0–500 ms, the rows' other factors held. An engine's current generation
 /// with fewer than `MIN_OVERHEAD_ROWS` such rows takes the one fitted on every engine's current
 /// rows; a legacy generation (its own API server) its own when it has the rows, else its
-/// engine's. Cells share their generation's. Returns how many were fitted (the bands' degrees
-/// of freedom).
-fn fit_request_overhead(fit: &mut Fit, cases: &[(RowCase, f64, Metric)]) -> f64 {
+/// engine's. Cells share their generation's. Returns how many were fitted for today's engines
+/// and for legacy generations (the bands' degrees of freedom).
+fn fit_request_overhead(fit: &mut Fit, cases: &[(RowCase, f64, Metric)]) -> (f64, f64) {
     let single: Vec<&(RowCase, f64, Metric)> = (cases.iter())
         .filter(|(c, _, m)| *m == Metric::TtftMs && c.regime == Regime::Single)
         .collect();
@@ -718,7 +743,7 @@ fn fit_request_overhead(fit: &mut Fit, cases: &[(RowCase, f64, Metric)]) -> f64 
         )))
     };
     let global = best(&rows_of(None, false));
-    let mut fitted = f64::from(u8::from(global.is_some()));
+    let mut fitted = (f64::from(u8::from(global.is_some())), 0.0);
     let global = global.unwrap_or(0.0);
     // Each engine's current and legacy generations' values, with where they came from.
     type Chosen = (f64, String);
@@ -726,7 +751,8 @@ fn fit_request_overhead(fit: &mut Fit, cases: &[(RowCase, f64, Metric)]) -> f64 
     for e in &fit.engines {
         let current = best(&rows_of(Some(&e.engine), false));
         let legacy = best(&rows_of(Some(&e.engine), true));
-        fitted += f64::from(u8::from(current.is_some())) + f64::from(u8::from(legacy.is_some()));
+        fitted.0 += f64::from(u8::from(current.is_some()));
+        fitted.1 += f64::from(u8::from(legacy.is_some()));
         let current = match current {
             Some(o) => (o, "own rows".to_string()),
             None => (
@@ -791,15 +817,17 @@ fn group_of(m: Metric, moe: bool) -> Option<Group> {
     }
 }
 
-/// Factors fitted on the rows of a metric (all metrics when None). A factor fitted on rows of
+/// Factors fitted on the rows of a metric (all metrics when None), in the scopes of one
+/// generation (today's engines, or legacy ones). A factor fitted on rows of
 /// several metrics counts toward each in proportion to its rows of that metric.
 fn fitted_parameters(
     cases: &[(RowCase, f64, Metric)],
     fitted: &[(Scope, Own)],
     m: Option<Metric>,
+    legacy: bool,
 ) -> f64 {
     let mut params = 0.0;
-    for (scope, own) in fitted {
+    for (scope, own) in fitted.iter().filter(|(s, _)| s.legacy == legacy) {
         let groups = [
             (Group::Decode, own.decode.is_some(), own.rows[0]),
             (Group::ComputeDense, own.dense.is_some(), own.rows[1]),
@@ -995,7 +1023,7 @@ pub fn evaluate_with(catalog: &Catalog, fit: &Fit, rows: &[CalibrationRow]) -> V
                     ..base
                 },
                 Ok(case) => {
-                    let (lo, hi) = fit.band(r.metric, case.regime);
+                    let (lo, hi) = fit.band_of(r.metric, case.regime, &case.cell);
                     match predict_row(&case, r.metric, fit.row_fit(&case.cell)) {
                         None => RowResult {
                             skipped: Some("no prediction for this metric".into()),

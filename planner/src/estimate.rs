@@ -170,13 +170,14 @@ impl MemoryBreakdown {
     }
 }
 
-/// Bytes an engine may use on `gpus` GPUs of a type (its share of their usable memory), and
-/// the runtime overhead it keeps there (CUDA context, activations, graphs).
-pub fn memory_budget(gpus: u32, gpu: &Gpu, engine: &Engine) -> (f64, f64) {
+/// Bytes an engine may use on `gpus` GPUs of a type holding `weights` bytes between them (its
+/// share of their usable memory), and the runtime overhead it keeps there (CUDA context,
+/// activations, graphs).
+pub fn memory_budget(gpus: u32, gpu: &Gpu, engine: &Engine, weights: f64) -> (f64, f64) {
     let n = gpus as f64;
-    let available = n * engine.memory_share(gpu);
-    let overhead = n * engine.runtime_overhead_gb * GB;
-    (available, overhead)
+    let overhead_per_gpu = engine.runtime_overhead_gb * GB;
+    let available = n * engine.memory_share(gpu, weights / n + overhead_per_gpu);
+    (available, n * overhead_per_gpu)
 }
 
 /// What a model in one layout asks of any hardware for a workload: weight bytes per tensor
@@ -388,6 +389,7 @@ pub fn same_physics(a: &Engine, b: &Engine) -> bool {
     a.container == b.container
         && a.multi_gpu == b.multi_gpu
         && a.memory_fraction == b.memory_fraction
+        && a.fraction_of_free == b.fraction_of_free
         && a.reserved_gib == b.reserved_gib
         && a.runtime_overhead_gb == b.runtime_overhead_gb
         && a.max_batch == b.max_batch
@@ -490,7 +492,7 @@ impl Physics {
             prefill: work,
             ..
         } = *load;
-        let (available, overhead) = memory_budget(s.gpus, s.gpu, s.engine);
+        let (available, overhead) = memory_budget(s.gpus, s.gpu, s.engine, weights.total());
         let free_for_kv = available - weights.total() - overhead;
         let fits = free_for_kv >= kv_per_seq_final;
         let kv_capacity = if kv_per_seq_final > 0.0 {

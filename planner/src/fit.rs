@@ -173,8 +173,12 @@ pub struct Fit {
     #[serde(default)]
     pub cells: Vec<EngineFitEntry>,
     pub global: EngineFit,
-    /// Each metric's band per regime (`BandFit`).
+    /// Each metric's band per regime (`BandFit`), from the residuals of today's engines: what
+    /// the plan shows.
     pub bands: Vec<BandFit>,
+    /// The same from the runs of engines' legacy generations, which only predict those runs.
+    #[serde(default)]
+    pub legacy_bands: Vec<BandFit>,
     pub holdout: Vec<String>,
 }
 
@@ -244,14 +248,28 @@ impl Fit {
         }
     }
 
-    /// Multiplicative band factors for a metric under a regime; (1, 1) before fitting.
+    /// Multiplicative band factors for a metric under a regime, for today's engines; (1, 1)
+    /// before fitting.
     pub fn band(&self, m: Metric, regime: Regime) -> (f64, f64) {
-        self.bands
-            .iter()
-            .find(|b| b.metric == m && b.regime == regime)
-            .map(|b| (b.low, b.high))
-            .unwrap_or((1.0, 1.0))
+        band_in(&self.bands, m, regime)
     }
+
+    /// The band for a cell's generation: a legacy generation's own residuals where fitted.
+    pub fn band_of(&self, m: Metric, regime: Regime, cell: &Cell) -> (f64, f64) {
+        if cell.legacy && !self.legacy_bands.is_empty() {
+            band_in(&self.legacy_bands, m, regime)
+        } else {
+            self.band(m, regime)
+        }
+    }
+}
+
+fn band_in(bands: &[BandFit], m: Metric, regime: Regime) -> (f64, f64) {
+    bands
+        .iter()
+        .find(|b| b.metric == m && b.regime == regime)
+        .map(|b| (b.low, b.high))
+        .unwrap_or((1.0, 1.0))
 }
 
 /// An entry's provenance in words.

@@ -13,8 +13,8 @@
 //! request, each with a search over the load, and a simulation of thousands of steps per probe
 //! would cost seconds. In steady state the mix of a step is fixed by conservation — every
 //! request brings P prompt tokens and O output tokens, the first of which its last prefill
-//! chunk emits — so a step carries d decode tokens and d·P/(O − 1) prompt tokens, and Little's
-//! law gives the rest: completions λ = d / ((O − 1)·T), residence N / λ = TTFT + (O − 1)·T.
+//! chunk emits — so steps carry d decode tokens and, on average, d·P/(O − 1) prompt tokens
+//! (in whole chunks, in a share of the steps), and Little's law gives the rest: completions λ = d / ((O − 1)·T), residence N / λ = TTFT + (O − 1)·T.
 //! Waiting for a batch slot (closed loop above the cap, bursts) follows from the same law; the
 //! open loop's tail of TTFT adds the queueing of prompts for the step budget (M/D/1, Poisson
 //! arrivals) and, near the cap, for a slot. Variable request lengths (ShareGPT) are taken at
@@ -88,8 +88,11 @@ impl Operating {
 struct Mix {
     /// Steps a prompt's prefill spans.
     prefill_steps: f64,
-    /// A step of this request's decode: itself and the others' mean mix of decode and prefill.
+    /// A step of this request's decode, on average: itself and the others' decodes, and in a
+    /// share of the steps one of the others' prompt chunks.
     tpot_s: f64,
+    /// The mean rest of the step under way when a request arrives.
+    residual_s: f64,
     /// A step carrying one of its prompt's chunks beside the others' decodes.
     chunk_step_s: f64,
     /// The others' mean decode tokens and prompt tokens per step.
@@ -120,9 +123,30 @@ fn mix(running: f64, r: Request, l: &Limits, step: &impl Fn(f64, f64) -> f64) ->
     let others_decoding = others * decode_steps / (decode_steps + x);
     let others_prefill = others * r.prompt / (decode_steps + x);
     let chunk = (r.prompt / x).min(budget);
+    // The others' prompt tokens come in chunks, not spread thin over every step: while fewer
+    // than one chunk a step is due, a share of the steps carries a whole chunk and the rest
+    // decode only. For a dense model the mean step is the same either way (its time is linear
+    // in the tokens); a MoE step is not: a chunk of thousands of tokens reads every expert,
+    // a decode step of a few sequences only the experts they route to.
+    let decoding = 1.0 + others_decoding;
+    let share = others_prefill / chunk.max(1.0);
+    let (tpot_s, tpot_sq) = if share < 1.0 {
+        let plain = step(decoding, 0.0);
+        let with_chunk = step(decoding, chunk);
+        (
+            (1.0 - share) * plain + share * with_chunk,
+            (1.0 - share) * plain * plain + share * with_chunk * with_chunk,
+        )
+    } else {
+        let t = step(decoding, others_prefill);
+        (t, t * t)
+    };
     Mix {
         prefill_steps: x,
-        tpot_s: step(1.0 + others_decoding, others_prefill),
+        tpot_s,
+        // A request arriving at a random moment lands in a long step more often than a short
+        // one: the rest of the step under way is E[T²] / (2 E[T]), not E[T] / 2.
+        residual_s: tpot_sq / (2.0 * tpot_s),
         chunk_step_s: step(others_decoding, chunk.max(others_prefill.min(budget))),
         others_decoding,
         others_prefill,
@@ -134,11 +158,7 @@ impl Mix {
     /// Time from admission to the first token: the rest of the step under way (when others
     /// run) and the steps carrying the prompt's chunks; the last emits the first token.
     fn first_token_s(&self, running: f64) -> f64 {
-        let residual = if running > 1.0 {
-            self.tpot_s / 2.0
-        } else {
-            0.0
-        };
+        let residual = if running > 1.0 { self.residual_s } else { 0.0 };
         residual + self.prefill_steps * self.chunk_step_s
     }
 

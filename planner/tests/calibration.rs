@@ -198,6 +198,23 @@ fn runs_of_a_legacy_engine_generation_never_move_the_current_factors() {
         with.fit_on("vllm", "NVIDIA"),
         without.fit_on("vllm", "NVIDIA")
     );
+    // Nor the bands the plan shows: theirs are fitted apart, on their own residuals.
+    assert_eq!(with.bands, without.bands);
+    assert!(without.legacy_bands.is_empty());
+    assert_eq!(with.legacy_bands.len(), with.bands.len());
+    let loaded = |b: &[planner::calibration::BandFit]| {
+        let b = (b.iter())
+            .find(|b| {
+                b.metric == Metric::OutputTpsTotal
+                    && b.regime == planner::calibration::Regime::Loaded
+            })
+            .unwrap();
+        (b.high / b.low, b.rows)
+    };
+    let (current, legacy) = (loaded(&with.bands), loaded(&with.legacy_bands));
+    assert!(current.1 > 100 && legacy.1 > 10, "{current:?} {legacy:?}");
+    // V0's runs are the model's worst: their band is the wider.
+    assert!(legacy.0 > current.0, "{current:?} {legacy:?}");
     // ...and they are predicted by their own generation's factors.
     let v0 = planner::calibration::Cell {
         engine: "vllm".into(),

@@ -303,7 +303,7 @@ fn engine_defaults_follow_the_gpu_they_run_on() {
         ("rtx-4090", 4.0),
     ] {
         let g = gpu(id);
-        let share = sglang.memory_share(g) / GIB;
+        let share = sglang.memory_share(g, 40.0 * GIB) / GIB;
         assert!(
             (share - (g.usable_bytes() / GIB - reserve)).abs() < 1e-9,
             "{id}: {share}"
@@ -331,8 +331,19 @@ fn engine_defaults_follow_the_gpu_they_run_on() {
     // vLLM's fraction of memory, unchanged.
     let vllm = c.engine("vllm").unwrap();
     assert!(
-        (vllm.memory_share(gpu("h100-sxm")) - 0.92 * gpu("h100-sxm").usable_bytes()).abs() < 1.0
+        (vllm.memory_share(gpu("h100-sxm"), 40.0 * GIB) - 0.92 * gpu("h100-sxm").usable_bytes())
+            .abs()
+            < 1.0
     );
+    // TensorRT-LLM gives its KV cache 90% of what the weights and runtime leave free: on an
+    // 80 GiB H100 holding 74 GiB, 5.4 GiB of KV and 0.6 GiB left, where 90% of the whole
+    // device would leave no KV at all; weights that do not fit get the whole device.
+    let trt = c.engine("trt-llm").unwrap();
+    let h100 = gpu("h100-sxm");
+    let share = trt.memory_share(h100, 74.0 * GIB) / GIB;
+    assert!((share - (74.0 + 0.9 * (h100.usable_bytes() / GIB - 74.0))).abs() < 1e-9);
+    assert!(h100.usable_bytes() / GIB - share > 0.5);
+    assert_eq!(trt.memory_share(h100, 90.0 * GIB), h100.usable_bytes());
 }
 
 /// The models and GPUs a late-2026 user asks about are in the catalog, each with a source.

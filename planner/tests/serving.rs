@@ -225,3 +225,34 @@ fn a_requests_fixed_path_adds_to_its_ttft_only() {
     );
     assert!(add(a.ttft_s, b.ttft_s), "{a:?} {b:?}");
 }
+
+/// A step like a MoE's: any prompt chunk (hundreds of tokens) reads every expert, 20 ms more
+/// than a decode step of a few sequences, whatever the chunk's size.
+fn moe_step(decode: f64, prefill: f64) -> f64 {
+    0.010 + 0.0001 * decode + if prefill > 0.0 { 0.020 } else { 0.0 }
+}
+
+#[test]
+fn prompt_chunks_come_whole_not_spread_over_every_step() {
+    // 8 clients: each prompt (1,000 tokens) fits one step, then 100 decode steps. Beside one
+    // request, the other 7 decode 700/101 sequences a step on average and bring 7,000/101
+    // prompt tokens a step: a whole chunk in 7 of every 101 steps, none in the rest.
+    let decoding = 1.0 + 700.0 / 101.0;
+    let share = 7.0 / 101.0;
+    let plain = moe_step(decoding, 0.0);
+    let with_chunk = moe_step(decoding, 1000.0);
+    let mean = (1.0 - share) * plain + share * with_chunk;
+    let op = closed_loop(8.0, R, &L, moe_step);
+    assert!(close(op.step_s, mean), "{} against {mean}", op.step_s);
+    // Spread thin, every step would have read every expert.
+    assert!(op.step_s < 0.7 * moe_step(decoding, 7000.0 / 101.0));
+    // A request arrives in a long step more often than in a short one: the rest of the step
+    // under way is E[T²] / 2E[T], then its own chunk's step.
+    let residual = ((1.0 - share) * plain * plain + share * with_chunk * with_chunk) / (2.0 * mean);
+    let own_chunk = moe_step(700.0 / 101.0, 1000.0);
+    assert!(close(op.ttft_s, residual + own_chunk), "{}", op.ttft_s);
+    assert!(residual > mean / 2.0);
+    // For a step linear in its tokens the mean step is the same either way.
+    let linear = closed_loop(8.0, R, &L, step);
+    assert!(close(linear.step_s, step(decoding, 7000.0 / 101.0)));
+}

@@ -300,6 +300,7 @@ pub fn catalog_view(c: &Catalog, how: &Shown) -> CatalogView {
                                     .collect();
                                 format!("all but {r} GiB per GPU ({}; no further overhead)", by_class.join(", "))
                             }
+                            None if e.fraction_of_free => format!("{:.0}% of what the weights and {} GB of overhead per GPU (an assumption) leave free, for the KV cache", e.memory_fraction * 100.0, e.runtime_overhead_gb),
                             None => format!("{:.0}% (+{} GB overhead per GPU, an assumption)", e.memory_fraction * 100.0, e.runtime_overhead_gb),
                         },
                         format!("{} — {from}{by_vendor}", factors(f)),

@@ -230,9 +230,11 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
                         e.request_from
                     );
                 }
-                for b in &catalog.fit.bands {
+                let bands = (catalog.fit.bands.iter().map(|b| (b, "current")))
+                    .chain(catalog.fit.legacy_bands.iter().map(|b| (b, "legacy")));
+                for (b, generation) in bands {
                     println!(
-                        "band metric={} regime={} low_factor={:.3} high_factor={:.3} rows={}",
+                        "band metric={} regime={} generation={generation} low_factor={:.3} high_factor={:.3} rows={}",
                         b.metric.as_str(),
                         b.regime.as_str(),
                         b.low,

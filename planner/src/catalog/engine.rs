@@ -37,6 +37,11 @@ pub struct Engine {
     #[serde(default)]
     pub unsupported: Vec<Unsupported>,
     pub memory_fraction: f64,
+    /// Whether `memory_fraction` is a share of the memory left free once the weights and the
+    /// runtime are loaded, for the KV cache alone (TensorRT-LLM's free_gpu_memory_fraction),
+    /// rather than of the device's memory (vLLM's gpu_memory_utilization).
+    #[serde(default)]
+    pub fraction_of_free: bool,
     /// Where the engine sizes its share as "all but a reserve" (SGLang's mem_fraction_static):
     /// GiB per GPU left for activations, graphs and context; its share is the rest.
     #[serde(default)]
@@ -149,12 +154,19 @@ impl Engine {
     }
 
     /// Bytes of one `gpu` the engine lets itself use for weights, KV cache and its runtime
-    /// overhead: all but its reserve where it keeps one, else its fraction of the memory.
-    pub fn memory_share(&self, gpu: &Gpu) -> f64 {
+    /// overhead, when `resident` bytes of weights and runtime sit on it: all but its reserve
+    /// where it keeps one, its fraction of what they leave free where the fraction is of free
+    /// memory, else its fraction of the memory.
+    pub fn memory_share(&self, gpu: &Gpu, resident: f64) -> f64 {
+        let usable = gpu.usable_bytes();
         let reserved = self.gpu_defaults(gpu).and_then(|d| d.reserved_gib);
         match reserved.or(self.reserved_gib) {
-            Some(r) => (gpu.usable_bytes() - r * crate::units::GIB).max(0.0),
-            None => gpu.usable_bytes() * self.memory_fraction,
+            Some(r) => (usable - r * crate::units::GIB).max(0.0),
+            None if self.fraction_of_free && usable > resident => {
+                resident + (usable - resident) * self.memory_fraction
+            }
+            None if self.fraction_of_free => usable,
+            None => usable * self.memory_fraction,
         }
     }
 

@@ -263,7 +263,7 @@ impl Options {
         let (gpu_id, gpu_name, gpu) = &n.gpus[r.gpu as usize];
         let (engine_id, engine) = &n.engines[r.engine as usize];
         let weights = &n.weights[n.weights_index(r.model, r.quant, engine.container)];
-        let (available, overhead) = memory_budget(r.gpus, gpu, engine);
+        let (available, overhead) = memory_budget(r.gpus, gpu, engine, weights.total());
         let bands = r.running.map(|run| run.bands(&n.bands));
         let s = &n.scenario;
         let price = &n.prices[r.price as usize];
