@@ -9,7 +9,7 @@ use leptos_router::hooks::{use_location, use_navigate};
 use crate::fields::{NumberField, CUSTOM_GPU, ECONOMICS, PRESETS, QUALITY, WORKLOAD};
 use crate::qs;
 use crate::usd;
-use crate::views::{BandView, FormChoices, OptionView, PlanView, MAX_ROWS, PICKER_COUNTS};
+use crate::views::{BandView, Choice, FormChoices, OptionView, PlanView, MAX_ROWS, PICKER_COUNTS};
 
 /// Plans the scenario a query string describes. Bad fields come back as `errors` (the page
 /// shows each beside its field and answers 422), not as a server error.
@@ -385,7 +385,7 @@ fn ScenarioForm(choices: FormChoices, plan: PlanResource) -> impl IntoView {
         let mut pairs = qs::parse(&String::from(params.to_string()));
         // Keep table settings the form does not carry.
         let old = qs::parse(&search.get_untracked());
-        for k in ["sort", "dir", "show"] {
+        for k in crate::views::TABLE_KEYS {
             if let Some(v) = qs::get(&old, k) {
                 pairs.push((k.to_string(), v.to_string()));
             }
@@ -653,6 +653,52 @@ fn money(v: Option<f64>) -> String {
     v.map_or("—".into(), usd)
 }
 
+/// The table's filters by model, GPU and engine: a GET form (it works without JavaScript)
+/// carrying the scenario and the table's sort, with one select each; none when every row has
+/// the same model, GPU and engine.
+fn table_filter(view: &PlanView, query: &str) -> AnyView {
+    let c = &view.filter_choices;
+    if c.models.len() < 2 && c.gpus.len() < 2 && c.engines.len() < 2 {
+        return ().into_any();
+    }
+    let mut hidden = qs::parse(query);
+    hidden.extend(
+        [
+            ("sort", &view.sort),
+            ("dir", &view.dir),
+            ("show", &view.show),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.clone())),
+    );
+    let select = |name: &'static str,
+                  label: &'static str,
+                  every: &'static str,
+                  choices: &[Choice],
+                  current: &str| {
+        let id = format!("table-{name}");
+        view! {
+            <label for=id.clone()>{label}</label>
+            <select id=id name=name>
+                <option value="" selected=current.is_empty()>{every}</option>
+                {choices.iter().map(|ch| view! {
+                    <option value=ch.id.clone() selected=ch.id == current>{ch.label.clone()}</option>
+                }).collect_view()}
+            </select>
+        }
+    };
+    view! {
+        <form class="table-filter" method="get" action="/" aria-label="filter the table">
+            {hidden.into_iter().map(|(k, v)| view! { <input type="hidden" name=k value=v/> }).collect_view()}
+            {select("only_model", "Model", "every model", &c.models, &view.only.model)}
+            {select("only_gpu", "GPU", "every GPU", &c.gpus, &view.only.gpu)}
+            {select("only_engine", "Engine", "every engine", &c.engines, &view.only.engine)}
+            <button type="submit">"Filter"</button>
+        </form>
+    }
+    .into_any()
+}
+
 /// The cost chart's figures as a table, folded under the chart (its text alternative).
 fn cost_table(lines: Vec<crate::views::CostLineView>) -> impl IntoView {
     (!lines.is_empty()).then(|| {
@@ -719,23 +765,40 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
         .into_any();
     }
     let query = view.query.clone();
-    let sort_link = {
+    // A link to the table with its state (sort, direction, filters) on top of the scenario
+    // and `changes` applied: every sort and filter link keeps the rest.
+    let table_link = {
         let query = query.clone();
+        let state: Vec<(&'static str, String)> = vec![
+            ("sort", view.sort.clone()),
+            ("dir", view.dir.clone()),
+            ("show", view.show.clone()),
+            ("only_model", view.only.model.clone()),
+            ("only_gpu", view.only.gpu.clone()),
+            ("only_engine", view.only.engine.clone()),
+        ];
+        move |changes: &[(&str, &str)]| {
+            let mut q = query.clone();
+            for (k, v) in &state {
+                let v = (changes.iter().find(|(c, _)| c == k)).map_or(v.as_str(), |(_, v)| *v);
+                if !v.is_empty() {
+                    q = qs::with(&q, k, v);
+                }
+            }
+            crate::links::planner(&q)
+        }
+    };
+    let sort_link = {
+        let table_link = table_link.clone();
         let current = view.sort.clone();
         let dir = view.dir.clone();
-        let show = view.show.clone();
         move |key: &str| {
             let next_dir = if current == key && dir == "asc" {
                 "desc"
             } else {
                 "asc"
             };
-            let q = qs::with(
-                &qs::with(&qs::with(&query, "sort", key), "dir", next_dir),
-                "show",
-                &show,
-            );
-            crate::links::planner(&q)
+            table_link(&[("sort", key), ("dir", next_dir)])
         }
     };
     let header = {
@@ -752,17 +815,10 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
         }
     };
     let show_link = {
-        let query = query.clone();
-        let sort = view.sort.clone();
-        let dir = view.dir.clone();
-        move |show: &str| {
-            crate::links::planner(&qs::with(
-                &qs::with(&qs::with(&query, "show", show), "sort", &sort),
-                "dir",
-                &dir,
-            ))
-        }
+        let table_link = table_link.clone();
+        move |show: &str| table_link(&[("show", show)])
     };
+    let filter_form = table_filter(&view, &query);
     let shown = view.options.len();
     let details_base = view.details_base.clone();
     let total = view.total_options;
@@ -827,6 +883,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
                     format!(" — showing {shown} of {total}")
                 }}
             </p>
+            {filter_form}
             <p class="legend"><small>"A solid green edge: meets the targets at its bands' pessimistic ends (how every option is judged and sized). Dashed amber: at risk, meets them on its expected figures only. Solid amber: misses them (the last column says by how much). Grey: does not fit, or below the quality floor."</small></p>
             <div class="scroll">
             <table class="plan">

@@ -226,7 +226,45 @@ pub struct PlanView {
     pub sort: String,
     pub dir: String,
     pub show: String,
+    /// The table's rows narrowed to one model, GPU or engine.
+    pub only: TableFilter,
+    /// What each of those filters can pick: the models, GPUs and engines the plan holds.
+    pub filter_choices: FilterChoices,
 }
+
+/// The table's filters by model, GPU and engine (ids; empty: every one).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct TableFilter {
+    pub model: String,
+    pub gpu: String,
+    pub engine: String,
+}
+
+impl TableFilter {
+    /// Whether a row passes every filter.
+    pub fn keeps(&self, model: &str, gpu: &str, engine: &str) -> bool {
+        let one = |want: &str, have: &str| want.is_empty() || want == have;
+        one(&self.model, model) && one(&self.gpu, gpu) && one(&self.engine, engine)
+    }
+}
+
+/// The models, GPUs and engines a plan's options hold, in the order they first appear.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct FilterChoices {
+    pub models: Vec<Choice>,
+    pub gpus: Vec<Choice>,
+    pub engines: Vec<Choice>,
+}
+
+/// Query keys of the table's state, beside the scenario's: what a sort or filter link keeps.
+pub const TABLE_KEYS: [&str; 6] = [
+    "sort",
+    "dir",
+    "show",
+    "only_model",
+    "only_gpu",
+    "only_engine",
+];
 
 /// One checkbox / select choice.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

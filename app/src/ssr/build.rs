@@ -9,8 +9,8 @@ use planner::Catalog;
 
 use super::query::{canonical, Parsed};
 use crate::views::{
-    ApiView, BandView, CurvePointView, CurveView, MemoryBar, MemoryView, OptionDetail, OptionView,
-    PlanView, Sourced, VerdictView, MAX_ROWS,
+    ApiView, BandView, Choice, CurvePointView, CurveView, MemoryBar, MemoryView, OptionDetail,
+    OptionView, PlanView, Sourced, VerdictView, MAX_ROWS,
 };
 
 fn band(b: Option<planner::band::Band>) -> Option<BandView> {
@@ -349,12 +349,35 @@ pub fn option_details(plan: &Plan, key: &str, catalog: &Catalog) -> Option<Optio
     })
 }
 
+/// The models, GPUs and engines of the table's rows, each once, for its filters (GPUs by name).
+fn filter_choices(options: &[OptionView], catalog: &Catalog) -> crate::views::FilterChoices {
+    let mut c = crate::views::FilterChoices::default();
+    let add = |list: &mut Vec<Choice>, id: &str, label: String| {
+        if !list.iter().any(|x| x.id == id) {
+            list.push(Choice {
+                id: id.to_string(),
+                label,
+            });
+        }
+    };
+    for o in options {
+        add(&mut c.models, &o.model, o.model.clone());
+        let gpu = catalog
+            .gpu(&o.gpu)
+            .map_or(o.gpu.clone(), |g| g.name.clone());
+        add(&mut c.gpus, &o.gpu, gpu);
+        add(&mut c.engines, &o.engine, o.engine.clone());
+    }
+    c
+}
+
 /// Page data for a parsed query: the errors only when the scenario is invalid, else the plan.
 pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView {
     let mut view = PlanView {
         sort: parsed.sort.clone(),
         dir: parsed.dir.clone(),
         show: parsed.show.clone(),
+        only: parsed.only.clone(),
         ..PlanView::default()
     };
     if !parsed.errors.is_empty() {
@@ -392,10 +415,14 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
         .map(|o| option_view(&o, &plan))
         .collect();
     view.total_options = options.len();
-    options.retain(|o| match parsed.show.as_str() {
-        "fits" => o.fits,
-        "meets" => o.meets_targets,
-        _ => true,
+    view.filter_choices = filter_choices(&options, catalog);
+    options.retain(|o| {
+        parsed.only.keeps(&o.model, &o.gpu, &o.engine)
+            && match parsed.show.as_str() {
+                "fits" => o.fits,
+                "meets" => o.meets_targets,
+                _ => true,
+            }
     });
     sort_options(&mut options, &parsed.sort, parsed.dir == "desc");
     view.matched_options = options.len();

@@ -5,7 +5,8 @@
 //! amortization_months, idle_watts_per_gpu; your own GPU (custom_gpu_name, custom_gpu_memory_gb,
 //! custom_gpu_bandwidth_gbps, custom_gpu_bf16_tflops, custom_gpu_tdp_w, custom_gpu_price_usd,
 //! custom_gpu_usd_per_hour, custom_gpu_count) and model (custom_model_config: a pasted
-//! config.json), planned beside the chosen ones; and for the table: sort, dir, show.
+//! config.json), planned beside the chosen ones; and for the table: sort, dir, show, and
+//! only_model, only_gpu, only_engine (ids) to narrow its rows.
 
 use planner::scenario::{CustomGpu, CustomModel, GpuChoice, Scenario, SplitShare};
 use planner::Catalog;
@@ -22,6 +23,7 @@ pub struct Parsed {
     pub sort: String,
     pub dir: String,
     pub show: String,
+    pub only: crate::views::TableFilter,
 }
 
 /// Key/value pairs of a query string (with or without the leading '?'), repeated keys joined
@@ -83,6 +85,7 @@ pub fn parse(query: &str, catalog: &Catalog) -> Parsed {
     let mut sort = "rank".to_string();
     let mut dir = "asc".to_string();
     let mut show = "all".to_string();
+    let mut only = crate::views::TableFilter::default();
     let mut own = Own::default();
     for (key, raw) in pairs(query) {
         let value = raw.trim();
@@ -159,6 +162,18 @@ pub fn parse(query: &str, catalog: &Catalog) -> Parsed {
                 show = value.to_string();
                 Ok(())
             }
+            "only_model" => {
+                only.model = value.trim().to_string();
+                Ok(())
+            }
+            "only_gpu" => {
+                only.gpu = value.trim().to_string();
+                Ok(())
+            }
+            "only_engine" => {
+                only.engine = value.trim().to_string();
+                Ok(())
+            }
             "custom_gpu_name" => {
                 own.gpu_name = value.to_string();
                 Ok(())
@@ -211,12 +226,45 @@ pub fn parse(query: &str, catalog: &Catalog) -> Parsed {
             errors.push(FieldError { field, message });
         }
     }
+    // A filter names an id of the catalog (or your own GPU or model), else it says which.
+    let ids = |field: &str, want: &str, known: Vec<&str>| {
+        (!want.is_empty() && !known.contains(&want)).then(|| {
+            let what = field.trim_start_matches("only_");
+            err(
+                field,
+                format!("no {what} '{want}' to show: pick one the table holds"),
+            )
+        })
+    };
+    let filters = [
+        ids(
+            "only_model",
+            &only.model,
+            (catalog.models.iter().map(|m| m.id.as_str()))
+                .chain([CUSTOM_MODEL_ID])
+                .collect(),
+        ),
+        ids(
+            "only_gpu",
+            &only.gpu,
+            (catalog.gpus.iter().map(|g| g.id.as_str()))
+                .chain([CUSTOM_GPU_ID])
+                .collect(),
+        ),
+        ids(
+            "only_engine",
+            &only.engine,
+            catalog.engines.iter().map(|e| e.id.as_str()).collect(),
+        ),
+    ];
+    errors.extend(filters.into_iter().flatten());
     Parsed {
         scenario: s,
         errors,
         sort,
         dir,
         show,
+        only,
     }
 }
 

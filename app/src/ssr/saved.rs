@@ -24,6 +24,11 @@ fn parsed_for(scenario: planner::Scenario, table_query: &str) -> Parsed {
         sort: get("sort", "rank"),
         dir: get("dir", "asc"),
         show: get("show", "all"),
+        only: crate::views::TableFilter {
+            model: get("only_model", ""),
+            gpu: get("only_gpu", ""),
+            engine: get("only_engine", ""),
+        },
     }
 }
 

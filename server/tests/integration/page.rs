@@ -701,3 +701,67 @@ async fn rejected_fields_are_marked_the_kv_format_is_a_control_and_sorting_reads
     assert!(th.contains("aria-sort=\"ascending\""), "{th}");
     assert!(th.contains("▲"), "{th}");
 }
+
+/// Issue 14, 7: the table's rows can be narrowed to one model, GPU or engine, by a GET form
+/// that works without JavaScript; sort and filter links keep each other, and a filter naming
+/// nothing the catalog holds answers 422 naming its field.
+#[tokio::test]
+async fn the_table_filters_by_model_gpu_and_engine() {
+    let base = "models=gpt-oss-20b,gpt-oss-120b&quants=mxfp4,q8_0&gpus=a100-80gb-sxm:1,rtx-3090:2&engine=all";
+    let (status, all) = get(&format!("/?{base}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(all.contains(
+        r#"<form method="get" action="/" aria-label="filter the table" class="table-filter">"#
+    ));
+    for name in ["only_model", "only_gpu", "only_engine"] {
+        assert!(all.contains(&format!(r#"name="{name}""#)), "{name}");
+    }
+    let keys = |body: &str| -> Vec<String> {
+        (body.split(r#"data-key=""#).skip(1))
+            .map(|rest| rest.split('"').next().unwrap_or("").to_string())
+            .collect()
+    };
+    let rows = |body: &str| keys(body).len();
+    let every = rows(&all);
+    assert!(every >= 8, "{every} rows");
+    let (status, one) = get(&format!("/?{base}&only_gpu=rtx-3090&sort=decode&dir=desc")).await;
+    assert_eq!(status, StatusCode::OK);
+    let narrowed = rows(&one);
+    assert!(narrowed > 0 && narrowed < every, "{narrowed} of {every}");
+    assert!(
+        keys(&one).iter().all(|k| k.contains("|rtx-3090|2|")),
+        "{:?}",
+        keys(&one)
+    );
+    assert!(one.contains(&format!("showing {narrowed} of {every}")));
+    // A sort link keeps the filter, and the filter form keeps the sort.
+    assert!(one.contains("only_gpu=rtx-3090"));
+    assert!(one.contains(r#"<input type="hidden" name="sort" value="decode">"#));
+    assert!(one.contains(r#"<option value="rtx-3090" selected"#));
+    // Filters add up: one model on one GPU with one engine.
+    let (_, both) = get(&format!(
+        "/?{base}&only_gpu=a100-80gb-sxm&only_model=gpt-oss-20b&only_engine=llama.cpp"
+    ))
+    .await;
+    assert_eq!(
+        rows(&both),
+        2,
+        "q8_0 and mxfp4 of gpt-oss-20b on an A100 with llama.cpp"
+    );
+    assert!(
+        keys(&both)
+            .iter()
+            .all(|k| k.starts_with("gpt-oss-20b|") && k.ends_with("|a100-80gb-sxm|1|llama.cpp")),
+        "{:?}",
+        keys(&both)
+    );
+    for (query, field) in [
+        ("only_model=nope", "only_model"),
+        ("only_gpu=h100", "only_gpu"),
+        ("only_engine=tgi", "only_engine"),
+    ] {
+        let (status, body) = get(&format!("/?{base}&{query}")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{query}");
+        assert!(body.contains(&format!(r##"href="#{field}""##)), "{query}");
+    }
+}
