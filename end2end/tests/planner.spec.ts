@@ -68,6 +68,22 @@ test("the same query works with JavaScript disabled", async ({ browser }) => {
   await context.close();
 });
 
+test("the table narrows to one GPU with JavaScript disabled, and keeps its sort", async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto("/?gpus=a100-80gb-sxm:1,rtx-3090:2&sort=decode&dir=desc");
+  const all = await page.locator("table.plan tbody tr[data-key]").count();
+  await page.locator("#table-only_gpu").selectOption("rtx-3090");
+  await Promise.all([page.waitForURL(/only_gpu=rtx-3090/), page.locator("form.table-filter button[type=submit]").click()]);
+  const keys = await page.locator("table.plan tbody tr[data-key]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-key")));
+  expect(keys.length).toBeGreaterThan(0);
+  expect(keys.length).toBeLessThan(all);
+  for (const key of keys) expect(key).toContain("|rtx-3090|2|");
+  await expect(page).toHaveURL(/sort=decode/);
+  await expect(page.locator('table.plan th[aria-sort]:not([aria-sort="none"])')).toHaveCount(1);
+  await context.close();
+});
+
 test("an invalid field shows its message, keeps what was typed and answers 422", async ({ page }) => {
   const response = await page.goto("/?hours_per_day=30&peak_users=abc&models=gpt-oss-20b");
   expect(response?.status()).toBe(422);
