@@ -699,6 +699,46 @@ fn table_filter(view: &PlanView, query: &str) -> AnyView {
     .into_any()
 }
 
+/// The quality charts' figures as a table, folded under them (their text alternative): each
+/// scored model's cheapest cost of each mark, per M output tokens and a month.
+fn quality_table(points: Vec<crate::views::QualityPointView>) -> impl IntoView {
+    let cell = |v: Option<f64>| match v {
+        Some(v) => usd(v),
+        None => "—".to_string(),
+    };
+    (!points.is_empty()).then(|| {
+        view! {
+            <details class="chart-table">
+                <summary>"The quality charts' figures"</summary>
+                <div class="scroll">
+                    <table>
+                        <caption>"Each model's score and cheapest cost (USD): per M output tokens, and a month at this load"</caption>
+                        <thead><tr>
+                            <th scope="col">"model"</th>
+                            <th scope="col">"score"</th>
+                            <th scope="col">"meets / M"</th>
+                            <th scope="col">"API / M"</th>
+                            <th scope="col">"misses / M"</th>
+                            <th scope="col">"meets / month"</th>
+                            <th scope="col">"API / month"</th>
+                            <th scope="col">"misses / month"</th>
+                        </tr></thead>
+                        <tbody>
+                            {points.into_iter().map(|p| view! {
+                                <tr>
+                                    <th scope="row">{p.model}</th>
+                                    <td>{format!("{:.1}", p.quality)}</td>
+                                    {p.per_m.into_iter().chain(p.monthly).map(|v| view! { <td>{cell(v)}</td> }).collect_view()}
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+        }
+    })
+}
+
 /// The cost chart's figures as a table, folded under the chart (its text alternative).
 fn cost_table(lines: Vec<crate::views::CostLineView>) -> impl IntoView {
     (!lines.is_empty()).then(|| {
@@ -858,6 +898,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
                 <img class="chart" src=view.quality_monthly_chart_url.clone() width="760" height="420"
                     alt="Scatter chart: each model's quality score against what this load costs a month with it, the same marks as the chart per million tokens"/>
                 <figcaption>"The same against what this load costs a month: fleets are sized in whole replicas, so a small load can cost more a month than its cost per token suggests."</figcaption>
+                {quality_table(view.quality_points.clone())}
             </figure>
             <figure>
                 <img class="chart" src=view.cost_chart_url.clone() width="760" height="380"

@@ -180,6 +180,18 @@ pub struct CostLineView {
     pub monthly: Vec<f64>,
 }
 
+/// One model's point on the quality charts, as their text alternative gives it: its score and
+/// the cheapest cost of each mark (per M output tokens, and a month at this load).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct QualityPointView {
+    pub model: String,
+    pub quality: f64,
+    /// Rent or buy meeting the targets, an API, and fitting but missing them: per M output.
+    pub per_m: [Option<f64>; 3],
+    /// The same, a month.
+    pub monthly: [Option<f64>; 3],
+}
+
 /// One replica's memory as the page's bar chart draws it.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct MemoryBar {
@@ -216,6 +228,8 @@ pub struct PlanView {
     pub memory_bars: Vec<MemoryBar>,
     pub quality_chart_url: String,
     pub quality_monthly_chart_url: String,
+    /// The quality charts' points as a table (their text alternative).
+    pub quality_points: Vec<QualityPointView>,
     /// Link prefix of an option's details page (append `&key=`).
     pub details_base: String,
     pub monthly_output_tokens: f64,

@@ -26,11 +26,17 @@ test("the default page lists both gpt-oss models with costs", async ({ page }) =
   await expect(charts).toHaveCount(3);
   await expect(page.locator(".charts figure.memory-bars li").first()).toBeVisible();
   // The cost chart's text alternative: a row per line, a dollar figure per hour column.
-  await page.locator("details.chart-table summary").click();
-  const line = page.locator("details.chart-table tbody tr").first();
+  const costTable = page.locator("details.chart-table", { hasText: "The chart's figures" });
+  await costTable.locator("summary").click();
+  const line = costTable.locator("tbody tr").first();
   await expect(line.locator("th")).toContainText("gpt-oss");
   await expect(line.locator("td")).toHaveCount(6);
   await expect(line.locator("td").first()).toContainText("$");
+  // The quality charts' text alternative: a row per scored model with its score.
+  const qualityTable = page.locator("details.chart-table", { hasText: "The quality charts' figures" });
+  await qualityTable.locator("summary").click();
+  await expect(qualityTable.locator("tbody tr")).toHaveCount(2);
+  await expect(qualityTable.locator("tbody tr").first().locator("th")).toHaveText("gpt-oss-120b");
   for (const img of await charts.all()) {
     await expect.poll(() => img.evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth > 0)).toBe(true);
   }

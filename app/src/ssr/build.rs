@@ -460,6 +460,7 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
     view.quality_monthly_chart_url = monthly;
     view.cost_chart_url = cost;
     view.cost_lines = super::charts::cost_table(&plan);
+    view.quality_points = super::charts::quality_table(&plan);
     view.memory_bars = super::charts::memory_chart_options(&plan)
         .iter()
         .map(|o| MemoryBar {

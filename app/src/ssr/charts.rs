@@ -384,6 +384,43 @@ impl CostAxis {
     }
 }
 
+/// The quality charts' points as the page's table gives them: each scored model's cheapest
+/// cost of each mark, on both charts' axes (one pass over the options).
+pub fn quality_table(plan: &Plan) -> Vec<crate::views::QualityPointView> {
+    let mut rows: Vec<crate::views::QualityPointView> = Vec::new();
+    let axes = [CostAxis::PerMillion, CostAxis::Monthly];
+    for o in plan.options.iter().filter(|o| o.fits) {
+        let Some(q) = o.quality else { continue };
+        let i = match rows.iter().position(|r| r.model == *o.model) {
+            Some(i) => i,
+            None => {
+                rows.push(crate::views::QualityPointView {
+                    model: o.model.to_string(),
+                    quality: q,
+                    ..Default::default()
+                });
+                rows.len() - 1
+            }
+        };
+        let mark = if o.meets_targets && !o.below_quality_floor {
+            0
+        } else {
+            2
+        };
+        let r = &mut rows[i];
+        min_into(&mut r.per_m[mark], axes[0].of_option(&o));
+        min_into(&mut r.monthly[mark], axes[1].of_option(&o));
+    }
+    for a in &plan.api {
+        if let Some(r) = rows.iter_mut().find(|r| r.model == a.model) {
+            min_into(&mut r.per_m[1], Some(axes[0].of_api(a)));
+            min_into(&mut r.monthly[1], Some(axes[1].of_api(a)));
+        }
+    }
+    rows.sort_by(|a, b| b.quality.total_cmp(&a.quality));
+    rows
+}
+
 fn quality_points(plan: &Plan, axis: CostAxis) -> Vec<QualityPoint> {
     let mut points: Vec<QualityPoint> = Vec::new();
     for o in plan.options.iter().filter(|o| o.fits) {

@@ -603,6 +603,17 @@ async fn the_quality_per_dollar_chart_draws_every_scored_model() {
     assert_eq!(status, StatusCode::OK);
     assert!(monthly.contains("monthly cost at this load") && monthly.contains("USD a month"));
     assert!(page.contains("/charts/quality-monthly.svg?"));
+    // Their text alternative: a row per scored model, best first, with its score and costs.
+    let table = page
+        .split("The quality charts' figures")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .expect("the quality charts' table");
+    let rows: Vec<&str> = table.split(r#"<th scope="row">"#).skip(1).collect();
+    assert_eq!(rows.len(), 3, "three scored models");
+    assert!(rows[0].starts_with("gpt-oss-120b"), "the best score first");
+    assert!(!table.contains("gemma-3-27b"));
+    assert!(rows.iter().all(|r| r.contains("<td>$")), "a cost each");
 }
 
 /// Issue 14: ids as people type them — any case, spaces for dashes — plan as the catalog's
