@@ -699,36 +699,29 @@ fn table_filter(view: &PlanView, query: &str) -> AnyView {
     .into_any()
 }
 
-/// The quality charts' figures as a table, folded under them (their text alternative): each
-/// scored model's cheapest cost of each mark, per M output tokens and a month.
-fn quality_table(points: Vec<crate::views::QualityPointView>) -> impl IntoView {
-    let cell = |v: Option<f64>| match v {
-        Some(v) => usd(v),
-        None => "—".to_string(),
-    };
-    (!points.is_empty()).then(|| {
+/// A chart's figures as a table folded under it (its text alternative): column heads, then
+/// one row a line, point or model, its name first and then its cells.
+fn chart_table(
+    summary: &'static str,
+    caption: &'static str,
+    heads: Vec<String>,
+    rows: Vec<(String, Vec<String>)>,
+) -> impl IntoView {
+    (!rows.is_empty()).then(|| {
         view! {
             <details class="chart-table">
-                <summary>"The quality charts' figures"</summary>
+                <summary>{summary}</summary>
                 <div class="scroll">
                     <table>
-                        <caption>"Each model's score and cheapest cost (USD): per M output tokens, and a month at this load"</caption>
+                        <caption>{caption}</caption>
                         <thead><tr>
-                            <th scope="col">"model"</th>
-                            <th scope="col">"score"</th>
-                            <th scope="col">"meets / M"</th>
-                            <th scope="col">"API / M"</th>
-                            <th scope="col">"misses / M"</th>
-                            <th scope="col">"meets / month"</th>
-                            <th scope="col">"API / month"</th>
-                            <th scope="col">"misses / month"</th>
+                            {heads.into_iter().map(|h| view! { <th scope="col">{h}</th> }).collect_view()}
                         </tr></thead>
                         <tbody>
-                            {points.into_iter().map(|p| view! {
+                            {rows.into_iter().map(|(name, cells)| view! {
                                 <tr>
-                                    <th scope="row">{p.model}</th>
-                                    <td>{format!("{:.1}", p.quality)}</td>
-                                    {p.per_m.into_iter().chain(p.monthly).map(|v| view! { <td>{cell(v)}</td> }).collect_view()}
+                                    <th scope="row">{name}</th>
+                                    {cells.into_iter().map(|v| view! { <td>{v}</td> }).collect_view()}
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -739,33 +732,45 @@ fn quality_table(points: Vec<crate::views::QualityPointView>) -> impl IntoView {
     })
 }
 
-/// The cost chart's figures as a table, folded under the chart (its text alternative).
+/// The quality charts' figures: each scored model's score and cheapest cost of each mark, per
+/// M output tokens and a month.
+fn quality_table(points: Vec<crate::views::QualityPointView>) -> impl IntoView {
+    let cell = |v: Option<f64>| v.map_or("—".to_string(), usd);
+    let heads = ["model", "score", "meets / M", "API / M", "misses / M"]
+        .into_iter()
+        .chain(["meets / month", "API / month", "misses / month"])
+        .map(String::from)
+        .collect();
+    let rows = (points.into_iter())
+        .map(|p| {
+            let costs = p.per_m.into_iter().chain(p.monthly).map(cell);
+            let cells = std::iter::once(format!("{:.1}", p.quality)).chain(costs);
+            (p.model, cells.collect())
+        })
+        .collect();
+    chart_table(
+        "The quality charts' figures",
+        "Each model's score and cheapest cost (USD): per M output tokens, and a month at this load",
+        heads,
+        rows,
+    )
+}
+
+/// The cost chart's figures: each line's monthly cost at the table's usage hours.
 fn cost_table(lines: Vec<crate::views::CostLineView>) -> impl IntoView {
-    (!lines.is_empty()).then(|| {
-        let hours = crate::views::COST_TABLE_HOURS;
-        view! {
-            <details class="chart-table">
-                <summary>"The chart's figures"</summary>
-                <div class="scroll">
-                    <table>
-                        <caption>"Monthly cost (USD) at usage hours a day"</caption>
-                        <thead><tr>
-                            <th scope="col">"line"</th>
-                            {hours.iter().map(|h| view! { <th scope="col">{format!("{h} h")}</th> }).collect_view()}
-                        </tr></thead>
-                        <tbody>
-                            {lines.into_iter().map(|l| view! {
-                                <tr>
-                                    <th scope="row">{l.label}</th>
-                                    {l.monthly.into_iter().map(|v| view! { <td>{usd(v)}</td> }).collect_view()}
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                </div>
-            </details>
-        }
-    })
+    let hours = crate::views::COST_TABLE_HOURS
+        .iter()
+        .map(|h| format!("{h} h"));
+    let heads = std::iter::once("line".to_string()).chain(hours).collect();
+    let rows = (lines.into_iter())
+        .map(|l| (l.label, l.monthly.into_iter().map(usd).collect()))
+        .collect();
+    chart_table(
+        "The chart's figures",
+        "Monthly cost (USD) at usage hours a day",
+        heads,
+        rows,
+    )
 }
 
 /// The plan: verdict, charts, table, APIs; on the planner page also the Save form and the
