@@ -245,7 +245,7 @@ pub fn row_case(catalog: &Catalog, row: &CalibrationRow) -> std::result::Result<
         physics,
         cell: Cell {
             engine: row.engine.clone(),
-            vendor: gpu.vendor.clone(),
+            vendor: gpu.fit_family(),
             legacy,
         },
         load,
@@ -413,21 +413,24 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
         .collect();
     // No scope: every engine's current generation (a legacy generation's runs never move the
     // factors today's engines start from).
-    let select = |scope: Option<&Scope>, pred: &dyn Fn(Metric, bool) -> bool| {
+    let select = |scope: Option<&Scope>, pred: &dyn Fn(Metric, &RowCase) -> bool| {
         cases
             .iter()
-            .filter(|(c, _, m)| {
-                scope.map_or(!c.cell.legacy, |s| s.holds(&c.cell)) && pred(*m, c.physics.moe)
-            })
+            .filter(|(c, _, m)| scope.map_or(!c.cell.legacy, |s| s.holds(&c.cell)) && pred(*m, c))
             .map(|(c, v, m)| (c, *v, *m))
             .collect::<Vec<_>>()
     };
-    let is_decode = |m: Metric, _| matches!(m, Metric::DecodeTpsStream | Metric::TpotMs);
+    let is_decode = |m: Metric, _: &RowCase| matches!(m, Metric::DecodeTpsStream | Metric::TpotMs);
+    // A row on a GPU with no sourced FLOP/s figure has no compute term in its prediction: it
+    // says nothing about a compute efficiency and never fits one.
     let is_compute = |moe: bool| {
-        move |m: Metric, is_moe: bool| {
-            is_moe == moe && matches!(m, Metric::PrefillTps | Metric::OutputTpsTotal)
+        move |m: Metric, c: &RowCase| {
+            c.physics.moe == moe
+                && c.physics.prefill_compute.is_some()
+                && matches!(m, Metric::PrefillTps | Metric::OutputTpsTotal)
         }
     };
+
     let fit_scope = |scope: &Scope, base: EngineFit, min_rows: usize| {
         fit_own(
             [

@@ -733,7 +733,7 @@ pub fn estimate_under_load(
     fit: &Fit,
 ) -> Result<Estimate> {
     let phys = Physics::new(s, w)?;
-    let (engine_fit, provenance) = fit.for_engine_on(&s.engine.id, &s.gpu.vendor);
+    let (engine_fit, provenance) = fit.for_engine_on(&s.engine.id, &s.gpu.fit_family());
     let p = phys.predict(engine_fit);
     let ceiling = phys.ceiling_decode_tps_stream();
     let mut notes: Vec<String> = phys.notes.texts().map(|n| n.into_owned()).collect();

@@ -147,8 +147,8 @@ impl Default for EngineFit {
 }
 
 /// Where each of an engine's factors came from. `vendor` and `legacy` name a cell's factors:
-/// the engine's on one vendor's GPUs, or its legacy generation's (absent: the engine's current
-/// generation on every vendor's GPUs).
+/// the engine's on one GPU family (a vendor's GPUs of one memory kind, `Gpu::fit_family`), or
+/// its legacy generation's (absent: the engine's current generation on every GPU).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EngineFitEntry {
     pub engine: String,
@@ -188,7 +188,8 @@ impl Fit {
         (self.engine_fit(engine), self.provenance(engine))
     }
 
-    /// The factors for an engine on one vendor's GPUs, and a one-line provenance for display.
+    /// The factors for an engine on one GPU family (`Gpu::fit_family`), and a one-line
+    /// provenance for display.
     pub fn for_engine_on(&self, engine: &str, vendor: &str) -> (&EngineFit, String) {
         match self.cell(engine, Some(vendor), None) {
             Some(e) => (&e.fit, provenance_of(e)),
@@ -205,8 +206,8 @@ impl Fit {
             .map_or(&self.global, |e| &e.fit)
     }
 
-    /// An engine's factors on one vendor's GPUs: its own there where it has enough rows,
-    /// else the engine's.
+    /// An engine's factors on one GPU family (`Gpu::fit_family`): its own there where it has
+    /// enough rows, else the engine's.
     pub fn fit_on(&self, engine: &str, vendor: &str) -> &EngineFit {
         self.cell(engine, Some(vendor), None)
             .map_or_else(|| self.engine_fit(engine), |e| &e.fit)
@@ -325,12 +326,14 @@ pub struct BandFit {
     pub rows: usize,
 }
 
-/// Whose factors a row is fitted with and predicted by: its engine, the vendor of its GPUs
-/// (the same engine runs other kernels on ROCm than on CUDA), and whether it ran the engine's
-/// legacy generation (`Engine::legacy`).
+/// Whose factors a row is fitted with and predicted by: its engine, its GPUs' family — vendor
+/// and memory kind (`Gpu::fit_family`: the same engine runs other kernels on ROCm than on CUDA,
+/// and its kernels reach another share of HBM's bandwidth than of GDDR's) — and whether it ran
+/// the engine's legacy generation (`Engine::legacy`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cell {
     pub engine: String,
+    /// The GPU family (`Gpu::fit_family`, e.g. "NVIDIA HBM"; a user's own GPU: "custom").
     pub vendor: String,
     pub legacy: bool,
 }

@@ -623,6 +623,7 @@ impl CustomGpu {
             vendor: "custom".into(),
             // The user's own card: a workstation's, for the purpose of grouping.
             segment: Segment::Workstation,
+            memory_kind: None,
             arch: Arch::Custom,
             unified: false,
             memory_gb: self.memory_gb,

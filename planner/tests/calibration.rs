@@ -162,14 +162,23 @@ fn bad_calibration_rows_name_row_and_column() {
 
 #[test]
 fn an_engine_on_another_vendors_gpus_gets_its_own_factors_where_rows_allow() {
-    let fit = &Catalog::builtin().fit;
+    let c = Catalog::builtin();
+    let fit = &c.fit;
+    let family = |id: &str| c.gpu(id).unwrap().fit_family();
+    assert_eq!(family("mi300x"), "AMD HBM");
     // SGLang has runs on MI300X/MI325X and on NVIDIA GPUs: ROCm kernels get their own factors.
-    let (amd, said) = fit.for_engine_on("sglang", "AMD");
+    let (amd, said) = fit.for_engine_on("sglang", &family("mi300x"));
     assert_ne!(amd, fit.engine_fit("sglang"));
-    assert!(said.contains("on AMD GPUs"), "{said}");
-    // A vendor with no rows of the engine takes the engine's factors.
+    assert!(said.contains("on AMD HBM GPUs"), "{said}");
+    // llama.cpp ran on NVIDIA's HBM and GDDR cards: the same kernels reach another share of
+    // the bandwidth on each.
+    let (hbm, gddr) = (family("a100-80gb-sxm"), family("rtx-4090"));
+    assert_eq!((hbm.as_str(), gddr.as_str()), ("NVIDIA HBM", "NVIDIA GDDR"));
+    let bw = |f: &str| fit.fit_on("llama.cpp", f).eta_bandwidth;
+    assert!(bw(&hbm) < 0.8 * bw(&gddr), "{} {}", bw(&hbm), bw(&gddr));
+    // A family with no rows of the engine takes the engine's factors.
     assert_eq!(fit.fit_on("sglang", "Intel"), fit.engine_fit("sglang"));
-    assert_eq!(fit.fit_on("no-such-engine", "AMD"), &fit.global);
+    assert_eq!(fit.fit_on("no-such-engine", "AMD HBM"), &fit.global);
 }
 
 #[test]
@@ -195,8 +204,8 @@ fn runs_of_a_legacy_engine_generation_never_move_the_current_factors() {
     let without = fit_without(catalog, &current_only, Vec::new());
     assert_eq!(with.engine_fit("vllm"), without.engine_fit("vllm"));
     assert_eq!(
-        with.fit_on("vllm", "NVIDIA"),
-        without.fit_on("vllm", "NVIDIA")
+        with.fit_on("vllm", "NVIDIA HBM"),
+        without.fit_on("vllm", "NVIDIA HBM")
     );
     // Nor the bands the plan shows: theirs are fitted apart, on their own residuals.
     assert_eq!(with.bands, without.bands);
@@ -218,11 +227,11 @@ fn runs_of_a_legacy_engine_generation_never_move_the_current_factors() {
     // ...and they are predicted by their own generation's factors.
     let v0 = planner::calibration::Cell {
         engine: "vllm".into(),
-        vendor: "NVIDIA".into(),
+        vendor: "NVIDIA HBM".into(),
         legacy: true,
     };
-    assert_ne!(with.row_fit(&v0), with.fit_on("vllm", "NVIDIA"));
-    assert_eq!(without.row_fit(&v0), without.fit_on("vllm", "NVIDIA"));
+    assert_ne!(with.row_fit(&v0), with.fit_on("vllm", "NVIDIA HBM"));
+    assert_eq!(without.row_fit(&v0), without.fit_on("vllm", "NVIDIA HBM"));
 }
 
 #[test]

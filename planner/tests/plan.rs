@@ -548,31 +548,48 @@ fn the_load_curve_trades_speed_per_user_for_throughput_per_gpu() {
 #[test]
 fn meeting_the_targets_is_judged_at_the_pessimistic_end_of_the_bands() {
     let c = Catalog::builtin();
-    let s = Scenario::default();
-    let p = plan(c, &s).unwrap();
     let (mut at_risk, mut meets) = (0, 0);
-    for o in p.options.iter() {
-        let key = o.key();
-        let speed = o.decode_tps_stream;
-        if o.meets_targets {
-            meets += 1;
-            let d = speed.expect("a meeting option has figures");
-            assert!(
-                d.low >= s.tokens_per_s_per_user * (1.0 - 1e-9),
-                "{key}: {d:?}"
-            );
-            assert!(
-                o.ttft_ms.is_none_or(|t| t.high <= s.ttft_ms * (1.0 + 1e-9)),
-                "{key}"
-            );
-            assert!(!o.at_risk, "{key}");
-        }
-        let expected_meets = speed.is_some_and(|d| d.expected >= s.tokens_per_s_per_user)
-            && o.ttft_ms.is_none_or(|t| t.expected <= s.ttft_ms);
-        let want = o.fits && !o.meets_targets && expected_meets;
-        assert_eq!(o.at_risk, want, "{key}");
-        if o.at_risk {
-            at_risk += 1;
+    // The default scenario, then speed targets inside options' own bands (between the low
+    // and the expected end), where an option must be at risk whatever the bands' widths.
+    let base = plan(c, &Scenario::default()).unwrap();
+    let inside: Vec<f64> = (base.options.iter())
+        .filter(|o| o.fits)
+        .filter_map(|o| o.decode_tps_stream)
+        .filter(|d| d.low < d.expected)
+        .map(|d| (d.low + d.expected) / 2.0)
+        .take(3)
+        .collect();
+    assert!(!inside.is_empty());
+    let targets = std::iter::once(Scenario::default().tokens_per_s_per_user).chain(inside);
+    for target in targets {
+        let s = Scenario {
+            tokens_per_s_per_user: target,
+            ..Scenario::default()
+        };
+        let p = plan(c, &s).unwrap();
+        for o in p.options.iter() {
+            let key = o.key();
+            let speed = o.decode_tps_stream;
+            if o.meets_targets {
+                meets += 1;
+                let d = speed.expect("a meeting option has figures");
+                assert!(
+                    d.low >= s.tokens_per_s_per_user * (1.0 - 1e-9),
+                    "{key}: {d:?}"
+                );
+                assert!(
+                    o.ttft_ms.is_none_or(|t| t.high <= s.ttft_ms * (1.0 + 1e-9)),
+                    "{key}"
+                );
+                assert!(!o.at_risk, "{key}");
+            }
+            let expected_meets = speed.is_some_and(|d| d.expected >= s.tokens_per_s_per_user)
+                && o.ttft_ms.is_none_or(|t| t.expected <= s.ttft_ms);
+            let want = o.fits && !o.meets_targets && expected_meets;
+            assert_eq!(o.at_risk, want, "{key}");
+            if o.at_risk {
+                at_risk += 1;
+            }
         }
     }
     assert!(

@@ -76,7 +76,7 @@ proptest! {
         let c = Catalog::builtin();
         let setup = pick(c, s);
         if let Ok(p) = Physics::new(&setup, &w) {
-            let f = c.fit.for_engine_on(&setup.engine.id, &setup.gpu.vendor).0;
+            let f = c.fit.for_engine_on(&setup.engine.id, &setup.gpu.fit_family()).0;
             let a = p.at_batch(w.concurrency).predict(f).decode_tps_stream;
             let b = p.at_batch(w.concurrency + extra).predict(f).decode_tps_stream;
             prop_assert!(b <= a * (1.0 + 1e-12));

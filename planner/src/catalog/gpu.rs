@@ -56,6 +56,9 @@ pub struct Gpu {
     pub vendor: String,
     /// Where it is sold and used (the form groups GPUs by it).
     pub segment: Segment,
+    /// The memory technology its source names (absent for a user's own GPU).
+    #[serde(default)]
+    pub memory_kind: Option<MemoryKind>,
     pub arch: Arch,
     #[serde(default)]
     pub unified: bool,
@@ -92,6 +95,30 @@ pub struct Gpu {
 }
 
 /// Where a GPU is sold and used.
+/// A GPU's memory technology: the same kernels reach a different share of peak bandwidth on
+/// each (llama.cpp's decode: 0.66–0.92 of the one-factor prediction on A100 and H100, 1.06–1.25
+/// on GDDR6/6X cards; CALIBRATION.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MemoryKind {
+    /// HBM2, 2e, 3 and 3e stacks beside the die.
+    Hbm,
+    /// GDDR6, 6X and 7 chips on the board.
+    Gddr,
+    /// One LPDDR memory for CPU and GPU.
+    Unified,
+}
+
+impl MemoryKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MemoryKind::Hbm => "HBM",
+            MemoryKind::Gddr => "GDDR",
+            MemoryKind::Unified => "unified-memory",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Segment {
@@ -159,6 +186,15 @@ impl Gpu {
     /// Memory the GPU itself can use, in bytes, before any engine reservation. Vendors' "GB"
     /// of DRAM/HBM capacity are binary: an "80 GB" A100 reports 81,920 MiB, a "48 GB"
     /// RTX 6000 Ada 48,632 MiB after reservations (deviceQuery output in a public repo).
+    /// The family its calibration factors are fitted for: its vendor's GPUs of its memory kind
+    /// ("NVIDIA HBM"), or its vendor's alone when the kind is not known.
+    pub fn fit_family(&self) -> String {
+        match self.memory_kind {
+            Some(k) => format!("{} {}", self.vendor, k.as_str()),
+            None => self.vendor.clone(),
+        }
+    }
+
     pub fn usable_bytes(&self) -> f64 {
         self.memory_gb * crate::units::GIB * self.usable_fraction
     }

@@ -259,6 +259,13 @@ impl Catalog {
             sourced(&mut p, f, &g.id, &g.source, &g.source_date);
             positive(&mut p, f, &g.id, "memory_gb", g.memory_gb);
             positive(&mut p, f, &g.id, "bandwidth_gbps", g.bandwidth_gbps);
+            // Calibration fits each engine per vendor and memory kind: every catalog GPU says.
+            if g.memory_kind.is_none() {
+                p.push(format!(
+                    "{f} '{}': memory_kind missing (hbm, gddr or unified)",
+                    g.id
+                ));
+            }
             for (field, v) in [
                 ("bf16_tflops", g.bf16_tflops),
                 ("fp8_tflops", g.fp8_tflops),

@@ -69,7 +69,7 @@ pub fn load_curve(catalog: &Catalog, s: &Scenario, o: &PlanOption) -> Result<Loa
             operating: None,
         });
     }
-    let slow = Slowdowns::from(catalog.fit.fit_on(&o.engine, &gpu.vendor));
+    let slow = Slowdowns::from(catalog.fit.fit_on(&o.engine, &gpu.fit_family()));
     let targets = Targets::of(s, &catalog.fit);
     let (request, limits) = (slow.serve(phys.request()), phys.limits());
     let has_compute = phys.prefill_compute.is_some();

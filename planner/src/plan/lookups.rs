@@ -81,7 +81,7 @@ impl<'a> Lookups<'a> {
             slowdowns: (engines.iter())
                 .flat_map(|e| {
                     (resolved.gpus.iter())
-                        .map(|g| Slowdowns::from(catalog.fit.fit_on(&e.id, &g.vendor)))
+                        .map(|g| Slowdowns::from(catalog.fit.fit_on(&e.id, &g.fit_family())))
                 })
                 .collect(),
             engines: engines.len(),
