@@ -14,7 +14,8 @@
 //! would cost seconds. In steady state the mix of a step is fixed by conservation — every
 //! request brings P prompt tokens and O output tokens, the first of which its last prefill
 //! chunk emits — so steps carry d decode tokens and, on average, d·P/(O − 1) prompt tokens
-//! (in whole chunks, in a share of the steps), and Little's law gives the rest: completions λ = d / ((O − 1)·T), residence N / λ = TTFT + (O − 1)·T.
+//! (in whole chunks, in a share of the steps), and Little's law gives the rest: completions
+//! λ = d / ((O − 1)·T), residence N / λ = TTFT + (O − 1)·T.
 //! Waiting for a batch slot (closed loop above the cap, bursts) follows from the same law; the
 //! open loop's tail of TTFT adds the queueing of prompts for the step budget (M/D/1, Poisson
 //! arrivals) and, near the cap, for a slot. Variable request lengths (ShareGPT) are taken at

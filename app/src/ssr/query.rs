@@ -70,6 +70,21 @@ fn loose_match<'a>(value: &str, ids: impl Iterator<Item = &'a str> + Clone) -> S
     }
 }
 
+/// The message for a table filter naming no id of `known` (None when empty or known).
+fn unknown_filter<'a>(
+    field: &str,
+    want: &str,
+    mut known: impl Iterator<Item = &'a str>,
+) -> Option<FieldError> {
+    (!want.is_empty() && !known.any(|id| id == want)).then(|| {
+        let what = field.trim_start_matches("only_");
+        err(
+            field,
+            format!("no {what} '{want}' to show: pick one the table holds"),
+        )
+    })
+}
+
 fn err(field: &str, message: impl Into<String>) -> FieldError {
     FieldError {
         field: field.into(),
@@ -163,15 +178,15 @@ pub fn parse(query: &str, catalog: &Catalog) -> Parsed {
                 Ok(())
             }
             "only_model" => {
-                only.model = value.trim().to_string();
+                only.model = value.to_string();
                 Ok(())
             }
             "only_gpu" => {
-                only.gpu = value.trim().to_string();
+                only.gpu = value.to_string();
                 Ok(())
             }
             "only_engine" => {
-                only.engine = value.trim().to_string();
+                only.engine = value.to_string();
                 Ok(())
             }
             "custom_gpu_name" => {
@@ -227,34 +242,15 @@ pub fn parse(query: &str, catalog: &Catalog) -> Parsed {
         }
     }
     // A filter names an id of the catalog (or your own GPU or model), else it says which.
-    let ids = |field: &str, want: &str, known: Vec<&str>| {
-        (!want.is_empty() && !known.contains(&want)).then(|| {
-            let what = field.trim_start_matches("only_");
-            err(
-                field,
-                format!("no {what} '{want}' to show: pick one the table holds"),
-            )
-        })
-    };
+    let models = catalog.models.iter().map(|m| m.id.as_str());
+    let gpus = catalog.gpus.iter().map(|g| g.id.as_str());
     let filters = [
-        ids(
-            "only_model",
-            &only.model,
-            (catalog.models.iter().map(|m| m.id.as_str()))
-                .chain([CUSTOM_MODEL_ID])
-                .collect(),
-        ),
-        ids(
-            "only_gpu",
-            &only.gpu,
-            (catalog.gpus.iter().map(|g| g.id.as_str()))
-                .chain([CUSTOM_GPU_ID])
-                .collect(),
-        ),
-        ids(
+        unknown_filter("only_model", &only.model, models.chain([CUSTOM_MODEL_ID])),
+        unknown_filter("only_gpu", &only.gpu, gpus.chain([CUSTOM_GPU_ID])),
+        unknown_filter(
             "only_engine",
             &only.engine,
-            catalog.engines.iter().map(|e| e.id.as_str()).collect(),
+            catalog.engines.iter().map(|e| e.id.as_str()),
         ),
     ];
     errors.extend(filters.into_iter().flatten());
