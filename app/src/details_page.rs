@@ -78,18 +78,6 @@ const RIGHT: f64 = 16.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 48.0;
 
-/// Five round tick values from 0 to at least `max`.
-fn ticks(max: f64) -> Vec<f64> {
-    let raw = (max / 4.0).max(f64::MIN_POSITIVE);
-    let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * magnitude)
-        .find(|s| *s >= raw)
-        .unwrap_or(raw);
-    (0..=4).map(|i| i as f64 * step).collect()
-}
-
 /// Aggregate output tokens/s per GPU against tokens/s per user as the load on one replica
 /// grows, the loads that meet the targets filled, the operating point ringed: the curve a
 /// serving engineer reads. Drawn as SVG elements (text escaped like any other), with the points
@@ -99,14 +87,14 @@ fn LoadCurve(curve: CurveView) -> impl IntoView {
     if curve.points.is_empty() {
         return view! { <p>"No load curve: the option does not fit."</p> }.into_any();
     }
-    let xs = ticks(
+    let xs = crate::chart_axes::ticks(
         curve
             .points
             .iter()
             .map(|p| p.per_user)
             .fold(curve.speed_target, f64::max),
     );
-    let ys = ticks(curve.points.iter().map(|p| p.per_gpu).fold(0.0, f64::max));
+    let ys = crate::chart_axes::ticks(curve.points.iter().map(|p| p.per_gpu).fold(0.0, f64::max));
     let (x_max, y_max) = (xs[4].max(1e-9), ys[4].max(1e-9));
     let sx = move |x: f64| LEFT + x / x_max * (W - LEFT - RIGHT);
     let sy = move |y: f64| H - BOTTOM - y / y_max * (H - TOP - BOTTOM);

@@ -12,12 +12,15 @@ use leptos_router::{
 pub mod article_page;
 pub mod bottom_line;
 pub mod catalog_page;
+pub mod chart_axes;
+pub mod cost_chart;
 pub mod details_page;
 pub mod fields;
 pub mod links;
 pub mod memory_bars;
 pub mod planner_page;
 pub mod qs;
+pub mod quality_chart;
 pub mod scenarios_page;
 pub mod sources;
 #[cfg(feature = "ssr")]

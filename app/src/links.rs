@@ -56,11 +56,6 @@ pub fn report(file: &str, query: &str) -> String {
     format!("/{file}?{query}")
 }
 
-/// A chart of the unsaved scenario of a query (`cost`, `memory`).
-pub fn chart(name: &str, query: &str) -> String {
-    format!("/charts/{name}.svg?{query}")
-}
-
 /// The catalog page with a query (sorting, filters), at one table.
 pub fn catalog(query: &str, table: &str) -> String {
     format!("/catalog?{query}#{table}")
@@ -90,7 +85,6 @@ mod tests {
         assert_eq!(saved_action("X1", "delete"), "/s/X1/delete");
         assert_eq!(saved_file("X1", "report.md"), "/s/X1/report.md");
         assert_eq!(report("report.csv", "a=1"), "/report.csv?a=1");
-        assert_eq!(chart("cost", "a=1"), "/charts/cost.svg?a=1");
         assert_eq!(details("key=k&a=1"), "/details?key=k&a=1");
         assert_eq!(saved_details("X1"), "/details?s=X1");
         assert_eq!(

@@ -763,7 +763,12 @@ fn cost_table(lines: Vec<crate::views::CostLineView>) -> impl IntoView {
         .map(|h| format!("{h} h"));
     let heads = std::iter::once("line".to_string()).chain(hours).collect();
     let rows = (lines.into_iter())
-        .map(|l| (l.label, l.monthly.into_iter().map(usd).collect()))
+        .map(|l| {
+            let costs = crate::views::COST_TABLE_HOURS
+                .iter()
+                .map(|h| l.at(*h).map_or("—".to_string(), usd));
+            (l.label.clone(), costs.collect())
+        })
         .collect();
     chart_table(
         "The chart's figures",
@@ -895,21 +900,18 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
     let charts = view! {
         <section class="charts" aria-label="charts">
             <figure>
-                <img class="chart" src=view.quality_chart_url.clone() width="760" height="420"
-                    alt="Scatter chart: each model's quality score against its cheapest cost per million output tokens, by GPUs meeting the targets, by API, and by GPUs missing them, with the Pareto front and the bottom line's answers ringed"/>
-                <figcaption>"Quality per dollar: each model's score against its cheapest cost per M output tokens — blue circles rent or buy within the targets, orange triangles an API, grey circles options that fit but miss the targets. The green line is the Pareto front; the ringed points are the bottom line's answers. Models reporting no score on the benchmark are not drawn."</figcaption>
+                <crate::quality_chart::QualityChart chart=view.quality_chart.clone() monthly=false/>
+                <figcaption>"Quality per dollar: each model's score against its cheapest cost per M output tokens — blue circles rent or buy within the targets, orange triangles an API, grey circles options that fit but miss the targets. The green line is the Pareto front; the ringed points are the bottom line's answers. Models reporting no score on the benchmark are not drawn. Hover a mark for its figures."</figcaption>
             </figure>
             <figure>
-                <img class="chart" src=view.quality_monthly_chart_url.clone() width="760" height="420"
-                    alt="Scatter chart: each model's quality score against what this load costs a month with it, the same marks as the chart per million tokens"/>
+                <crate::quality_chart::QualityChart chart=view.quality_chart.clone() monthly=true/>
                 <figcaption>"The same against what this load costs a month: fleets are sized in whole replicas, so a small load can cost more a month than its cost per token suggests."</figcaption>
-                {quality_table(view.quality_points.clone())}
+                {quality_table(view.quality_chart.points.clone())}
             </figure>
             <figure>
-                <img class="chart" src=view.cost_chart_url.clone() width="760" height="380"
-                    alt="Line chart: monthly cost of the leading options (cloud, local, API) against usage hours per day"/>
-                <figcaption>"Monthly cost of the leading options as usage hours change: solid lines rent (billed per usage hour), dashed lines buy (amortized + power); where they cross is the break-even. Each option has one colour, the API its own grey; the vertical grey line marks your hours. Options costing the same at every hour are drawn once."</figcaption>
-                {cost_table(view.cost_lines.clone())}
+                <crate::cost_chart::CostChart chart=view.cost_chart.clone()/>
+                <figcaption>"Monthly cost of the leading options as usage hours change: solid lines rent (billed per usage hour), dashed lines buy (amortized + power); where they cross is the break-even. Each option has one colour, the API its own grey; the vertical grey line marks your hours. Options costing the same at every hour are drawn once. Hover a point for its figure."</figcaption>
+                {cost_table(view.cost_chart.lines.clone())}
             </figure>
             <crate::memory_bars::MemoryBars bars=view.memory_bars.clone()/>
         </section>

@@ -173,11 +173,32 @@ pub const MAX_ROWS: usize = 500;
 /// Usage hours a day at which the cost chart's table gives each line's monthly cost.
 pub const COST_TABLE_HOURS: [u32; 6] = [1, 4, 8, 12, 16, 24];
 
-/// One line of the cost chart: what it is and its monthly cost at `COST_TABLE_HOURS`.
+/// One line of the cost chart: what it is, how it is drawn and its monthly cost at each usage
+/// hour a day.
 #[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
 pub struct CostLineView {
     pub label: String,
-    pub monthly: Vec<f64>,
+    /// Monthly cost at 1, 2, … 24 hours a day (`by_hour[h - 1]`).
+    pub by_hour: Vec<f64>,
+    /// Buying (amortized + power) is dashed; renting and the API are solid.
+    pub dashed: bool,
+    /// The option's colour (`crate::chart_axes::PALETTE`), None for the API's own grey.
+    pub colour: Option<usize>,
+}
+
+impl CostLineView {
+    /// Monthly cost at `hours` a day, when the line has that hour.
+    pub fn at(&self, hours: u32) -> Option<f64> {
+        let i = usize::try_from(hours).ok()?.checked_sub(1)?;
+        self.by_hour.get(i).copied()
+    }
+}
+
+/// The cost chart: its lines and the scenario's own usage hours (the marker).
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct CostChartView {
+    pub hours_now: f64,
+    pub lines: Vec<CostLineView>,
 }
 
 /// One model's point on the quality charts, as their text alternative gives it: its score and
@@ -190,6 +211,27 @@ pub struct QualityPointView {
     pub per_m: [Option<f64>; 3],
     /// The same, a month.
     pub monthly: [Option<f64>; 3],
+}
+
+/// One of the bottom line's answers, ringed on the quality charts.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct QualityAnswerView {
+    /// "api", "rent" or "buy".
+    pub route: String,
+    pub model: String,
+    pub quality: f64,
+    pub per_m: f64,
+    pub monthly: f64,
+}
+
+/// The quality charts (per M output tokens and a month): every scored model's points and the
+/// bottom line's answers.
+#[derive(Clone, Debug, PartialEq, Default, Serialize, Deserialize)]
+pub struct QualityChartView {
+    /// The benchmark the scores are on.
+    pub benchmark: String,
+    pub points: Vec<QualityPointView>,
+    pub answers: Vec<QualityAnswerView>,
 }
 
 /// One replica's memory as the page's bar chart draws it.
@@ -220,16 +262,10 @@ pub struct PlanView {
     /// Options the filter kept, before the table's row limit (`MAX_ROWS`).
     pub matched_options: usize,
     pub api: Vec<ApiView>,
-    /// Server-rendered SVG charts, fetched as images (kept out of the page and its data).
-    pub cost_chart_url: String,
-    /// The cost chart's lines as a table (its text alternative).
-    pub cost_lines: Vec<CostLineView>,
-    /// The memory chart's bars, drawn in the page (a few numbers each).
+    /// The charts, drawn in the page from these few numbers (each with its table).
+    pub cost_chart: CostChartView,
     pub memory_bars: Vec<MemoryBar>,
-    pub quality_chart_url: String,
-    pub quality_monthly_chart_url: String,
-    /// The quality charts' points as a table (their text alternative).
-    pub quality_points: Vec<QualityPointView>,
+    pub quality_chart: QualityChartView,
     /// Link prefix of an option's details page (append `&key=`).
     pub details_base: String,
     pub monthly_output_tokens: f64,

@@ -442,25 +442,12 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
             source: a.source.clone(),
         })
         .collect();
-    let (cost, quality, monthly, details) = match origin {
-        Origin::Current => (
-            crate::links::chart("cost", &view.query),
-            crate::links::chart("quality", &view.query),
-            crate::links::chart("quality-monthly", &view.query),
-            crate::links::details(&view.query),
-        ),
-        Origin::Saved(id) => (
-            crate::links::saved_file(id, "cost.svg"),
-            crate::links::saved_file(id, "quality.svg"),
-            crate::links::saved_file(id, "quality-monthly.svg"),
-            crate::links::saved_details(id),
-        ),
+    let details = match origin {
+        Origin::Current => crate::links::details(&view.query),
+        Origin::Saved(id) => crate::links::saved_details(id),
     };
-    view.quality_chart_url = quality;
-    view.quality_monthly_chart_url = monthly;
-    view.cost_chart_url = cost;
-    view.cost_lines = super::charts::cost_table(&plan);
-    view.quality_points = super::charts::quality_table(&plan);
+    view.cost_chart = super::charts::cost_chart(&plan);
+    view.quality_chart = super::charts::quality_chart(&plan);
     view.memory_bars = super::charts::memory_chart_options(&plan)
         .iter()
         .map(|o| MemoryBar {

@@ -6,14 +6,16 @@ use plotters::prelude::*;
 use planner::money::HOURS_PER_MONTH;
 use planner::plan::{Plan, PlanOption};
 
-const PALETTE: [RGBColor; 6] = [
-    RGBColor(31, 119, 180),
-    RGBColor(214, 39, 40),
-    RGBColor(44, 160, 44),
-    RGBColor(148, 103, 189),
-    RGBColor(255, 127, 14),
-    RGBColor(23, 190, 207),
-];
+/// A colour of the page's charts (`#rrggbb`) as plotters draws it.
+fn rgb(hex: &str) -> RGBColor {
+    let byte = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("00"), 16).unwrap_or(0);
+    RGBColor(byte(1), byte(3), byte(5))
+}
+
+/// The page's palette, option `i`'s colour.
+fn palette(i: usize) -> RGBColor {
+    rgb(crate::chart_axes::colour(i))
+}
 
 /// The legend box both charts draw, at a corner the data leaves free.
 fn legend<'a, CT: CoordTranslate>(
@@ -39,22 +41,20 @@ struct Line {
     option: Option<usize>,
 }
 
-/// The API line's colour: none of the options'.
-const API_COLOUR: RGBColor = RGBColor(90, 90, 90);
-
-/// The chart's lines as the page's table gives them: each line's monthly cost at the table's
-/// hours (the chart's points are at hours 1..=24).
-pub fn cost_table(plan: &Plan) -> Vec<crate::views::CostLineView> {
-    cost_lines(plan)
-        .into_iter()
-        .map(|l| crate::views::CostLineView {
-            monthly: crate::views::COST_TABLE_HOURS
-                .iter()
-                .filter_map(|h| l.points.get(*h as usize - 1).map(|p| p.1))
-                .collect(),
-            label: l.label,
-        })
-        .collect()
+/// The cost chart as the page draws it: each line's monthly cost at hours 1..=24, how it is
+/// drawn, and the scenario's hours.
+pub fn cost_chart(plan: &Plan) -> crate::views::CostChartView {
+    crate::views::CostChartView {
+        hours_now: plan.scenario.hours_per_day,
+        lines: (cost_lines(plan).into_iter())
+            .map(|l| crate::views::CostLineView {
+                by_hour: l.points.iter().map(|p| p.1).collect(),
+                dashed: l.dashed,
+                colour: l.option,
+                label: l.label,
+            })
+            .collect(),
+    }
 }
 
 /// Whether two lines cost the same at every hour (within half a percent): the second adds
@@ -185,7 +185,7 @@ pub fn cost_vs_hours(plan: &Plan) -> String {
         for line in &lines {
             let color = line
                 .option
-                .map_or(API_COLOUR, |i| PALETTE[i % PALETTE.len()]);
+                .map_or(rgb(crate::chart_axes::API_COLOUR), palette);
             let style = color.stroke_width(2);
             let series = if line.dashed {
                 chart.draw_series(DashedLineSeries::new(line.points.clone(), 8, 5, style))
@@ -279,9 +279,9 @@ pub fn memory_breakdown(options: &[PlanOption]) -> String {
             .draw()
             .map_err(|e| e.to_string())?;
         let parts = [
-            ("weights", PALETTE[0]),
-            ("KV cache", PALETTE[2]),
-            ("overhead", PALETTE[4]),
+            ("weights", palette(0)),
+            ("KV cache", palette(2)),
+            ("overhead", palette(4)),
         ];
         for (k, &(name, color)) in parts.iter().enumerate() {
             let bars = items.iter().enumerate().map(|(i, o)| {
@@ -384,9 +384,9 @@ impl CostAxis {
     }
 }
 
-/// The quality charts' points as the page's table gives them: each scored model's cheapest
-/// cost of each mark, on both charts' axes (one pass over the options).
-pub fn quality_table(plan: &Plan) -> Vec<crate::views::QualityPointView> {
+/// The quality charts as the page draws them: each scored model's cheapest cost of each mark,
+/// on both charts' axes (one pass over the options), and the bottom line's answers.
+pub fn quality_chart(plan: &Plan) -> crate::views::QualityChartView {
     let mut rows: Vec<crate::views::QualityPointView> = Vec::new();
     let axes = [CostAxis::PerMillion, CostAxis::Monthly];
     for o in plan.options.iter().filter(|o| o.fits) {
@@ -418,7 +418,26 @@ pub fn quality_table(plan: &Plan) -> Vec<crate::views::QualityPointView> {
         }
     }
     rows.sort_by(|a, b| b.quality.total_cmp(&a.quality));
-    rows
+    let b = &plan.bottom_line;
+    let answers = [&b.api, &b.rent, &b.buy]
+        .into_iter()
+        .flatten()
+        .filter_map(|a| {
+            let quality = rows.iter().find(|r| r.model == a.model)?.quality;
+            Some(crate::views::QualityAnswerView {
+                route: a.route.as_str().to_string(),
+                model: a.model.clone(),
+                quality,
+                per_m: axes[0].of_answer(a),
+                monthly: axes[1].of_answer(a),
+            })
+        })
+        .collect();
+    crate::views::QualityChartView {
+        benchmark: plan.scenario.quality_benchmark.clone(),
+        points: rows,
+        answers,
+    }
 }
 
 fn quality_points(plan: &Plan, axis: CostAxis) -> Vec<QualityPoint> {
@@ -453,19 +472,6 @@ fn quality_points(plan: &Plan, axis: CostAxis) -> Vec<QualityPoint> {
     points
 }
 
-/// The Pareto front of (cost, quality) pairs: nothing else is both cheaper and better. Sorted
-/// by cost, each kept point scores higher than every cheaper one.
-fn pareto_front(mut pts: Vec<(f64, f64)>) -> Vec<(f64, f64)> {
-    pts.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
-    let mut front: Vec<(f64, f64)> = Vec::new();
-    for p in pts {
-        if front.last().is_none_or(|l| p.1 > l.1) {
-            front.push(p);
-        }
-    }
-    front
-}
-
 /// Quality against cost per million output tokens: each model's cheapest option meeting the
 /// targets (circles), its cheapest API (diamonds), its cheapest option that misses them (grey),
 /// the Pareto front of what meets, and the bottom line's answers ringed.
@@ -484,7 +490,7 @@ pub fn quality_per_dollar(plan: &Plan, axis: CostAxis) -> String {
     let ymin = (qs.iter().copied().fold(f64::MAX, f64::min) - 5.0).max(0.0);
     let ymax = (qs.iter().copied().fold(0.0, f64::max) + 5.0).min(100.0);
     let benchmark = plan.scenario.quality_benchmark.clone();
-    let front = pareto_front(
+    let front = crate::quality_chart::pareto_front(
         (points.iter())
             .flat_map(|p| {
                 [p.meets, p.api]
@@ -528,11 +534,11 @@ pub fn quality_per_dollar(plan: &Plan, axis: CostAxis) -> String {
             .draw()
             .map_err(|e| e.to_string())?;
         chart
-            .draw_series(LineSeries::new(front.clone(), PALETTE[2].stroke_width(2)))
+            .draw_series(LineSeries::new(front.clone(), palette(2).stroke_width(2)))
             .map_err(|e| e.to_string())?
             .label("Pareto front (nothing cheaper and better)")
             .legend(|(x, y)| {
-                PathElement::new(vec![(x, y), (x + 18, y)], PALETTE[2].stroke_width(2))
+                PathElement::new(vec![(x, y), (x + 18, y)], palette(2).stroke_width(2))
             });
         let grey = RGBColor(170, 170, 170);
         chart
@@ -546,19 +552,19 @@ pub fn quality_per_dollar(plan: &Plan, axis: CostAxis) -> String {
         chart
             .draw_series(points.iter().filter_map(|p| {
                 p.meets
-                    .map(|c| Circle::new((c, p.quality), 5, PALETTE[0].filled()))
+                    .map(|c| Circle::new((c, p.quality), 5, palette(0).filled()))
             }))
             .map_err(|e| e.to_string())?
             .label("rent or buy, meets the targets")
-            .legend(|(x, y)| Circle::new((x + 6, y), 5, PALETTE[0].filled()));
+            .legend(|(x, y)| Circle::new((x + 6, y), 5, palette(0).filled()));
         chart
             .draw_series(points.iter().filter_map(|p| {
                 p.api
-                    .map(|c| TriangleMarker::new((c, p.quality), 6, PALETTE[4].filled()))
+                    .map(|c| TriangleMarker::new((c, p.quality), 6, palette(4).filled()))
             }))
             .map_err(|e| e.to_string())?
             .label("API")
-            .legend(|(x, y)| TriangleMarker::new((x + 6, y), 6, PALETTE[4].filled()));
+            .legend(|(x, y)| TriangleMarker::new((x + 6, y), 6, palette(4).filled()));
         chart
             .draw_series(points.iter().map(|p| {
                 let c = p.meets.or(p.api).or(p.misses).unwrap_or(xmin);
@@ -590,7 +596,7 @@ pub fn quality_per_dollar(plan: &Plan, axis: CostAxis) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{pareto_front, same_costs, Line};
+    use super::{same_costs, Line};
 
     fn line(costs: &[f64]) -> Line {
         Line {
@@ -611,17 +617,5 @@ mod tests {
         assert!(!same_costs(&line(&[100.0, 200.0]), &line(&[100.0, 210.0])));
         // Near zero a cent is no difference.
         assert!(same_costs(&line(&[0.0, 0.0]), &line(&[0.004, 0.0])));
-    }
-
-    #[test]
-    fn the_pareto_front_keeps_only_what_nothing_beats() {
-        let front = pareto_front(vec![
-            (1.0, 50.0),
-            (2.0, 40.0),
-            (3.0, 70.0),
-            (0.5, 30.0),
-            (3.0, 60.0),
-        ]);
-        assert_eq!(front, vec![(0.5, 30.0), (1.0, 50.0), (3.0, 70.0)]);
     }
 }

@@ -1,6 +1,6 @@
 //! The pages' Content-Security-Policy: scripts only from the site itself and the inline ones
 //! Leptos renders for hydration, which carry this response's nonce; the wasm compiled by the
-//! browser; styles and images from the site (the charts are `<img>` of `/charts/*.svg`); forms
+//! browser; styles and images from the site (the page's charts are SVG elements in it); forms
 //! posting only back to the site; never framed. The planner page's cache keeps a page with its
 //! header, so a cached page reuses its nonce: the nonce guards against markup injected into
 //! a page, and no page renders user input as markup.

@@ -47,11 +47,17 @@ async fn default_page_plans_both_gpt_oss_models() {
     assert!(body.contains(r#"data-model="gpt-oss-20b""#));
     assert!(body.contains(r#"data-model="gpt-oss-120b""#));
     assert!(body.contains("Output quality"));
+    // Three charts drawn in the page, each mark's figure in its `<title>` (what hovering it
+    // shows): 24 hours a line on the cost chart.
     assert_eq!(
-        body.matches(r#"class="chart""#).count(),
+        body.matches(r#" class="chart"><title id="#).count(),
         3,
-        "three chart images"
+        "three inline charts"
     );
+    assert!(!body.contains("<img class=\"chart\""), "no chart images");
+    assert!(body.contains(" a month at 8 h a day"));
+    assert!(body.contains(" a month at 24 h a day"));
+    assert!(body.contains("your 8 h a day"));
     // The cost chart's figures are a table under it; the memory chart is drawn in the page,
     // one labelled bar per replica.
     assert!(body.contains(r#"<details class="chart-table">"#));
@@ -610,16 +616,22 @@ async fn the_quality_per_dollar_chart_draws_every_scored_model() {
     // gemma-3-27b reports no GPQA Diamond score: not drawn (the caption says so).
     assert!(!svg.contains("gemma-3-27b"));
     let (_, page) = get(&format!("/?{query}")).await;
-    assert!(
-        page.contains("/charts/quality.svg?"),
-        "the page links the chart"
-    );
+    // The page draws the same charts in place: a mark per model, its figures on hover.
+    assert!(page.contains(r#"aria-labelledby="quality-title""#));
+    for model in ["gpt-oss-20b", "gpt-oss-120b", "llama-3.1-8b"] {
+        assert!(
+            page.contains(&format!("<title>{model}: score ")),
+            "the page's chart lacks {model}"
+        );
+    }
+    assert!(page.contains("<title>Pareto front: nothing cheaper and better</title>"));
     assert!(page.contains("Models reporting no score on the benchmark are not drawn"));
     // The same against what the load costs a month.
     let (status, monthly) = get(&format!("/charts/quality-monthly.svg?{query}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(monthly.contains("monthly cost at this load") && monthly.contains("USD a month"));
-    assert!(page.contains("/charts/quality-monthly.svg?"));
+    assert!(page.contains(r#"aria-labelledby="quality-monthly-title""#));
+    assert!(page.contains(" a month (rent or buy, meets the targets)"));
     // Their text alternative: a row per scored model, best first, with its score and costs.
     let table = page
         .split("The quality charts' figures")
