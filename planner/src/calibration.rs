@@ -18,6 +18,7 @@ use crate::catalog::engine::Engine;
 use crate::catalog::{Catalog, Sources};
 use crate::error::Result;
 use crate::estimate::{Physics, Setup, Workload};
+use crate::physics::kernels::{Kernels, PerKernels};
 use crate::serving;
 
 pub use crate::catalog::calibration_rows::{parse_rows, CalibrationRow, RequestRate};
@@ -363,17 +364,17 @@ fn fit_decode(cases: &[(&RowCase, f64, Metric)], tau: f64, base: EngineFit) -> O
 
 /// Fits a compute efficiency on prefill and batched rows, decode factors held fixed (coarse,
 /// then fine around the best).
-fn fit_compute(cases: &[(&RowCase, f64, Metric)], base: EngineFit, moe: bool) -> Option<f64> {
+fn fit_compute(
+    cases: &[(&RowCase, f64, Metric)],
+    base: EngineFit,
+    kernels: Kernels,
+) -> Option<f64> {
     if cases.is_empty() {
         return None;
     }
     let err = |eta: f64| {
         let mut f = base;
-        if moe {
-            f.eta_compute_moe = eta;
-        } else {
-            f.eta_compute_dense = eta;
-        }
+        f.eta_compute.set(kernels, eta);
         sq_log_err(cases, &f)
     };
     let best = |etas: &mut dyn Iterator<Item = f64>| {
@@ -386,6 +387,36 @@ fn fit_compute(cases: &[(&RowCase, f64, Metric)], base: EngineFit, moe: bool) ->
         (coarse - 0.05).max(0.005),
         (coarse + 0.05).min(1.0),
         0.005,
+    )))
+}
+
+/// Fits one scale on the native and dequantizing compute efficiencies of a dense (`moe` false)
+/// or MoE model's rows together, their ratio kept from `base`: what a cell with too few rows of
+/// either kind alone fits (coarse, then fine around the best).
+fn fit_compute_scale(cases: &[(&RowCase, f64, Metric)], base: EngineFit, moe: bool) -> Option<f64> {
+    if cases.is_empty() {
+        return None;
+    }
+    let kinds = [Kernels::of(moe, false), Kernels::of(moe, true)];
+    let scaled = |s: f64| {
+        let mut f = base;
+        for k in kinds {
+            f.eta_compute
+                .set(k, (s * base.eta_compute.get(k)).clamp(0.005, 1.0));
+        }
+        f
+    };
+    let err = |s: f64| sq_log_err(cases, &scaled(s));
+    let best = |ss: &mut dyn Iterator<Item = f64>| {
+        ss.map(|s| (err(s), s))
+            .fold((f64::MAX, 1.0), |b, x| if x.0 < b.0 { x } else { b })
+            .1
+    };
+    let coarse = best(&mut grid(0.1, 4.0, 0.1));
+    Some(best(&mut grid(
+        (coarse - 0.1).max(0.05),
+        coarse + 0.1,
+        0.01,
     )))
 }
 
@@ -423,21 +454,19 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
     let is_decode = |m: Metric, _: &RowCase| matches!(m, Metric::DecodeTpsStream | Metric::TpotMs);
     // A row on a GPU with no sourced FLOP/s figure has no compute term in its prediction: it
     // says nothing about a compute efficiency and never fits one.
-    let is_compute = |moe: bool| {
+    let is_compute = |kernels: Kernels| {
         move |m: Metric, c: &RowCase| {
-            c.physics.moe == moe
+            c.physics.kernels == kernels
                 && c.physics.prefill_compute.is_some()
                 && matches!(m, Metric::PrefillTps | Metric::OutputTpsTotal)
         }
     };
 
     let fit_scope = |scope: &Scope, base: EngineFit, min_rows: usize| {
+        let compute = Kernels::ALL.map(|k| select(Some(scope), &is_compute(k)));
         fit_own(
-            [
-                &select(Some(scope), &is_decode),
-                &select(Some(scope), &is_compute(false)),
-                &select(Some(scope), &is_compute(true)),
-            ],
+            &select(Some(scope), &is_decode),
+            &compute.each_ref().map(|c| c.as_slice()),
             base,
             min_rows,
         )
@@ -451,10 +480,10 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
             fit_decode(&select(None, &is_decode), 0.0, global).unwrap_or((1.0, 0.0));
         global.eta_bandwidth = g_eta;
         global.step_overhead_s = g_tau;
-        global.eta_compute_dense =
-            fit_compute(&select(None, &is_compute(false)), global, false).unwrap_or(1.0);
-        global.eta_compute_moe =
-            fit_compute(&select(None, &is_compute(true)), global, true).unwrap_or(1.0);
+        for k in Kernels::ALL {
+            let eta = fit_compute(&select(None, &is_compute(k)), global, k).unwrap_or(1.0);
+            global.eta_compute.set(k, eta);
+        }
     }
 
     // First each engine on its own current rows, then fallbacks resolved against those.
@@ -490,8 +519,13 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
         };
         let (eta_bw, decode_from) = pick(&|o| o.decode.map(|d| d.0));
         let (tau, _) = pick(&|o| o.decode.map(|d| d.1));
-        let (dense, compute_dense_from) = pick(&|o| o.dense);
-        let (moe, compute_moe_from) = pick(&|o| o.moe);
+        let mut eta_compute = global.eta_compute;
+        let mut compute_from = PerKernels::splat(String::new());
+        for k in Kernels::ALL {
+            let (eta, from) = pick(&|o| o.compute.get(k));
+            eta_compute.set(k, eta.unwrap_or(global.eta_compute.get(k)));
+            compute_from.set(k, from);
+        }
         engines.push(EngineFitEntry {
             engine: e.id.clone(),
             vendor: None,
@@ -499,13 +533,11 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
             fit: EngineFit {
                 eta_bandwidth: eta_bw.unwrap_or(global.eta_bandwidth),
                 step_overhead_s: tau.unwrap_or(global.step_overhead_s),
-                eta_compute_dense: dense.unwrap_or(global.eta_compute_dense),
-                eta_compute_moe: moe.unwrap_or(global.eta_compute_moe),
+                eta_compute,
                 request_overhead_s: 0.0,
             },
             decode_from,
-            compute_dense_from,
-            compute_moe_from,
+            compute_from,
             request_from: String::new(),
         });
         if let Some((_, o)) = own.iter().find(|(id, _)| *id == e.id) {
@@ -523,7 +555,7 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
         };
         let mut narrow = |scope: Scope, parent: &EngineFitEntry| -> Option<EngineFitEntry> {
             let o = fit_scope(&scope, parent.fit, MIN_CELL_ROWS);
-            if o.decode.is_none() && o.dense.is_none() && o.moe.is_none() {
+            if o.decode.is_none() && Kernels::ALL.iter().all(|k| o.compute.get(*k).is_none()) {
                 return None;
             }
             // A factor the cell did not fit comes from its parent's rows.
@@ -548,13 +580,29 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
                 fit: EngineFit {
                     eta_bandwidth: o.decode.map_or(parent.fit.eta_bandwidth, |d| d.0),
                     step_overhead_s: o.decode.map_or(parent.fit.step_overhead_s, |d| d.1),
-                    eta_compute_dense: o.dense.unwrap_or(parent.fit.eta_compute_dense),
-                    eta_compute_moe: o.moe.unwrap_or(parent.fit.eta_compute_moe),
+                    eta_compute: PerKernels {
+                        dense: o.compute.dense.unwrap_or(parent.fit.eta_compute.dense),
+                        moe: o.compute.moe.unwrap_or(parent.fit.eta_compute.moe),
+                        dense_dequant: (o.compute.dense_dequant)
+                            .unwrap_or(parent.fit.eta_compute.dense_dequant),
+                        moe_dequant: (o.compute.moe_dequant)
+                            .unwrap_or(parent.fit.eta_compute.moe_dequant),
+                    },
                     request_overhead_s: parent.fit.request_overhead_s,
                 },
                 decode_from: from(o.decode.is_some(), &parent.decode_from),
-                compute_dense_from: from(o.dense.is_some(), &parent.compute_dense_from),
-                compute_moe_from: from(o.moe.is_some(), &parent.compute_moe_from),
+                compute_from: PerKernels {
+                    dense: from(o.compute.dense.is_some(), &parent.compute_from.dense),
+                    moe: from(o.compute.moe.is_some(), &parent.compute_from.moe),
+                    dense_dequant: from(
+                        o.compute.dense_dequant.is_some(),
+                        &parent.compute_from.dense_dequant,
+                    ),
+                    moe_dequant: from(
+                        o.compute.moe_dequant.is_some(),
+                        &parent.compute_from.moe_dequant,
+                    ),
+                },
                 request_from: String::new(),
             };
             fitted.push((scope, o));
@@ -807,15 +855,13 @@ fn empirical_interval(log_ratios: &[f64]) -> (f64, f64) {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Group {
     Decode,
-    ComputeDense,
-    ComputeMoe,
+    Compute(Kernels),
 }
 
-fn group_of(m: Metric, moe: bool) -> Option<Group> {
+fn group_of(m: Metric, kernels: Kernels) -> Option<Group> {
     match m {
         Metric::DecodeTpsStream | Metric::TpotMs => Some(Group::Decode),
-        Metric::PrefillTps | Metric::OutputTpsTotal if moe => Some(Group::ComputeMoe),
-        Metric::PrefillTps | Metric::OutputTpsTotal => Some(Group::ComputeDense),
+        Metric::PrefillTps | Metric::OutputTpsTotal => Some(Group::Compute(kernels)),
         Metric::TtftMs => None,
     }
 }
@@ -831,23 +877,25 @@ fn fitted_parameters(
 ) -> f64 {
     let mut params = 0.0;
     for (scope, own) in fitted.iter().filter(|(s, _)| s.legacy == legacy) {
-        let groups = [
-            (Group::Decode, own.decode.is_some(), own.rows[0]),
-            (Group::ComputeDense, own.dense.is_some(), own.rows[1]),
-            (Group::ComputeMoe, own.moe.is_some(), own.rows[2]),
-        ];
+        let groups = std::iter::once((Group::Decode, own.decode.is_some(), own.decode_rows)).chain(
+            Kernels::ALL.into_iter().map(|k| {
+                let fitted = own.compute.get(k).is_some();
+                (Group::Compute(k), fitted, own.compute_rows.get(k))
+            }),
+        );
         for (group, was_fitted, rows) in groups {
             if !was_fitted || rows == 0 {
                 continue;
             }
             let factors = match group {
                 Group::Decode => rows.min(2) as f64,
-                _ => 1.0,
+                Group::Compute(k) if own.scaled[usize::from(k.moe)] => 0.5,
+                Group::Compute(_) => 1.0,
             };
             let of_metric = (cases.iter())
                 .filter(|(c, _, cm)| {
                     scope.holds(&c.cell)
-                        && group_of(*cm, c.physics.moe) == Some(group)
+                        && group_of(*cm, c.physics.kernels) == Some(group)
                         && m.is_none_or(|m| *cm == m)
                 })
                 .count();
@@ -862,44 +910,76 @@ fn fitted_parameters(
 #[derive(Debug, Clone)]
 struct Own {
     decode: Option<(f64, f64)>,
-    dense: Option<f64>,
-    moe: Option<f64>,
-    rows: [usize; 3],
+    compute: PerKernels<Option<f64>>,
+    /// Dense (0) and MoE (1): the native and dequantizing efficiencies are one scale on the
+    /// parent's pair (one factor for both).
+    scaled: [bool; 2],
+    decode_rows: usize,
+    compute_rows: PerKernels<usize>,
 }
 
-/// Fits a scope's decode factors and compute efficiencies on its decode, dense-compute and
-/// MoE-compute rows, from `base`; a group with fewer than `min_rows` rows keeps base's. Serving
-/// rows load memory and compute in the same steps, so the two are fitted in turn, twice.
-fn fit_own(rows: [&[(&RowCase, f64, Metric)]; 3], base: EngineFit, min_rows: usize) -> Own {
+/// Fits a scope's decode factors and compute efficiencies on its decode rows and its compute
+/// rows of each kind of kernels (`Kernels::ALL` order), from `base`; a group with fewer than
+/// `min_rows` rows keeps base's. Serving rows load memory and compute in the same steps, so the
+/// two are fitted in turn, twice.
+fn fit_own(
+    decode_rows: &[(&RowCase, f64, Metric)],
+    compute_rows: &[&[(&RowCase, f64, Metric)]; 4],
+    base: EngineFit,
+    min_rows: usize,
+) -> Own {
     let enough = |r: &'_ [(&RowCase, f64, Metric)]| r.len() >= min_rows.max(1);
-    let (mut decode, mut dense, mut moe) = (None, None, None);
+    let mut decode = None;
+    let mut compute = PerKernels::splat(None);
+    let mut scaled = [false; 2];
     let mut b = base;
     for _ in 0..2 {
-        decode = if enough(rows[0]) {
-            fit_decode(rows[0], base.step_overhead_s, b)
+        scaled = [false; 2];
+        decode = if enough(decode_rows) {
+            fit_decode(decode_rows, base.step_overhead_s, b)
         } else {
             None
         };
         b.eta_bandwidth = decode.map_or(base.eta_bandwidth, |d| d.0);
         b.step_overhead_s = decode.map_or(base.step_overhead_s, |d| d.1);
-        dense = if enough(rows[1]) {
-            fit_compute(rows[1], b, false)
-        } else {
-            None
-        };
-        moe = if enough(rows[2]) {
-            fit_compute(rows[2], b, true)
-        } else {
-            None
-        };
-        b.eta_compute_dense = dense.unwrap_or(base.eta_compute_dense);
-        b.eta_compute_moe = moe.unwrap_or(base.eta_compute_moe);
+        for (k, rows) in Kernels::ALL.into_iter().zip(compute_rows) {
+            let eta = if enough(rows) {
+                fit_compute(rows, b, k)
+            } else {
+                None
+            };
+            compute.set(k, eta);
+        }
+        // Too few rows of one kind, enough of both: one scale on base's pair.
+        for moe in [false, true] {
+            let (native, dequant) = (Kernels::of(moe, false), Kernels::of(moe, true));
+            let (n, d) = (compute_rows[native.index()], compute_rows[dequant.index()]);
+            let both: Vec<_> = n.iter().chain(d.iter()).cloned().collect();
+            if (enough(n) && enough(d)) || !enough(&both) {
+                continue;
+            }
+            if let Some(s) = fit_compute_scale(&both, b, moe) {
+                for k in [native, dequant] {
+                    let eta = (s * b.eta_compute.get(k)).clamp(0.005, 1.0);
+                    compute.set(k, Some(eta));
+                }
+                scaled[usize::from(moe)] = true;
+            }
+        }
+        for k in Kernels::ALL {
+            (b.eta_compute).set(k, compute.get(k).unwrap_or(base.eta_compute.get(k)));
+        }
+    }
+    let mut counts = PerKernels::splat(0);
+    for (k, rows) in Kernels::ALL.into_iter().zip(compute_rows) {
+        counts.set(k, rows.len());
     }
     Own {
         decode,
-        dense,
-        moe,
-        rows: rows.map(|r| r.len()),
+        compute,
+        scaled,
+        decode_rows: decode_rows.len(),
+        compute_rows: counts,
     }
 }
 

@@ -16,6 +16,7 @@ use crate::error::{PlannerError, Result};
 use crate::fit::{EngineFit, Fit, Metric, Regime, Slowdowns};
 use crate::notes::{Note, Notes};
 use crate::physics::decode::{DecodeStep, Hardware, StepWork, PCIE_GEN4_BPS};
+use crate::physics::kernels::Kernels;
 use crate::physics::kv::kv_bytes_per_sequence;
 use crate::physics::prefill::{prefill_times, prefill_work, PrefillWork};
 use crate::physics::GB;
@@ -267,7 +268,8 @@ pub struct Physics {
     pub clients: f64,
     /// Output tokens a request reads (the workload's generation length).
     pub output: f64,
-    pub moe: bool,
+    /// The kind of matmuls its steps run (dense or MoE, native or dequantizing).
+    pub kernels: Kernels,
     pub layers: f64,
     pub notes: Notes,
     // What `at_batch` needs to recompute the decode step for another batch.
@@ -553,7 +555,13 @@ impl Physics {
             prompt: w.prompt_tokens.max(1) as f64,
             clients: w.concurrency.max(1) as f64,
             output: w.gen_tokens.max(1) as f64,
-            moe: s.model.is_moe(),
+            kernels: Kernels::of_setup(
+                s.model,
+                s.format,
+                s.engine.container,
+                s.gpu,
+                compute_path(s),
+            ),
             layers: s.model.layers as f64,
             notes,
             hw: *hw,
@@ -665,13 +673,15 @@ impl Physics {
     /// A step's memory and compute times under an engine's efficiencies (physical time / η).
     fn memory_and_compute(&self, step: &DecodeStep, f: &Slowdowns) -> (f64, f64) {
         let mem = step.memory_time * f.memory;
-        let comp = step.compute_time.map_or(0.0, |c| c * f.compute(self.moe));
+        let comp = step
+            .compute_time
+            .map_or(0.0, |c| c * f.compute(self.kernels));
         (mem, comp)
     }
 
     /// Expected prefill time of the prompt (None without a FLOP/s figure); batch-independent.
     fn prefill_time(&self, f: &Slowdowns) -> Option<f64> {
-        let slow_c = f.compute(self.moe);
+        let slow_c = f.compute(self.kernels);
         self.prefill_compute
             .map(|c| c * slow_c + self.prefill_memory * f.memory + f.overhead(self.layers))
     }

@@ -4,6 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::physics::kernels::{Kernels, PerKernels};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Metric {
@@ -50,25 +52,13 @@ pub struct EngineFit {
     /// Fixed time per step for a 32-layer model (kernel launches, sampling, scheduling),
     /// seconds; it scales with the layer count, as launches do.
     pub step_overhead_s: f64,
-    /// Share of peak FLOP/s reached by dense models' prefill and batched work.
-    pub eta_compute_dense: f64,
-    /// The same for MoE models (grouped expert matmuls run further from peak).
-    pub eta_compute_moe: f64,
+    /// Share of peak FLOP/s reached by prefill and batched work, per kind of kernels (dense or
+    /// MoE, native or dequantizing: `Kernels`).
+    pub eta_compute: PerKernels<f64>,
     /// A request's first token's time outside the engine's steps (HTTP, tokenization, the
     /// first scheduling pass), seconds: fitted on single-stream TTFT rows.
     #[serde(default)]
     pub request_overhead_s: f64,
-}
-
-impl EngineFit {
-    /// The share of peak FLOP/s reached by a dense (`moe` false) or an MoE model.
-    pub fn eta_compute(&self, moe: bool) -> f64 {
-        if moe {
-            self.eta_compute_moe
-        } else {
-            self.eta_compute_dense
-        }
-    }
 }
 
 /// An engine's factors as multipliers of physical times (1/η): what a step's and a prefill's
@@ -78,9 +68,8 @@ impl EngineFit {
 pub struct Slowdowns {
     /// 1 / η_bw: expected over physical time for streaming memory.
     pub memory: f64,
-    /// 1 / η_c of dense and of MoE models.
-    pub compute_dense: f64,
-    pub compute_moe: f64,
+    /// 1 / η_c of each kind of kernels.
+    pub compute: PerKernels<f64>,
     /// The fixed time per step of a 32-layer model (`EngineFit::step_overhead_s`).
     pub step_overhead_s: f64,
     /// A request's fixed path (`EngineFit::request_overhead_s`).
@@ -88,24 +77,20 @@ pub struct Slowdowns {
 }
 
 impl Slowdowns {
-    /// Whether these predict exactly what `other` does for a dense (`moe` false) or MoE model
+    /// Whether these predict exactly what `other` does for a setup running `kernels`
     /// (predictions are worked out from these multipliers, so equal ones give equal figures):
     /// engines that borrow their factors often do, and the plan then sizes an option once for
     /// both.
-    pub fn predicts_like(&self, other: &Slowdowns, moe: bool) -> bool {
+    pub fn predicts_like(&self, other: &Slowdowns, kernels: Kernels) -> bool {
         self.memory == other.memory
             && self.step_overhead_s == other.step_overhead_s
             && self.request_s == other.request_s
-            && self.compute(moe) == other.compute(moe)
+            && self.compute(kernels) == other.compute(kernels)
     }
 
-    /// 1 / η_c of a dense (`moe` false) or an MoE model.
-    pub fn compute(&self, moe: bool) -> f64 {
-        if moe {
-            self.compute_moe
-        } else {
-            self.compute_dense
-        }
+    /// 1 / η_c of a kind of kernels.
+    pub fn compute(&self, kernels: Kernels) -> f64 {
+        self.compute.get(kernels)
     }
 
     /// A request as this engine serves it: the physics' request with the engine's fixed path.
@@ -126,8 +111,7 @@ impl From<&EngineFit> for Slowdowns {
     fn from(f: &EngineFit) -> Self {
         Slowdowns {
             memory: 1.0 / f.eta_bandwidth,
-            compute_dense: 1.0 / f.eta_compute_dense,
-            compute_moe: 1.0 / f.eta_compute_moe,
+            compute: f.eta_compute.map(|eta| 1.0 / eta),
             step_overhead_s: f.step_overhead_s,
             request_s: f.request_overhead_s,
         }
@@ -139,8 +123,7 @@ impl Default for EngineFit {
         EngineFit {
             eta_bandwidth: 1.0,
             step_overhead_s: 0.0,
-            eta_compute_dense: 1.0,
-            eta_compute_moe: 1.0,
+            eta_compute: PerKernels::splat(1.0),
             request_overhead_s: 0.0,
         }
     }
@@ -158,8 +141,8 @@ pub struct EngineFitEntry {
     pub legacy: Option<String>,
     pub fit: EngineFit,
     pub decode_from: String,
-    pub compute_dense_from: String,
-    pub compute_moe_from: String,
+    /// Where each compute efficiency came from.
+    pub compute_from: PerKernels<String>,
     /// Where `fit.request_overhead_s` came from.
     #[serde(default)]
     pub request_from: String,
@@ -279,9 +262,13 @@ fn provenance_of(e: &EngineFitEntry) -> String {
         .vendor
         .as_ref()
         .map_or(String::new(), |v| format!(" on {v} GPUs"));
+    let compute = (Kernels::ALL.iter())
+        .map(|k| format!("{} ({})", e.compute_from.get_ref(*k), k.label()))
+        .collect::<Vec<_>>()
+        .join(" / ");
     format!(
-        "{}{on}: decode factors from {}, compute from {} (dense) / {} (MoE), request overhead from {}",
-        e.engine, e.decode_from, e.compute_dense_from, e.compute_moe_from, e.request_from
+        "{}{on}: decode factors from {}, compute from {compute}, request overhead from {}",
+        e.engine, e.decode_from, e.request_from
     )
 }
 

@@ -252,3 +252,22 @@ fn a_single_stream_and_a_loaded_replica_get_their_own_bands() {
     }
     assert_eq!(fit.bands.len(), Metric::ALL.len() * Regime::ALL.len());
 }
+
+/// Each kind of kernels gets its own compute efficiency (native GEMMs and dequantizing ones, for
+/// dense and MoE models); a GPU family with too few rows of either kind alone, but enough of both,
+/// scales its engine's pair by one factor, keeping their ratio.
+#[test]
+fn a_family_short_of_rows_of_each_kind_of_kernels_scales_its_engines_pair() {
+    use planner::physics::kernels::Kernels;
+    let c = Catalog::builtin();
+    let fit = &c.fit;
+    let engine = fit.engine_fit("llama.cpp").eta_compute;
+    assert_ne!(engine.dense, engine.dense_dequant);
+    let family = c.gpu("rtx-4090").unwrap().fit_family();
+    let cell = fit.fit_on("llama.cpp", &family).eta_compute;
+    assert_ne!(cell.dense, engine.dense, "the family fitted its own scale");
+    let ratio = |p: planner::physics::kernels::PerKernels<f64>| p.dense / p.dense_dequant;
+    assert!((ratio(cell) - ratio(engine)).abs() < 0.02 * ratio(engine));
+    let (_, said) = fit.for_engine_on("llama.cpp", &family);
+    assert!(said.contains(Kernels::of(false, true).label()), "{said}");
+}

@@ -338,18 +338,28 @@ fn engines_with_the_same_physics_give_identical_physics() {
 #[test]
 fn factors_that_predict_alike_give_the_same_prediction() {
     use planner::calibration::{EngineFit, Slowdowns};
-    let like = |a: &EngineFit, b: &EngineFit, moe| Slowdowns::from(a).predicts_like(&b.into(), moe);
+    use planner::physics::kernels::{Kernels, PerKernels};
+    let like = |a: &EngineFit, b: &EngineFit, moe| {
+        Slowdowns::from(a).predicts_like(&b.into(), Kernels::of(moe, false))
+    };
     let c = cat();
     let gpu = c.gpu("h100-sxm").unwrap();
     let a = EngineFit {
         eta_bandwidth: 0.7,
         step_overhead_s: 0.004,
-        eta_compute_dense: 0.8,
-        eta_compute_moe: 0.3,
+        eta_compute: PerKernels {
+            dense: 0.8,
+            moe: 0.3,
+            dense_dequant: 0.6,
+            moe_dequant: 0.2,
+        },
         request_overhead_s: 0.03,
     };
     let moe_only = EngineFit {
-        eta_compute_moe: 0.02,
+        eta_compute: PerKernels {
+            moe: 0.02,
+            ..a.eta_compute
+        },
         ..a
     };
     let w = Workload {
@@ -372,7 +382,10 @@ fn factors_that_predict_alike_give_the_same_prediction() {
             ..a
         },
         EngineFit {
-            eta_compute_dense: 0.5,
+            eta_compute: PerKernels {
+                dense: 0.5,
+                ..a.eta_compute
+            },
             ..a
         },
     ] {
@@ -468,5 +481,48 @@ fn released_checkpoints_weigh_what_their_files_say() {
     assert!(
         checked.contains(&"devstral-small-2507") && checked.len() >= 3,
         "{checked:?}"
+    );
+}
+
+/// Which matmuls a setup runs: weights stored below the 16-bit path that computes them are
+/// dequantized in the kernel (llama.cpp's GGUF quants, MXFP4 or FP8 where the GPU lacks the
+/// path); F16/BF16 and a GPU's own FP8/FP4 path are native GEMMs. Each kind has its own fitted
+/// compute efficiency.
+#[test]
+fn weights_below_the_compute_path_make_dequantizing_kernels() {
+    use planner::physics::kernels::Kernels;
+    let c = cat();
+    let kernels = |model: &str, quant: &str, gpu: &str, engine: &str| {
+        let w = Workload::default();
+        Physics::new(&setup(model, quant, c.gpu(gpu).unwrap(), 1, engine), &w)
+            .unwrap()
+            .kernels
+    };
+    let dense = |dequant| Kernels::of(false, dequant);
+    let moe = |dequant| Kernels::of(true, dequant);
+    assert_eq!(
+        kernels("llama-3.1-8b", "q4_k_m", "rtx-4090", "llama.cpp"),
+        dense(true)
+    );
+    assert_eq!(
+        kernels("llama-3.1-8b", "fp16", "rtx-4090", "llama.cpp"),
+        dense(false)
+    );
+    assert_eq!(
+        kernels("llama-3.1-8b", "fp8", "h100-sxm", "vllm"),
+        dense(false)
+    );
+    assert_eq!(
+        kernels("llama-3.1-8b", "fp8", "a100-80gb-sxm", "vllm"),
+        dense(true)
+    );
+    assert_eq!(
+        kernels("gpt-oss-120b", "mxfp4", "h100-sxm", "vllm"),
+        moe(true)
+    );
+    assert_eq!(kernels("gpt-oss-120b", "mxfp4", "b200", "vllm"), moe(false));
+    assert_eq!(
+        kernels("qwen3-30b-a3b", "bf16", "h100-sxm", "vllm"),
+        moe(false)
     );
 }

@@ -279,7 +279,7 @@ pub fn catalog_view(c: &Catalog, how: &Shown) -> CatalogView {
             .map(|e| {
                 let (f, from) = c.fit.for_engine(&e.id);
                 let factors = |f: &planner::calibration::EngineFit| {
-                    format!("bandwidth {:.2}, compute {:.2} dense / {:.3} MoE, {:.1} ms/step per 32 layers, {:.0} ms per request", f.eta_bandwidth, f.eta_compute_dense, f.eta_compute_moe, f.step_overhead_s * 1000.0, f.request_overhead_s * 1000.0)
+                    format!("bandwidth {:.2}, compute {:.2} dense / {:.3} MoE ({:.2} / {:.3} dequantizing), {:.1} ms/step per 32 layers, {:.0} ms per request", f.eta_bandwidth, f.eta_compute.dense, f.eta_compute.moe, f.eta_compute.dense_dequant, f.eta_compute.moe_dequant, f.step_overhead_s * 1000.0, f.request_overhead_s * 1000.0)
                 };
                 // The plan prices today's engine: a vendor's own factors where fitted; a legacy
                 // generation's only predict its own calibration runs.

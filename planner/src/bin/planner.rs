@@ -216,17 +216,23 @@ fn run(cli: Cli) -> Result<(), PlannerError> {
                         .legacy
                         .as_ref()
                         .map_or(String::new(), |l| format!(" legacy={l}"));
+                    let c = &e.fit.eta_compute;
+                    let from = &e.compute_from;
                     println!(
-                        "fit engine={}{vendor}{legacy} eta_bandwidth={:.2} overhead_ms_per_32_layers={:.2} eta_compute_dense={:.3} eta_compute_moe={:.3} request_overhead_ms={:.0} decode_from=\"{}\" compute_from=\"{}\"/\"{}\" request_from=\"{}\"",
+                        "fit engine={}{vendor}{legacy} eta_bandwidth={:.2} overhead_ms_per_32_layers={:.2} eta_compute_dense={:.3} eta_compute_moe={:.3} eta_compute_dense_dequant={:.3} eta_compute_moe_dequant={:.3} request_overhead_ms={:.0} decode_from=\"{}\" compute_from=\"{}\"/\"{}\"/\"{}\"/\"{}\" request_from=\"{}\"",
                         e.engine,
                         e.fit.eta_bandwidth,
                         e.fit.step_overhead_s * 1000.0,
-                        e.fit.eta_compute_dense,
-                        e.fit.eta_compute_moe,
+                        c.dense,
+                        c.moe,
+                        c.dense_dequant,
+                        c.moe_dequant,
                         e.fit.request_overhead_s * 1000.0,
                         e.decode_from,
-                        e.compute_dense_from,
-                        e.compute_moe_from,
+                        from.dense,
+                        from.moe,
+                        from.dense_dequant,
+                        from.moe_dequant,
                         e.request_from
                     );
                 }

@@ -167,15 +167,25 @@ impl Gpu {
     /// Peak dense FLOP/s for a compute path: the native path when the GPU has it, else BF16
     /// (weight-only formats dequantize and compute in 16 bits). None when no figure is sourced.
     pub fn peak_flops(&self, path: ComputePath) -> Option<f64> {
-        let native = |ok: bool, t: Option<f64>| if ok { t } else { None };
         let tflops = match path {
-            ComputePath::Fp4 => native(self.arch.native_fp4(), self.fp4_tflops)
-                .filter(|_| self.bf16_tflops.is_some()),
-            ComputePath::Fp8 => native(self.arch.native_fp8(), self.fp8_tflops),
-            ComputePath::Bf16 => None,
+            ComputePath::Fp4 if self.runs_natively(path) => self.fp4_tflops,
+            ComputePath::Fp8 if self.runs_natively(path) => self.fp8_tflops,
+            _ => None,
         }
         .or(self.bf16_tflops);
         tflops.map(|t| t * 1e12)
+    }
+
+    /// Whether the GPU computes in `path` itself (BF16 always); a path it lacks runs in BF16,
+    /// its weights dequantized. FP4 counts only beside a BF16 figure, which its rows need.
+    pub fn runs_natively(&self, path: ComputePath) -> bool {
+        match path {
+            ComputePath::Bf16 => true,
+            ComputePath::Fp8 => self.arch.native_fp8() && self.fp8_tflops.is_some(),
+            ComputePath::Fp4 => {
+                self.arch.native_fp4() && self.fp4_tflops.is_some() && self.bf16_tflops.is_some()
+            }
+        }
     }
 
     /// Bytes per second of memory bandwidth.

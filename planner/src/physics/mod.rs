@@ -4,6 +4,7 @@
 //! efficiency factors are applied later, in `estimate`.
 
 pub mod decode;
+pub mod kernels;
 pub mod kv;
 pub mod moe;
 pub mod prefill;

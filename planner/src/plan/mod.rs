@@ -290,7 +290,9 @@ pub fn plan(catalog: &Catalog, s: &Scenario) -> Result<Plan> {
                     let slowdowns = look.slowdowns(ei, gi);
                     let cap = match sized {
                         Some((prev, cap))
-                            if look.slowdowns(prev, gi).predicts_like(slowdowns, phys.moe) =>
+                            if look
+                                .slowdowns(prev, gi)
+                                .predicts_like(slowdowns, phys.kernels) =>
                         {
                             cap
                         }
