@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use crate::chart_axes::{colour, tick_label, ticks, API_COLOUR};
 use crate::usd;
-use crate::views::{CostChartView, CostLineView};
+use crate::views::{CostChartView, CostLineView, COST_TABLE_HOURS};
 
 const W: f64 = 760.0;
 const H: f64 = 360.0;
@@ -48,11 +48,13 @@ pub fn CostChart(chart: CostChartView) -> impl IntoView {
                 .map(|(i, v)| format!("{:.1},{:.1}", sx(i as f64 + 1.0), sy(*v)))
                 .collect::<Vec<_>>()
                 .join(" ");
-            let dots = (l.by_hour.iter().enumerate())
-                .map(|(i, v)| {
-                    let title = format!("{}: {} a month at {} h a day", l.label, usd(*v), i + 1);
+            // A mark at each of the table's hours: the figures the table gives, on hover.
+            let dots = (COST_TABLE_HOURS.iter())
+                .filter_map(|&h| Some((h, l.at(h)?)))
+                .map(|(h, v)| {
+                    let title = format!("{}: {} a month at {h} h a day", l.label, usd(v));
                     view! {
-                        <circle cx=format!("{:.1}", sx(i as f64 + 1.0)) cy=format!("{:.1}", sy(*v)) r="4" fill=stroke fill-opacity="0.25">
+                        <circle cx=format!("{:.1}", sx(f64::from(h))) cy=format!("{:.1}", sy(v)) r="4.5" fill=stroke>
                             <title>{title}</title>
                         </circle>
                     }

@@ -45,6 +45,33 @@ fn static_page() -> bool {
     }
 }
 
+/// Hydration, started once the page has loaded and the browser is idle (2 s after load at
+/// most): the page works without it (every form is a plain GET or POST), so its 1.3 MB of wasm
+/// waits for everything the first paint needs. Leptos's `HydrationScripts` would also
+/// preload the script and wasm from the head, where they compete with the page itself on a
+/// phone's network; this is its script, run after `load`, with no preload.
+#[component]
+fn HydrateAfterLoad(options: LeptosOptions) -> impl IntoView {
+    let pkg = options.site_pkg_dir.to_string();
+    let js = options.output_name.to_string();
+    // cargo-leptos names the wasm after the crate's output name; wasm-bindgen alone adds "_bg".
+    let wasm = if option_env!("LEPTOS_OUTPUT_NAME").is_some() {
+        js.clone()
+    } else {
+        format!("{js}_bg")
+    };
+    let script = format!(
+        r#"(function (js, wasm) {{
+  const hydrate = () => import(js).then(m => m.default({{ module_or_path: wasm }}).then(() => m.hydrate()));
+  const idle = () => "requestIdleCallback" in window ? requestIdleCallback(hydrate, {{ timeout: 2000 }}) : setTimeout(hydrate, 0);
+  if (document.readyState === "complete") idle(); else addEventListener("load", idle, {{ once: true }});
+}})({:?}, {:?});"#,
+        format!("/{pkg}/{js}.js"),
+        format!("/{pkg}/{wasm}.wasm"),
+    );
+    view! { <script type="module" nonce=leptos::nonce::use_nonce()>{script}</script> }
+}
+
 /// The HTML document around the app (server-rendered).
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -59,7 +86,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // No icon file: an empty data URL keeps browsers from asking for /favicon.ico.
                 <link rel="icon" href="data:,"/>
                 <AutoReload options=options.clone()/>
-                {(!static_page()).then(|| view! { <HydrationScripts options/> })}
+                {(!static_page()).then(|| view! { <HydrateAfterLoad options/> })}
                 <MetaTags/>
             </head>
             <body>

@@ -42,9 +42,10 @@ pub async fn middleware(req: Request, next: Next) -> Response {
     response
 }
 
-/// Responses gzipped when the client accepts it: the site's wasm, script and style sheet. Pages
-/// stay as they are (the page cache serves them from memory; compressing each would cost more
-/// than it saves on a loopback or LAN).
+/// Responses gzipped when the client accepts it: the site's wasm, script and style sheet, and
+/// its pages. A planner page is 200–250 KB of HTML (a whole-catalog one 2.2 MB) that gzips to an
+/// eighth, a second less on a phone's network for a few milliseconds of a core; the page cache
+/// keeps pages uncompressed, so a client that does not accept gzip is served the same entry.
 pub fn compressible(
     _: axum::http::StatusCode,
     _: axum::http::Version,
@@ -59,6 +60,7 @@ pub fn compressible(
                 "text/javascript",
                 "application/javascript",
                 "text/css",
+                "text/html",
             ]
             .iter()
             .any(|c| t.starts_with(c))
