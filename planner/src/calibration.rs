@@ -572,6 +572,13 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
                     inherited.to_string()
                 }
             };
+            let (mut eta_compute, mut compute_from) =
+                (parent.fit.eta_compute, parent.compute_from.clone());
+            for k in Kernels::ALL {
+                let own = o.compute.get(k);
+                eta_compute.set(k, own.unwrap_or(parent.fit.eta_compute.get(k)));
+                compute_from.set(k, from(own.is_some(), parent.compute_from.get_ref(k)));
+            }
             let entry = EngineFitEntry {
                 engine: e.id.clone(),
                 vendor: scope.vendor.clone(),
@@ -580,29 +587,11 @@ pub fn fit_without(catalog: &Catalog, rows: &[CalibrationRow], holdout: Vec<Stri
                 fit: EngineFit {
                     eta_bandwidth: o.decode.map_or(parent.fit.eta_bandwidth, |d| d.0),
                     step_overhead_s: o.decode.map_or(parent.fit.step_overhead_s, |d| d.1),
-                    eta_compute: PerKernels {
-                        dense: o.compute.dense.unwrap_or(parent.fit.eta_compute.dense),
-                        moe: o.compute.moe.unwrap_or(parent.fit.eta_compute.moe),
-                        dense_dequant: (o.compute.dense_dequant)
-                            .unwrap_or(parent.fit.eta_compute.dense_dequant),
-                        moe_dequant: (o.compute.moe_dequant)
-                            .unwrap_or(parent.fit.eta_compute.moe_dequant),
-                    },
+                    eta_compute,
                     request_overhead_s: parent.fit.request_overhead_s,
                 },
                 decode_from: from(o.decode.is_some(), &parent.decode_from),
-                compute_from: PerKernels {
-                    dense: from(o.compute.dense.is_some(), &parent.compute_from.dense),
-                    moe: from(o.compute.moe.is_some(), &parent.compute_from.moe),
-                    dense_dequant: from(
-                        o.compute.dense_dequant.is_some(),
-                        &parent.compute_from.dense_dequant,
-                    ),
-                    moe_dequant: from(
-                        o.compute.moe_dequant.is_some(),
-                        &parent.compute_from.moe_dequant,
-                    ),
-                },
+                compute_from,
                 request_from: String::new(),
             };
             fitted.push((scope, o));

@@ -193,9 +193,6 @@ impl Gpu {
         self.bandwidth_gbps * 1e9
     }
 
-    /// Memory the GPU itself can use, in bytes, before any engine reservation. Vendors' "GB"
-    /// of DRAM/HBM capacity are binary: an "80 GB" A100 reports 81,920 MiB, a "48 GB"
-    /// RTX 6000 Ada 48,632 MiB after reservations (deviceQuery output in a public repo).
     /// The family its calibration factors are fitted for: its vendor's GPUs of its memory kind
     /// ("NVIDIA HBM"), or its vendor's alone when the kind is not known.
     pub fn fit_family(&self) -> String {
@@ -205,6 +202,9 @@ impl Gpu {
         }
     }
 
+    /// Memory the GPU itself can use, in bytes, before any engine reservation. Vendors' "GB"
+    /// of DRAM/HBM capacity are binary: an "80 GB" A100 reports 81,920 MiB, a "48 GB"
+    /// RTX 6000 Ada 48,632 MiB after reservations (deviceQuery output in a public repo).
     pub fn usable_bytes(&self) -> f64 {
         self.memory_gb * crate::units::GIB * self.usable_fraction
     }
