@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::changes::Changes;
 use crate::qs;
 use crate::views::{BottomLineView, RouteView, SplitView};
 
@@ -17,6 +18,20 @@ fn route_card(r: RouteView, details_base: &str) -> impl IntoView {
         .as_ref()
         .map(|k| format!("{details_base}&key={}", qs::encode_value(k)));
     let answered = r.why_not.is_none();
+    let winner_class = format!(
+        "winner{}",
+        Changes::mark(format!("{}|answer", r.route), &r.answer)
+    );
+    let figures: Vec<(String, String, String)> = r
+        .figures
+        .iter()
+        .map(|(k, v)| {
+            let class = Changes::mark(format!("{}|{k}", r.route), v)
+                .trim()
+                .to_string();
+            (k.clone(), v.clone(), class)
+        })
+        .collect();
     view! {
         <article class=class data-route=r.route.clone()>
             <h3>
@@ -25,13 +40,13 @@ fn route_card(r: RouteView, details_base: &str) -> impl IntoView {
             </h3>
             {(!answered).then(|| view! { <p class="why-not">{r.why_not.clone()}</p> })}
             {answered.then(|| view! {
-                <p class="winner">{r.answer.clone()}</p>
+                <p class=winner_class>{r.answer.clone()}</p>
                 <p class="hardware">{r.hardware.clone()}</p>
                 {r.at_risk.then(|| view! {
                     <p class="risk">"At risk: nothing this way meets the targets at the pessimistic end of its bands; this meets them on its expected figures."</p>
                 })}
                 <dl class="figures">
-                    {r.figures.iter().map(|(k, v)| view! { <dt>{k.clone()}</dt> <dd>{v.clone()}</dd> }).collect_view()}
+                    {figures.into_iter().map(|(k, v, class)| view! { <dt>{k}</dt> <dd class=class>{v}</dd> }).collect_view()}
                 </dl>
                 {details.map(|d| view! { <p><a href=d>"details and load curve"</a></p> })}
                 {(!r.alternatives.is_empty()).then(|| view! {

@@ -12,6 +12,7 @@ use leptos_router::{
 pub mod article_page;
 pub mod bottom_line;
 pub mod catalog_page;
+pub mod changes;
 pub mod chart_axes;
 pub mod cost_chart;
 pub mod details_page;

@@ -155,6 +155,7 @@ pub fn PlannerPage() -> impl IntoView {
     let choices = Resource::new(|| (), |_| load_form_choices());
     // While a new plan loads the old results stay, marked as stale.
     let (pending, set_pending) = signal(false);
+    crate::changes::Changes::provide();
     view! {
         <Title text="Planner — LLM Deployment Planner"/>
         <a class="skip-link" href="#results">"Skip to the results"</a>
@@ -814,6 +815,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
         }
         .into_any();
     }
+    crate::changes::Changes::begin();
     let query = view.query.clone();
     // A link to the table with its state (sort, direction, filters) on top of the scenario
     // and `changes` applied: every sort and filter link keeps the rest.
@@ -855,13 +857,16 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
         let current = view.sort.clone();
         let dir = view.dir.clone();
         move |key: &'static str, label: &'static str| {
+            if key.is_empty() {
+                return view! { <th scope="col">{label}</th> }.into_any();
+            }
             let aria = crate::views::aria_sort(&current, &dir, key);
             let arrow = match aria {
                 "ascending" => " ▲",
                 "descending" => " ▼",
                 _ => "",
             };
-            view! { <th scope="col" aria-sort=aria><a href=sort_link(key)>{label}<span aria-hidden="true">{arrow}</span></a></th> }
+            view! { <th scope="col" aria-sort=aria><a href=sort_link(key)>{label}<span aria-hidden="true">{arrow}</span></a></th> }.into_any()
         }
     };
     let show_link = {
@@ -884,7 +889,7 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
                 {view.verdict.iter().map(|v| view! {
                     <article class="card">
                         <h3>{v.category.clone()}</h3>
-                        <p class="winner">{v.winner.clone()}</p>
+                        <p class=format!("winner{}", crate::changes::Changes::mark(format!("verdict|{}", v.category), &v.winner))>{v.winner.clone()}</p>
                         <p class="reason">{v.reason.clone()}</p>
                     </article>
                 }).collect_view()}
@@ -936,23 +941,14 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
             <div class="scroll">
             <table class="plan">
                 <thead><tr>
-                    {header("rank", "#")}
-                    {header("model", "Model / format")}
-                    {header("hardware", "Hardware")}
-                    <th scope="col">"Fits"</th>
-                    {header("replicas", "Replicas")}
-                    {header("decode", "Decode tok/s per user")}
-                    {header("ttft", "TTFT p95 ms")}
-                    {header("cloud", "Cloud / month")}
-                    {header("local", "Local one-time")}
-                    <th scope="col">"Break-even"</th>
-                    {header("usd_per_m", "$ / M output")}
-                    <th scope="col">"API / month"</th>
-                    <th scope="col">"What binds"</th>
+                    {COLUMNS.iter().map(|&(key, label)| header(key, label)).collect_view()}
                 </tr></thead>
-                <tbody>
-                    {view.options.into_iter().map(|o| option_row(o, &details_base)).collect_view()}
-                </tbody>
+                {option_groups(view.options, &view.sort).into_iter().map(|(hardware, rows)| view! {
+                    <tbody>
+                        {hardware.map(|h| view! { <tr class="group"><th scope="rowgroup" colspan=COLUMNS.len().to_string()>{h}</th></tr> })}
+                        {rows.into_iter().map(|o| option_row(o, &details_base)).collect_view()}
+                    </tbody>
+                }).collect_view()}
             </table>
             </div>
         </section>
@@ -1022,6 +1018,40 @@ pub fn Results(view: PlanView, #[prop(optional)] saved: bool) -> impl IntoView {
     view! { {save} {bottom_line} {verdict} {charts} {table} {api} {about} }.into_any()
 }
 
+/// The options table's columns: the sort key (empty: not sortable) and the heading, which a
+/// phone shows beside each figure of a row's card.
+const COLUMNS: [(&str, &str); 13] = [
+    ("rank", "#"),
+    ("model", "Model / format"),
+    ("hardware", "Hardware"),
+    ("", "Fits"),
+    ("replicas", "Replicas"),
+    ("decode", "Decode tok/s per user"),
+    ("ttft", "TTFT p95 ms"),
+    ("cloud", "Cloud / month"),
+    ("local", "Local one-time"),
+    ("", "Break-even"),
+    ("usd_per_m", "$ / M output"),
+    ("", "API / month"),
+    ("", "What binds"),
+];
+
+/// The table's rows in groups: one per hardware, under its name, when sorted by hardware;
+/// otherwise one group without a heading.
+fn option_groups(options: Vec<OptionView>, sort: &str) -> Vec<(Option<String>, Vec<OptionView>)> {
+    if sort != "hardware" {
+        return vec![(None, options)];
+    }
+    let mut groups: Vec<(Option<String>, Vec<OptionView>)> = Vec::new();
+    for o in options {
+        match groups.last_mut() {
+            Some((Some(h), rows)) if *h == o.hardware => rows.push(o),
+            _ => groups.push((Some(o.hardware.clone()), vec![o])),
+        }
+    }
+    groups
+}
+
 fn option_row(o: OptionView, details_base: &str) -> AnyView {
     let class = if !o.fits {
         "nofit"
@@ -1049,22 +1079,40 @@ fn option_row(o: OptionView, details_base: &str) -> AnyView {
         "—".into()
     };
     let details = format!("{details_base}&key={}", qs::encode_value(&o.key));
+    // A figure cell's class and text: `base`, marked when a live update changed the figure.
+    let cell = |base: &str, column: &str, text: String| {
+        let mark = crate::changes::Changes::mark(format!("{}|{column}", o.key), &text);
+        (format!("{base}{mark}"), text)
+    };
+    let num = |column: &str, text: String| cell("num", column, text);
+    let (replicas_class, replicas) = cell("", "replicas", replicas);
+    let (decode_class, decode) = num("decode", band_text(o.decode, 0));
+    let (ttft_class, ttft) = num("ttft", band_text(o.ttft_ms, 0));
+    let (cloud_class, cloud) = num("cloud", money(o.cloud_monthly));
+    let (local_class, local) = num("local", money(o.local_one_time));
+    let (even_class, even) = num(
+        "break_even",
+        o.break_even_month
+            .map_or("—".into(), |m| format!("{m:.1} mo")),
+    );
+    let (per_m_class, per_m) = num("usd_per_m", money(o.usd_per_m));
+    let (api_class, api) = num("api", money(o.api_monthly));
     view! {
         <tr class=class data-key=o.key.clone() data-model=o.model.clone()>
-            <td>{o.rank.map_or(String::new(), |r| r.to_string())}{o.pareto.then(|| view! { <span class="pareto" title="on the Pareto front: nothing is cheaper, better and faster at once">" ★"</span> })}</td>
-            <td><strong>{o.model.clone()}</strong> " " <code>{o.quant.clone()}</code> <br/><small>{o.engine.clone()}</small></td>
-            <td>{o.hardware.clone()}</td>
-            <td>{if o.fits { "yes" } else { "no" }}</td>
-            <td>{replicas}</td>
-            <td class="num">{band_text(o.decode, 0)}</td>
-            <td class="num">{band_text(o.ttft_ms, 0)}</td>
-            <td class="num cloud-monthly" title=o.cloud_label.clone().unwrap_or_default()
-                data-usd=o.cloud_monthly.map(|v| format!("{v:.4}")).unwrap_or_default()>{money(o.cloud_monthly)}</td>
-            <td class="num">{money(o.local_one_time)}</td>
-            <td class="num">{o.break_even_month.map_or("—".into(), |m| format!("{m:.1} mo"))}</td>
-            <td class="num">{money(o.usd_per_m)}</td>
-            <td class="num">{money(o.api_monthly)}</td>
-            <td>{o.limit.clone()} " " <a class="details-link" href=details aria-label=format!("details of {} {} on {}", o.model, o.quant, o.hardware)>"details"</a></td>
+            <td data-label=COLUMNS[0].1>{o.rank.map_or(String::new(), |r| r.to_string())}{o.pareto.then(|| view! { <span class="pareto" title="on the Pareto front: nothing is cheaper, better and faster at once">" ★"</span> })}</td>
+            <td data-label=COLUMNS[1].1><strong>{o.model.clone()}</strong> " " <code>{o.quant.clone()}</code> <br/><small>{o.engine.clone()}</small></td>
+            <td data-label=COLUMNS[2].1>{o.hardware.clone()}</td>
+            <td data-label=COLUMNS[3].1>{if o.fits { "yes" } else { "no" }}</td>
+            <td data-label=COLUMNS[4].1 class=replicas_class>{replicas}</td>
+            <td data-label=COLUMNS[5].1 class=decode_class>{decode}</td>
+            <td data-label=COLUMNS[6].1 class=ttft_class>{ttft}</td>
+            <td data-label=COLUMNS[7].1 class=format!("{cloud_class} cloud-monthly") title=o.cloud_label.clone().unwrap_or_default()
+                data-usd=o.cloud_monthly.map(|v| format!("{v:.4}")).unwrap_or_default()>{cloud}</td>
+            <td data-label=COLUMNS[8].1 class=local_class>{local}</td>
+            <td data-label=COLUMNS[9].1 class=even_class>{even}</td>
+            <td data-label=COLUMNS[10].1 class=per_m_class>{per_m}</td>
+            <td data-label=COLUMNS[11].1 class=api_class>{api}</td>
+            <td data-label=COLUMNS[12].1>{o.limit.clone()} " " <a class="details-link" href=details aria-label=format!("details of {} {} on {}", o.model, o.quant, o.hardware)>"details"</a></td>
         </tr>
     }
     .into_any()

@@ -26,6 +26,19 @@ for (const [width, height] of [[390, 844], [1366, 900]]) {
   });
 }
 
+test("on a phone each option is a card with its figures under their headings", async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto("/?models=gpt-oss-20b&quants=mxfp4&gpus=a100-80gb-sxm:1");
+  const row = page.locator('tr[data-key="gpt-oss-20b|mxfp4|a100-80gb-sxm|1|vllm"]');
+  const box = await row.boundingBox();
+  expect(box!.x).toBeGreaterThanOrEqual(0);
+  expect(box!.x + box!.width).toBeLessThanOrEqual(390);
+  const heading = await row.locator("td.cloud-monthly").evaluate((td) => getComputedStyle(td, "::before").content);
+  expect(heading).toBe('"Cloud / month"');
+  await context.close();
+});
+
 test("typing a GPU slowly never removes the results; leaving the field plans it", async ({ page }) => {
   await page.goto("/?gpus=a100-80gb-sxm:1");
   await expect(page.locator(".bottom-line")).toBeVisible();

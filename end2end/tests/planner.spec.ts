@@ -61,6 +61,34 @@ test("doubling hours/day doubles the billed-hours cloud cost live, and the URL f
   await expect.poll(async () => (await cloudUsd(page, key)) / before).toBeCloseTo(2, 6);
 });
 
+test("a live edit highlights the figures it changed and no others", async ({ page }) => {
+  await page.goto("/?models=gpt-oss-120b&quants=mxfp4&gpus=a100-80gb-sxm:1");
+  await hydrated(page);
+  const row = page.locator('tr[data-key="gpt-oss-120b|mxfp4|a100-80gb-sxm|1|vllm"]');
+  // The page as first served marks nothing.
+  await expect(page.locator(".changed")).toHaveCount(0);
+  const decode = await row.locator("td").nth(5).textContent();
+  await page.locator("#hours_per_day").fill("16");
+  await expect(page).toHaveURL(/hours_per_day=16/);
+  // Billed hours double the cloud bill; the speed does not move.
+  await expect(row.locator("td.cloud-monthly")).toHaveClass(/changed/);
+  await expect(row.locator("td").nth(5)).toHaveText(decode ?? "");
+  await expect(row.locator("td").nth(5)).not.toHaveClass(/changed/);
+  expect(await page.locator(".bottom-line dd.changed").count()).toBeGreaterThan(0);
+});
+
+test("sorted by hardware, the options sit in one group per hardware", async ({ page }) => {
+  await page.goto("/?models=gpt-oss-20b&quants=mxfp4&gpus=a100-80gb-sxm:1,rtx-3090:2&sort=hardware");
+  const groups = page.locator("table.plan tr.group th");
+  await expect(groups).toHaveCount(2);
+  for (const [i, gpu] of [[0, "a100-80gb-sxm|1"], [1, "rtx-3090|2"]] as const) {
+    const body = page.locator("table.plan tbody").nth(i);
+    const keys = await body.locator("tr[data-key]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-key")));
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key).toContain(`|${gpu}|`);
+  }
+});
+
 test("the same query works with JavaScript disabled", async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();
