@@ -1,11 +1,12 @@
 import { test, expect } from "@playwright/test";
 import { hydrated } from "./hydration";
 
-// Issue 14: no page is wider than the screen, on a phone (390×844) or a laptop (1366×900).
+// Issue 14: no page is wider than the screen, on a phone (390×844) or a laptop (1366×900):
+// the planner, a saved scenario, a compare of two, the catalog and the article.
 
-async function savedId(request: any): Promise<string> {
+async function savedId(request: any, hoursPerDay = 8): Promise<string> {
   const r = await request.post("/api/v1/scenarios", {
-    data: { name: "E2E layout", models: ["gpt-oss-20b", "gpt-oss-120b"], quants: ["mxfp4"], gpus: [{ id: "h100-sxm", count: 1 }] },
+    data: { name: "E2E layout", hours_per_day: hoursPerDay, models: ["gpt-oss-20b", "gpt-oss-120b"], quants: ["mxfp4"], gpus: [{ id: "h100-sxm", count: 1 }] },
   });
   expect(r.status()).toBe(201);
   return (await r.json()).id;
@@ -14,10 +15,12 @@ async function savedId(request: any): Promise<string> {
 for (const [width, height] of [[390, 844], [1366, 900]]) {
   test(`no sideways scrolling at ${width}×${height}`, async ({ browser, request }) => {
     const id = await savedId(request);
+    const other = await savedId(request, 16);
     const context = await browser.newContext({ viewport: { width, height } });
     const page = await context.newPage();
-    for (const path of ["/", `/s/${id}`, "/catalog", "/article", "/?split=gpt-oss-20b:0.5,gpt-oss-120b:0.5&total_users=500&requests_per_day=9000"]) {
-      await page.goto(path);
+    for (const path of ["/", `/s/${id}`, `/compare?a=${id}&b=${other}`, "/catalog", "/article", "/?split=gpt-oss-20b:0.5,gpt-oss-120b:0.5&total_users=500&requests_per_day=9000"]) {
+      const response = await page.goto(path);
+      expect(response?.status(), path).toBe(200);
       await page.waitForLoadState("load");
       const wide = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(wide, `${path} is ${wide} px wide at ${width}`).toBeLessThanOrEqual(width);

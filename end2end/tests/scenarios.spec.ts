@@ -2,6 +2,26 @@ import { test, expect } from "@playwright/test";
 import { hydrated } from "./hydration";
 import * as fs from "fs";
 
+// RFC 4180: quoted fields may hold commas, quotes (doubled) and line breaks.
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [[]];
+  let field = "";
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; }
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ",") { rows[rows.length - 1].push(field); field = ""; }
+    else if (ch === "\n") { rows[rows.length - 1].push(field); field = ""; rows.push([]); }
+    else if (ch !== "\r") field += ch;
+  }
+  rows[rows.length - 1].push(field);
+  return rows.filter((r) => r.length > 1 || r[0] !== "");
+}
+
 async function save(page: any, name: string, query: string): Promise<string> {
   await page.goto(`/?${query}`);
   await page.locator("#scenario-name").fill(name);
@@ -67,6 +87,52 @@ test("download each export and parse it", async ({ page }) => {
   const print = await page.request.get(`/s/${id}/report`);
   expect(print.status()).toBe(200);
   expect(await print.text()).toContain("@page");
+});
+
+test("the figures on the page equal those in the Markdown and CSV reports", async ({ page }) => {
+  const query = "models=gpt-oss-20b,gpt-oss-120b&quants=mxfp4&gpus=a100-80gb-sxm:1,rtx-4090:1,h100-sxm:2";
+  await page.goto(`/?${query}`);
+  const md = await (await page.request.get(`/report.md?${query}`)).text();
+  const csv = parseCsv(await (await page.request.get(`/report.csv?${query}`)).text());
+  const column = (name: string) => csv[0].indexOf(name);
+  const rows = page.locator("table.plan tbody tr[data-key]");
+  const count = await rows.count();
+  expect(count).toBeGreaterThan(3);
+  let compared = 0;
+  for (let i = 0; i < count; i++) {
+    const row = rows.nth(i);
+    const key = (await row.getAttribute("data-key"))!;
+    const [model, quant, , , engine] = key.split("|");
+    const cells = await row.locator("td").allTextContents();
+    const hardware = cells[2].trim();
+    // The Markdown's options table: the same text in each of its columns.
+    const line = md.split("\n").find((l) => l.includes(`| ${model} | ${quant} | ${hardware} | ${engine} |`));
+    expect(line, key).toBeTruthy();
+    const mdCells = line!.split("|").map((c) => c.trim());
+    // | # | Model | Format | Hardware | Engine | Fits | Replicas | Decode | Cloud | Local | $/M |
+    expect(mdCells[8], `${key} decode`).toBe(cells[5].trim());
+    expect(mdCells[9], `${key} cloud`).toBe(cells[7].trim());
+    expect(mdCells[10], `${key} local`).toBe(cells[8].trim());
+    expect(mdCells[11], `${key} $/M`).toBe(cells[10].trim());
+    // The CSV: the figure itself, unrounded.
+    const rec = csv.find((r) => r[column("option")] === key);
+    expect(rec, key).toBeTruthy();
+    const usd = await row.locator("td.cloud-monthly").getAttribute("data-usd");
+    if (usd) {
+      expect(Number(rec![column("cloud_monthly_usage_usd")])).toBeCloseTo(Number(usd), 3);
+      compared++;
+    }
+    const decode = cells[5].trim().split(" ")[0];
+    if (decode !== "—") expect(Math.round(Number(rec![column("decode_tps_expected")]))).toBe(Number(decode));
+  }
+  expect(compared).toBeGreaterThan(2);
+  // The bottom line's figures, each as "label: value" in the Markdown.
+  const figures = page.locator(".bottom-line dl.figures");
+  for (let i = 0; i < (await figures.count()); i++) {
+    const labels = await figures.nth(i).locator("dt").allTextContents();
+    const values = await figures.nth(i).locator("dd").allTextContents();
+    labels.forEach((l, j) => expect(md).toContain(`${l}: ${values[j]}`));
+  }
 });
 
 test("a name with markup shows as text", async ({ page }) => {

@@ -349,24 +349,22 @@ pub fn option_details(plan: &Plan, key: &str, catalog: &Catalog) -> Option<Optio
     })
 }
 
-/// The models, GPUs and engines of the table's rows, each once, for its filters (GPUs by name).
-fn filter_choices(options: &[OptionView], catalog: &Catalog) -> crate::views::FilterChoices {
+/// The models, GPUs and engines of the table's rows, each once, for its filters (GPUs by name:
+/// the catalog's, or the one a user gave their own GPU).
+fn filter_choices(plan: &planner::Plan) -> crate::views::FilterChoices {
     let mut c = crate::views::FilterChoices::default();
-    let add = |list: &mut Vec<Choice>, id: &str, label: String| {
+    let add = |list: &mut Vec<Choice>, id: &str, label: &str| {
         if !list.iter().any(|x| x.id == id) {
             list.push(Choice {
                 id: id.to_string(),
-                label,
+                label: label.to_string(),
             });
         }
     };
-    for o in options {
-        add(&mut c.models, &o.model, o.model.clone());
-        let gpu = catalog
-            .gpu(&o.gpu)
-            .map_or(o.gpu.clone(), |g| g.name.clone());
-        add(&mut c.gpus, &o.gpu, gpu);
-        add(&mut c.engines, &o.engine, o.engine.clone());
+    for o in &plan.options {
+        add(&mut c.models, &o.model, &o.model);
+        add(&mut c.gpus, &o.gpu, &o.gpu_name);
+        add(&mut c.engines, &o.engine, &o.engine);
     }
     c
 }
@@ -415,7 +413,7 @@ pub fn plan_view(parsed: &Parsed, catalog: &Catalog, origin: Origin) -> PlanView
         .map(|o| option_view(&o, &plan))
         .collect();
     view.total_options = options.len();
-    view.filter_choices = filter_choices(&options, catalog);
+    view.filter_choices = filter_choices(&plan);
     options.retain(|o| {
         parsed.only.keeps(&o.model, &o.gpu, &o.engine)
             && match parsed.show.as_str() {

@@ -278,6 +278,13 @@ async fn your_own_gpu_and_model_plan_save_and_reload() {
         page.body.contains("Lab card (your figures)"),
         "your GPU is not marked"
     );
+    // The table's GPU filter names it as the table does, not by its id.
+    let filter = &page.body[page
+        .body
+        .find("id=\"table-only_gpu\"")
+        .expect("a GPU filter")..];
+    let filter = &filter[..filter.find("</select>").unwrap()];
+    assert!(filter.contains("\">Lab card (your figures)"), "{filter}");
     let saved = t
         .post_form("/scenarios", &[("name", "own"), ("query", &query)])
         .await;
