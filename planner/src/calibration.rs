@@ -160,6 +160,14 @@ pub fn row_case(catalog: &Catalog, row: &CalibrationRow) -> std::result::Result<
         && row.prompt_tokens.is_none()
         && row.gen_tokens.is_none()
         && row.notes.to_lowercase().contains("sharegpt");
+    if row.parallel.contains("dp-attention") {
+        // A replica here is tensor-parallel (or layer-split) throughout; with attention data
+        // parallelism each GPU runs the attention of its own requests, which the step model
+        // does not have (the same reason TensorRT-LLM's attention-DP rows were left out).
+        return Err(
+            "attention data parallelism (SGLang --enable-dp-attention) is not modelled".into(),
+        );
+    }
     if let Some(n) = row.scheduler_steps.filter(|n| *n > 1) {
         // The serving model runs one scheduling pass a step, as every engine in the catalog
         // does; vLLM V0 ran n steps a pass and held new prompts back until they ended.

@@ -112,6 +112,33 @@ fn skipped_rows_carry_a_reason() {
         .all(|r| !r.skipped.as_ref().unwrap().is_empty()));
 }
 
+/// Attention data parallelism (each GPU runs the attention of its own requests) is not the
+/// tensor-parallel replica the step model has: such runs are kept in the file and skipped.
+#[test]
+fn attention_data_parallel_runs_are_skipped_as_not_modelled() {
+    let header = "id,engine,engine_version,model,quant,gpu,gpu_count,parallel,concurrency,request_rate,prompt_tokens,gen_tokens,context_depth,metric,value,source,source_date,notes\n";
+    let row = |id: &str, parallel: &str| {
+        format!("{id},sglang,0.5.3,deepseek-v3,fp8,h200,8,{parallel},64,,3200,800,,output_tps_total,900,s,d,n\n")
+    };
+    let rows = parse_rows(&format!(
+        "{header}{}{}",
+        row("a", "tp8 dp-attention"),
+        row("b", "tp8")
+    ))
+    .unwrap();
+    let results = evaluate(Catalog::builtin(), &rows);
+    let why = results[0].skipped.as_deref().unwrap_or_default();
+    assert!(why.contains("attention data parallelism"), "{why}");
+    assert!(results[1].skipped.is_none() && results[1].predicted.is_some());
+    // The SGLang runs launched with --enable-dp-attention (dstack, gpustack, the cookbook).
+    let dp = (evaluate(Catalog::builtin(), &self::rows()).into_iter())
+        .filter(|r| {
+            (r.skipped.as_deref()).is_some_and(|w| w.contains("attention data parallelism"))
+        })
+        .count();
+    assert_eq!(dp, 48);
+}
+
 #[test]
 fn multi_step_runs_are_skipped_as_not_modelled_and_single_step_runs_are_not() {
     let header = "id,engine,engine_version,model,quant,gpu,gpu_count,concurrency,request_rate,prompt_tokens,gen_tokens,context_depth,metric,value,source,source_date,notes,scheduler_steps\n";
